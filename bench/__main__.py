@@ -1,0 +1,139 @@
+"""``python -m bench``: one entry point for guest and host commands.
+
+Guest code: this file imports only the standard library at module level, so
+``python -m bench run`` works under PyPy 3.9 and free-threaded builds; host
+commands import their (heavier) modules only when chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from bench import __version__
+from bench.errors import EXIT_USAGE, UsageError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage dump) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.exit(EXIT_USAGE)
+
+
+def _provision(args: argparse.Namespace) -> int:
+    from bench.provision import provision
+    from bench.specs import DEFAULT_SPECS, SpecError, parse_specs
+
+    try:
+        specs = parse_specs(args.specs or list(DEFAULT_SPECS))
+    except SpecError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"provisioning {', '.join(spec.label for spec in specs)}", flush=True)
+    _, errors = provision(specs)
+    return EXIT_USAGE if errors else 0
+
+
+def _interpreters(args: argparse.Namespace) -> int:
+    from bench.interpreters import find
+    from bench.specs import DEFAULT_SPECS, SpecError, parse_specs
+
+    try:
+        specs = parse_specs(args.specs or list(DEFAULT_SPECS))
+    except SpecError as exc:
+        raise UsageError(str(exc)) from exc
+    missing = 0
+    for spec in specs:
+        search = find(spec)
+        if search.resolved is not None:
+            print(search.resolved.describe())
+        else:
+            missing += 1
+            print(f"{spec.label:<8} missing: {search.tried()}")
+    return 1 if missing else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bench import runner
+
+    return runner.run(runner.resolve_config(args))
+
+
+def _cell(args: argparse.Namespace) -> int:
+    from bench import runner
+
+    return runner.run_cell(args.spec, args.result)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bench import server
+
+    return server.serve(args.latency_ms, args.size, args.port, args.parent_pid)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"gilbench {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    commands.required = True
+
+    provision = commands.add_parser(
+        "provision", help="find, install or build interpreters", description="Make interpreters ready to measure."
+    )
+    provision.add_argument(
+        "specs", nargs="*", metavar="SPEC", help="3.13, 3.13t, pypy3, 3.14t, a path ... (default: 3.13 3.13t pypy3)"
+    )
+    provision.set_defaults(handler=_provision)
+
+    interpreters = commands.add_parser(
+        "interpreters",
+        help="list what is available now, provisioning nothing",
+        description="List available interpreters.",
+    )
+    interpreters.add_argument("specs", nargs="*", metavar="SPEC", help="specs to look for (default: 3.13 3.13t pypy3)")
+    interpreters.set_defaults(handler=_interpreters)
+
+    from bench import runner, server
+
+    run = commands.add_parser(
+        "run",
+        help="measure the workload matrix under this interpreter, write JSON",
+        description="Measure workloads x executors x workers under this interpreter and write one JSON result.",
+    )
+    runner.add_run_options(run)
+    run.set_defaults(handler=_run)
+
+    serve = commands.add_parser(
+        "serve",
+        help="the embedded page server (127.0.0.1 only)",
+        description=server.__doc__.splitlines()[0] if server.__doc__ else None,
+    )
+    for action in server.build_parser()._actions[1:]:
+        serve._add_action(action)
+    serve.set_defaults(handler=_serve)
+
+    cell = commands.add_parser("cell", help=argparse.SUPPRESS)
+    cell.add_argument("spec")
+    cell.add_argument("result")
+    cell.set_defaults(handler=_cell)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except UsageError as exc:
+        sys.stderr.write(f"gilbench: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("gilbench: interrupted\n")
+        return 130
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Build CPython from source into gilbench's cache, safely and visibly.
+
+A build happens in a hidden temporary folder next to the cache, is installed
+with ``DESTDIR`` into a staging area, verified by running it, and only then
+renamed into place; an interrupted or failed build leaves nothing that
+discovery would take for a good interpreter.  A free-threaded build always
+comes with its GIL twin, built from the same tarball with the same flags, so
+the GIL impact compares two builds that differ only in ``--disable-gil``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import cache, sources
+from bench.interpreters import format_seconds, probe
+from bench.introspect import BUILD_INFO_NAME
+from bench.specs import InterpreterSpec
+
+HEARTBEAT_S = 20.0
+
+REQUIRED_HEADERS = {
+    # header: Debian package that provides it
+    "openssl/ssl.h": "libssl-dev",
+    "zlib.h": "zlib1g-dev",
+    "ffi.h": "libffi-dev",
+}
+OPTIONAL_HEADERS = {
+    "bzlib.h": "libbz2-dev",
+    "lzma.h": "liblzma-dev",
+    "sqlite3.h": "libsqlite3-dev",
+    "readline/readline.h": "libreadline-dev",
+    "uuid/uuid.h": "uuid-dev",
+}
+
+
+class BuildError(RuntimeError):
+    """A build that could not start or did not finish; the message says what to do."""
+
+
+@dataclass
+class BuildRequest:
+    version: str  # exact, "3.13.5"
+    free_threaded: bool
+
+    @property
+    def name(self) -> str:
+        return f"cpython-{self.version}{'t' if self.free_threaded else ''}"
+
+
+def _include_dirs() -> list[Path]:
+    dirs = [Path("/usr/include"), Path("/usr/local/include")]
+    multiarch = subprocess.run(["gcc", "-print-multiarch"], capture_output=True, text=True, check=False)
+    if multiarch.returncode == 0 and multiarch.stdout.strip():
+        dirs.append(Path("/usr/include") / multiarch.stdout.strip())
+    return dirs
+
+
+def missing_build_dependencies() -> list[str]:
+    """Debian package names needed before a build can succeed (empty when all is there)."""
+    missing = []
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        missing.append("gcc")
+    if shutil.which("make") is None:
+        missing.append("make")
+    if "gcc" in missing:
+        return missing + sorted(REQUIRED_HEADERS.values())
+    include_dirs = _include_dirs()
+    for header, package in REQUIRED_HEADERS.items():
+        if not any((directory / header).is_file() for directory in include_dirs):
+            missing.append(package)
+    return missing
+
+
+def system_packages_allowed() -> bool:
+    """Installing Debian packages is allowed as root with apt, unless GILBENCH_SYSTEM_PACKAGES=0."""
+    return (
+        os.environ.get("GILBENCH_SYSTEM_PACKAGES", "1") != "0"
+        and hasattr(os, "geteuid")
+        and os.geteuid() == 0
+        and shutil.which("apt-get") is not None
+    )
+
+
+def apt_install(packages: list[str], log: Path) -> bool:
+    """``apt-get install`` (running ``apt-get update`` once if the lists are stale)."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    with open(log, "a") as handle:
+        for attempt in range(2):
+            if attempt:
+                subprocess.run(["apt-get", "update"], stdout=handle, stderr=subprocess.STDOUT, env=env, check=False)
+            done = subprocess.run(
+                ["apt-get", "install", "-y", "--no-install-recommends", *packages],
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                env=env,
+                check=False,
+            )
+            if done.returncode == 0:
+                return True
+    return False
+
+
+def ensure_build_dependencies(log: Path, say: Callable[[str], None]) -> None:
+    missing = missing_build_dependencies()
+    if not missing:
+        return
+    if system_packages_allowed():
+        say(f"installing build dependencies with apt-get: {' '.join(missing)}")
+        if apt_install(missing, log) and not missing_build_dependencies():
+            return
+    raise BuildError(
+        f"missing build dependencies: install {' '.join(missing_build_dependencies() or missing)} "
+        f"(for example: apt-get install {' '.join(missing)})"
+    )
+
+
+def _run_phase(
+    phase: str,
+    command: list[str],
+    cwd: Path,
+    log: Path,
+    say: Callable[[str], None],
+    *,
+    env: dict[str, str] | None = None,
+) -> None:
+    """Run one build phase, printing a heartbeat so minutes of work are not silence."""
+    started = time.monotonic()
+    say(f"{phase} ...")
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        while not done.wait(HEARTBEAT_S):
+            say(f"{phase} ... {format_seconds(time.monotonic() - started)}")
+
+    ticker = threading.Thread(target=heartbeat, daemon=True)
+    ticker.start()
+    try:
+        with open(log, "a") as handle:
+            handle.write(f"\n$ {' '.join(command)}\n")
+            handle.flush()
+            completed = subprocess.run(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env=env, check=False)
+    finally:
+        done.set()
+        ticker.join()
+    if completed.returncode != 0:
+        raise BuildError(f"{phase} failed (exit {completed.returncode}); full log: {log}")
+    say(f"{phase} done in {format_seconds(time.monotonic() - started)}")
+
+
+def configure_args(request: BuildRequest, prefix: Path) -> list[str]:
+    """The only difference between twins is ``--disable-gil``."""
+    args = [f"--prefix={prefix}", "--with-ensurepip=install"]
+    if request.free_threaded:
+        args.append("--disable-gil")
+    return args
+
+
+def build(request: BuildRequest, tarball: sources.SourceTarball, log: Path, say: Callable[[str], None]) -> Path:
+    """Build, install, verify and move one interpreter into the cache; return its executable."""
+    final = cache.pythons_dir() / request.name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f".build-{request.name}-", dir=final.parent))
+    try:
+        with tarfile.open(tarball.path) as archive:
+            if sys.version_info >= (3, 12):
+                archive.extractall(workdir, filter="data")
+            else:
+                archive.extractall(workdir)  # noqa: S202 (verified tarball)
+        source_dir = workdir / f"Python-{tarball.version}"
+        args = configure_args(request, final)
+        _run_phase(f"{request.name}: configure", ["./configure", *args], source_dir, log, say)
+        jobs = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        _run_phase(f"{request.name}: make -j{jobs}", ["make", f"-j{jobs}"], source_dir, log, say)
+        stage = workdir / "stage"
+        _run_phase(f"{request.name}: install", ["make", "install", f"DESTDIR={stage}"], source_dir, log, say)
+        staged_prefix = stage / final.relative_to(final.anchor)
+        minor = ".".join(tarball.version.split(".")[:2])
+        executable = staged_prefix / "bin" / f"python{minor}{'t' if request.free_threaded else ''}"
+        facts = probe(executable)
+        if bool(facts.get("free_threaded_build")) != request.free_threaded or facts["version"] != tarball.version:
+            raise BuildError(
+                f"{request.name}: the built interpreter reports {facts['version']} "
+                f"free_threaded_build={facts.get('free_threaded_build')}; see {log}"
+            )
+        info = {
+            "name": request.name,
+            "version": tarball.version,
+            "free_threaded": request.free_threaded,
+            "configure_args": args,
+            "source_origin": tarball.origin,
+            "source_sha256": tarball.sha256,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "log": str(log),
+        }
+        (staged_prefix / BUILD_INFO_NAME).write_text(json.dumps(info, indent=2))
+        if final.exists():
+            shutil.rmtree(final)
+        os.rename(staged_prefix, final)
+        return final / "bin" / executable.name
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def remove_stale_builds() -> None:
+    """Delete build folders left by a killed build (called while holding the cache lock)."""
+    root = cache.pythons_dir()
+    if root.is_dir():
+        for leftover in root.glob(".build-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def build_cpython(spec: InterpreterSpec, say: Callable[[str], None]) -> Path:
+    """Fetch a tarball for ``spec`` and build it (and its twin); return the spec's executable."""
+    cache.logs_dir().mkdir(parents=True, exist_ok=True)
+    log = cache.logs_dir() / f"build-{spec.label}-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    ensure_build_dependencies(log, say)
+    say("fetching source for CPython " + ".".join(map(str, spec.version)))
+    try:
+        tarball = sources.fetch_source(spec.version, log)
+    except sources.SourceUnavailable as exc:
+        raise BuildError(f"no source tarball: {exc}") from exc
+    say(f"source: Python-{tarball.version}.tar.xz from {tarball.origin} (sha256 {tarball.sha256[:16]}...)")
+    wanted = BuildRequest(tarball.version, spec.free_threaded)
+    requests = [wanted]
+    if spec.free_threaded:
+        twin = BuildRequest(tarball.version, False)
+        if not (cache.pythons_dir() / twin.name).is_dir():
+            requests.append(twin)
+    executable = None
+    for request in requests:
+        built = build(request, tarball, log, say)
+        if request is wanted:
+            executable = built
+    assert executable is not None
+    return executable

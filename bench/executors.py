@@ -1,0 +1,159 @@
+"""Strategies that run a task list: serial, a thread pool, a process pool.
+
+Guest code: standard library only.  One small interface (:class:`Executor`)
+so the runner treats every strategy alike; each measures one repetition the
+way the talk did, with the pool's start-up and shut-down inside the wall
+time, and also records start-up on its own.
+
+Clock: every timestamp is ``time.perf_counter()``.  On Linux it reads
+``CLOCK_MONOTONIC`` (on macOS ``mach_absolute_time``, on Windows
+``QueryPerformanceCounter``), a system-wide clock, so task start times taken in
+pool worker processes are comparable with the parent's; ``tests`` check this.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from concurrent.futures import Executor as FuturesExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from bench.workloads import Task
+
+TaskRecord = tuple[float, float, int, int]
+"""(start perf_counter, duration s, process id, thread id) as measured inside the worker."""
+
+_PID = os.getpid()
+
+
+def _refresh_pid() -> None:
+    global _PID  # noqa: PLW0603 (cached so the hot path makes no system call)
+    _PID = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_refresh_pid)
+
+
+def timed_call(task: Task) -> TaskRecord:
+    """Run one task and time it; the only code between the two clock reads is the task."""
+    function = task.function
+    argument = task.argument
+    clock = time.perf_counter
+    start = clock()
+    function(argument)
+    duration = clock() - start
+    return start, duration, _PID, threading.get_ident()
+
+
+def _ready(_: int) -> int:
+    """A no-op sent to each worker once, so pool start-up can be timed on its own."""
+    return _PID
+
+
+@dataclass
+class Repetition:
+    """One measured pass over the task list."""
+
+    started: float  # perf_counter before the pool was created
+    wall_s: float
+    pool_startup_s: float
+    records: list[TaskRecord]
+
+
+class Executor:
+    """Runs a task list with ``workers`` workers and times it."""
+
+    name = "executor"
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name}
+
+    def run(self, tasks: list[Task], workers: int) -> Repetition:
+        started = time.perf_counter()
+        with self.make_pool(workers) as pool:
+            wait([pool.submit(_ready, index) for index in range(workers)])
+            startup = time.perf_counter() - started
+            records = list(pool.map(timed_call, tasks))
+        wall = time.perf_counter() - started
+        return Repetition(started, wall, startup, records)
+
+    def make_pool(self, workers: int) -> FuturesExecutor:
+        raise NotImplementedError
+
+
+class SerialExecutor(Executor):
+    """The calling thread, no pool: the baseline every speed-up is relative to."""
+
+    name = "serial"
+
+    def run(self, tasks: list[Task], workers: int) -> Repetition:
+        started = time.perf_counter()
+        records = [timed_call(task) for task in tasks]
+        return Repetition(started, time.perf_counter() - started, 0.0, records)
+
+
+class ThreadsExecutor(Executor):
+    """``concurrent.futures.ThreadPoolExecutor``: the talk's thread pool."""
+
+    name = "threads"
+
+    def make_pool(self, workers: int) -> FuturesExecutor:
+        return ThreadPoolExecutor(max_workers=workers)
+
+
+class _ProcessPool(ProcessPoolExecutor):
+    """``ProcessPoolExecutor``, repaired where Debian's PyPy 3.9 broke it.
+
+    That PyPy renamed ``_adjust_process_count`` to ``_adjust_process_count_cpython``
+    but still calls the old name for the spawn and forkserver start methods.
+    """
+
+    if not hasattr(ProcessPoolExecutor, "_adjust_process_count") and hasattr(
+        ProcessPoolExecutor, "_adjust_process_count_cpython"
+    ):
+        _adjust_process_count = ProcessPoolExecutor._adjust_process_count_cpython  # type: ignore[attr-defined]
+
+
+class ProcessesExecutor(Executor):
+    """``concurrent.futures.ProcessPoolExecutor`` with an explicit start method.
+
+    A worker that dies (killed, segfault) raises ``BrokenProcessPool`` instead of
+    hanging, which is why this, not ``multiprocessing.Pool``, is used.
+    """
+
+    name = "processes"
+
+    def __init__(self, start_method: str) -> None:
+        self.start_method = start_method
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "start_method": self.start_method}
+
+    def make_pool(self, workers: int) -> FuturesExecutor:
+        return _ProcessPool(max_workers=workers, mp_context=multiprocessing.get_context(self.start_method))
+
+
+def start_methods() -> list[str]:
+    return list(multiprocessing.get_all_start_methods())
+
+
+def default_start_method() -> str:
+    """``fork`` where it exists (the talk ran on Linux, where it was the default), else ``spawn``."""
+    return "fork" if "fork" in start_methods() and sys.platform != "darwin" else "spawn"
+
+
+EXECUTORS: dict[str, Callable[[str], Executor]] = {
+    "serial": lambda start_method: SerialExecutor(),
+    "threads": lambda start_method: ThreadsExecutor(),
+    "processes": ProcessesExecutor,
+}
+
+
+def make_executor(name: str, start_method: str) -> Executor:
+    return EXECUTORS[name](start_method)

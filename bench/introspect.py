@@ -1,0 +1,160 @@
+"""Facts about the running interpreter and the machine it runs on.
+
+Guest code: standard library only, Python >= 3.9, PyPy and free-threaded
+CPython alike.  The host runs this file as a script (``python -I
+introspect.py``) to verify what an interpreter really is before trusting it,
+and the runner embeds the same facts in every result file, so the report and
+the provisioner never disagree about what "free-threaded" or "GIL on" means.
+
+Importing this module must not switch the GIL back on: it imports nothing
+compiled beyond the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import sysconfig
+from typing import Any
+
+BUILD_INFO_NAME = "gilbench-build.json"
+"""File that gilbench writes into the prefix of every interpreter it builds."""
+
+
+def free_threaded_build() -> bool:
+    """True for a ``--disable-gil`` build (``Py_GIL_DISABLED == 1``)."""
+    return bool(sysconfig.get_config_var("Py_GIL_DISABLED") == 1)
+
+
+def gil_enabled() -> bool:
+    """Whether the GIL is on *now* in this process.
+
+    On a free-threaded build an extension module without free-threading
+    support re-enables the GIL when imported, so callers ask this after
+    importing everything their workload needs.  Interpreters older than 3.13
+    and PyPy always have a GIL.
+    """
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    if is_enabled is None:
+        return True
+    return bool(is_enabled())
+
+
+def jit_state() -> str:
+    """Describe the JIT: "pypy" (tracing JIT, always on), "on"/"off" for CPython's."""
+    if sys.implementation.name == "pypy":
+        return "pypy"
+    jit = getattr(sys, "_jit", None)
+    if jit is not None and hasattr(jit, "is_enabled"):
+        return "on" if jit.is_enabled() else "off"
+    if sysconfig.get_config_var("_Py_JIT"):
+        return "available"
+    return "none"
+
+
+def build_facts() -> dict[str, Any]:
+    """How this interpreter was compiled, so the report can warn when twins differ."""
+    config = sysconfig.get_config_var
+    facts: dict[str, Any] = {
+        "compiler": platform.python_compiler(),
+        "build_date": " ".join(platform.python_build()[1:]),
+        "config_args": config("CONFIG_ARGS") or "",
+        "cflags": config("OPT") or "",
+        "pgo": "--enable-optimizations" in (config("CONFIG_ARGS") or ""),
+        "lto": "--with-lto" in (config("CONFIG_ARGS") or ""),
+    }
+    info_path = os.path.join(sys.base_prefix, BUILD_INFO_NAME)
+    if os.path.isfile(info_path):
+        try:
+            with open(info_path, encoding="utf-8") as handle:
+                facts["gilbench_build"] = json.load(handle)
+        except (OSError, ValueError):
+            facts["gilbench_build"] = {"error": "unreadable " + info_path}
+    return facts
+
+
+def interpreter_facts() -> dict[str, Any]:
+    """The interpreter block of the JSON contract (without the ``label``)."""
+    return {
+        "implementation": sys.implementation.name,
+        "version": platform.python_version(),
+        "version_info": list(sys.version_info[:3]),
+        "implementation_version": ".".join(str(part) for part in sys.implementation.version[:3]),
+        "executable": sys.executable,
+        "base_prefix": sys.base_prefix,
+        "free_threaded_build": free_threaded_build(),
+        "gil_enabled": gil_enabled(),
+        "python_gil_env": os.environ.get("PYTHON_GIL"),
+        "jit": jit_state(),
+        "build": build_facts(),
+    }
+
+
+def _read_first_line(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().strip() or None
+    except OSError:
+        return None
+
+
+def cpu_model() -> str:
+    """The CPU's marketing name, from /proc/cpuinfo where there is one."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (affinity mask), not merely those present."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def memory_bytes() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def machine_facts() -> dict[str, Any]:
+    """Facts that explain a number: cores, memory, OS, load and frequency policy."""
+    uname = platform.uname()
+    return {
+        "hostname": uname.node,
+        "cpu_model": cpu_model(),
+        "logical_cpus": os.cpu_count(),
+        "usable_cpus": usable_cpus(),
+        "memory_bytes": memory_bytes(),
+        "os": uname.system,
+        "kernel": uname.release,
+        "arch": uname.machine,
+        "platform": platform.platform(),
+        "load_average": load_average(),
+        "cpu_governor": _read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+    }
+
+
+if __name__ == "__main__":
+    json.dump(interpreter_facts(), sys.stdout)
+    sys.stdout.write("\n")

@@ -1,0 +1,207 @@
+"""The embedded IO server: pages after a fixed latency, on 127.0.0.1 only.
+
+It always runs in its own process (``python -m bench serve``), never inside a
+measured interpreter, where its threads would compete for that process's GIL.
+Written with the standard library only so the runner can start one itself
+when no ``--server-url`` is given.
+
+Each response leaves in a single ``sendall`` with ``TCP_NODELAY`` set, so a
+keep-alive request never waits ~40 ms on Nagle's algorithm meeting the
+client's delayed ACK; one thread per connection keeps 64+ concurrent
+keep-alive clients from queueing behind each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from bench.errors import EXIT_USAGE
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_LATENCY_MS = 50.0
+DEFAULT_SIZE = 20_000
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    """Answers any GET with ``size`` bytes after ``latency`` seconds, keep-alive."""
+
+    protocol_version = "HTTP/1.1"
+    server: PageServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self) -> None:
+        if self.server.latency_s > 0:
+            time.sleep(self.server.latency_s)
+        body = self.server.body
+        head = (
+            "HTTP/1.1 200 OK\r\n"
+            "Content-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            "Connection: keep-alive\r\n"
+            "\r\n"
+        ).encode("ascii")
+        self.wfile.write(head + body)
+        self.server.count_request()
+
+    def do_HEAD(self) -> None:
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence per-request logging: it would cost more than the request."""
+
+
+class PageServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+    def __init__(self, port: int, latency_s: float, size: int) -> None:
+        super().__init__((LOOPBACK, port), PageHandler)
+        self.latency_s = latency_s
+        self.body = make_page(size)
+        self.requests_served = 0
+        self._count_lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.server_address[1]}/"
+
+    def count_request(self) -> None:
+        with self._count_lock:
+            self.requests_served += 1
+
+
+def make_page(size: int) -> bytes:
+    """An HTML page of exactly ``size`` bytes."""
+    head = b"<!doctype html><html><body><pre>"
+    tail = b"</pre></body></html>\n"
+    filler = max(0, size - len(head) - len(tail))
+    page = head + (b"gilbench " * (filler // 9 + 1))[:filler] + tail
+    return page[:size] if size < len(head) + len(tail) else page
+
+
+def _exit_when_parent_dies(parent_pid: int, server: PageServer) -> None:
+    """Stop with the process that started us, even if it was killed and could not tell us."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            server.shutdown()
+            return
+        except PermissionError:
+            continue
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench serve", description=__doc__.splitlines()[0] if __doc__ else ""
+    )
+    parser.add_argument(
+        "--latency-ms", type=float, default=DEFAULT_LATENCY_MS, help="delay before each response (default 50)"
+    )
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="bytes per page (default 20000)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--parent-pid", type=int, default=None, help="exit when this process exits")
+    return parser
+
+
+def check_options(latency_ms: float, size: int, port: int) -> str | None:
+    if not latency_ms >= 0:
+        return f"--latency-ms {latency_ms}: expected a number of milliseconds >= 0"
+    if size < 1:
+        return f"--size {size}: expected a positive number of bytes"
+    if not 0 <= port <= 65535:
+        return f"--port {port}: expected 0 (any free port) to 65535"
+    return None
+
+
+def serve(latency_ms: float, size: int, port: int, parent_pid: int | None) -> int:
+    problem = check_options(latency_ms, size, port)
+    if problem:
+        sys.stderr.write(f"gilbench: error: {problem}\n")
+        return EXIT_USAGE
+    try:
+        server = PageServer(port, latency_ms / 1000.0, size)
+    except OSError as exc:
+        sys.stderr.write(f"gilbench: error: cannot listen on {LOOPBACK}:{port}: {exc.strerror}\n")
+        return EXIT_USAGE
+    if parent_pid:
+        threading.Thread(target=_exit_when_parent_dies, args=(parent_pid, server), daemon=True).start()
+    print(server.url, flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+class ServerProcess:
+    """A page server in a child process; a context manager that always stops it."""
+
+    def __init__(
+        self,
+        python: str = sys.executable,
+        latency_ms: float = DEFAULT_LATENCY_MS,
+        size: int = DEFAULT_SIZE,
+        startup_timeout_s: float = 20.0,
+    ) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "bench",
+                "serve",
+                "--latency-ms",
+                str(latency_ms),
+                "--size",
+                str(size),
+                "--parent-pid",
+                str(os.getpid()),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        )
+        assert self.process.stdout is not None
+        ready = threading.Event()
+        lines: list[str] = []
+
+        def read_url() -> None:
+            assert self.process.stdout is not None
+            lines.append(self.process.stdout.readline().strip())
+            ready.set()
+
+        threading.Thread(target=read_url, daemon=True).start()
+        if not ready.wait(startup_timeout_s) or not lines[0].startswith("http://"):
+            self.stop()
+            raise RuntimeError(f"the page server did not start within {startup_timeout_s:.0f}s")
+        self.url = lines[0]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

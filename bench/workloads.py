@@ -1,0 +1,289 @@
+"""The tasks gilbench measures, and the builders that turn a workload name into a task list.
+
+Guest code: standard library and ``requests`` only, Python >= 3.9, PyPy and
+free-threaded CPython alike.  Nothing here may import a compiled extension
+that lacks free-threading support: it would switch the GIL back on and
+falsify every number.
+
+Each workload teaches one thing:
+
+``cpu``    the talk's ``countdown``: pure-Python bytecode, serialised by the GIL.
+``io``     the talk's page download (one ``requests.Session`` per thread): waits release the GIL.
+``mixed``  ``io`` and ``cpu`` tasks shuffled with a recorded seed: the talk's third load.
+``hash``   ``hashlib.sha256`` over a large buffer: C code that releases the GIL, so it
+           scales with threads even on a GIL build.
+``objects`` pure-Python allocation and shared-object reads: where free-threaded
+           reference counting and allocation show their cost.
+``sleep``  pure waiting, no network: the ceiling of what threads can overlap.
+
+Task functions are module-level so process pools can pickle them.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bench.errors import UsageError
+
+TaskFunction = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of work: ``function(argument)``, labelled with its kind for timelines."""
+
+    kind: str
+    function: TaskFunction
+    argument: Any
+
+
+# --- the task functions -------------------------------------------------------
+
+
+def countdown(n: int) -> int:
+    """The talk's CPU-bound task: a pure-Python loop that holds the GIL throughout."""
+    while n > 0:
+        n -= 1
+    return n
+
+
+_thread_local = threading.local()
+
+
+def _session() -> Any:
+    """One ``requests.Session`` per thread (and so per process), as in the talk."""
+    session = getattr(_thread_local, "session", None)
+    if session is None:
+        import requests
+
+        session = requests.Session()
+        _thread_local.session = session
+    return session
+
+
+def download(url: str) -> int:
+    """The talk's IO-bound task: fetch a page, return how many bytes were read."""
+    with _session().get(url, timeout=30) as response:
+        response.raise_for_status()
+        return len(response.content)
+
+
+_buffers: dict[int, bytes] = {}
+
+
+def _buffer(mebibytes: float) -> bytes:
+    size = int(mebibytes * 1024 * 1024)
+    buffer = _buffers.get(size)
+    if buffer is None:
+        buffer = bytes(range(256)) * (size // 256) + bytes(size % 256)
+        _buffers[size] = buffer
+    return buffer
+
+
+def sha256(mebibytes: float) -> str:
+    """Hash a buffer of ``mebibytes`` MiB; hashlib releases the GIL for large inputs."""
+    return hashlib.sha256(_buffer(mebibytes)).hexdigest()
+
+
+SHARED_TABLE: dict[str, str] = {f"key{i}": f"value{i}" for i in range(1024)}
+"""Read by every ``objects`` task in every thread: shared objects, contended reference counts."""
+
+
+def objects(n: int) -> int:
+    """Build ``n`` small dicts, strings and lists and read shared objects into them."""
+    total = 0
+    shared = SHARED_TABLE
+    for i in range(n):
+        name = "item-" + str(i)
+        tags = ["a", "b", str(i % 7)]
+        record = {"id": i, "name": name, "tags": tags, "shared": shared["key" + str(i % 1024)]}
+        total += len(name) + len(tags) + len(record["shared"])  # type: ignore[arg-type]
+    return total
+
+
+def sleep(seconds: float) -> float:
+    """Pure waiting: no CPU, no network."""
+    time.sleep(seconds)
+    return seconds
+
+
+# --- workloads: name -> task list --------------------------------------------
+
+
+@dataclass
+class BuildContext:
+    """What builders need beyond their own argument."""
+
+    urls: list[str] = field(default_factory=list)
+    seed: int = 0
+    cpu_argument: Any = None  # what `cpu` tasks inside `mixed` use
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    default: Any
+    help: str
+    needs_server: bool = False
+
+
+BUILTINS: dict[str, Builtin] = {
+    item.name: item
+    for item in (
+        Builtin("cpu", 850_000, "countdown(N): pure-Python loop (the talk's CPU task)"),
+        Builtin("io", None, "download a page with one requests.Session per thread (the talk's IO task)", True),
+        Builtin("mixed", None, "io and cpu tasks shuffled with a recorded seed (the talk's mixed load)", True),
+        Builtin("hash", 8.0, "hashlib.sha256 over N MiB: C code that releases the GIL"),
+        Builtin("objects", 20_000, "build N small dicts/strings/lists reading shared objects"),
+        Builtin("sleep", 0.05, "time.sleep(N seconds): pure waiting"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class WorkloadChoice:
+    """A workload as the user chose it: a builtin name or ``module:function``, and its argument."""
+
+    name: str
+    argument: Any = None
+    has_argument: bool = False
+
+    @property
+    def is_user(self) -> bool:
+        return ":" in self.name
+
+    @property
+    def needs_server(self) -> bool:
+        builtin = BUILTINS.get(self.name)
+        return bool(builtin and builtin.needs_server)
+
+    def resolved_argument(self) -> Any:
+        if self.has_argument:
+            return self.argument
+        builtin = BUILTINS.get(self.name)
+        return builtin.default if builtin else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "argument": self.resolved_argument(),
+            "has_argument": self.has_argument or not self.is_user,
+        }
+
+
+def _literal(text: str) -> Any:
+    """Numbers and Python literals become values; anything else stays a string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_workload(text: str) -> WorkloadChoice:
+    """``cpu``, ``cpu=100000``, ``pkg.mod:func`` or ``pkg.mod:func=ARG``; unknown names are refused."""
+    name, sep, raw_argument = text.strip().partition("=")
+    name = name.strip()
+    if ":" in name:
+        load_user_function(name)
+    elif name not in BUILTINS:
+        raise UsageError(f"unknown workload {name!r}; accepted: {', '.join(BUILTINS)} or module:function for your own")
+    if not sep:
+        return WorkloadChoice(name)
+    return WorkloadChoice(name, _literal(raw_argument), True)
+
+
+def load_user_function(target: str) -> TaskFunction:
+    """Import ``package.module:function``; a bad target is a one-line :class:`UsageError`."""
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        raise UsageError(f"workload {target!r} is not of the form package.module:function")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # any import-time failure is the user's module's, reported in one line
+        raise UsageError(f"workload {target!r}: cannot import {module_name!r} ({type(exc).__name__}: {exc})") from None
+    found: Any = module
+    for part in attribute.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            raise UsageError(f"workload {target!r}: {module_name!r} has no attribute {attribute!r}")
+    if not callable(found):
+        raise UsageError(f"workload {target!r}: {attribute!r} is not callable")
+    function: Callable[..., Any] = found
+    return function
+
+
+def call_user_function(target: str, argument: Any, has_argument: bool) -> Any:
+    """Run a user's function (by name, so process pools pickle a string, not the function)."""
+    function = load_user_function(target)
+    return function(argument) if has_argument else function()
+
+
+def page_urls(server_url: str) -> list[str]:
+    """Two pages, alternated, as the talk alternated two sites."""
+    base = server_url.rstrip("/")
+    return [f"{base}/page/0", f"{base}/page/1"]
+
+
+SIMPLE_TASKS: dict[str, TaskFunction] = {"cpu": countdown, "hash": sha256, "objects": objects, "sleep": sleep}
+"""Workloads whose every task is the same call."""
+
+
+def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> list[Task]:
+    """The task list for one cell: ``load`` tasks (``mixed``: ``load`` io + ``load`` cpu, shuffled)."""
+    argument = choice.resolved_argument()
+    if choice.is_user:
+        return [Task(choice.name, run_user_task, (choice.name, choice.argument, choice.has_argument))] * load
+    if choice.name in ("io", "mixed"):
+        if not context.urls:
+            raise UsageError(f"workload {choice.name!r} needs pages to download: give --server-url or --url")
+        io_tasks = [Task("io", download, context.urls[i % len(context.urls)]) for i in range(load)]
+        if choice.name == "io":
+            return io_tasks
+        cpu_argument = context.cpu_argument if context.cpu_argument is not None else BUILTINS["cpu"].default
+        mixed = io_tasks + [Task("cpu", countdown, cpu_argument)] * load
+        random.Random(context.seed).shuffle(mixed)  # noqa: S311 (a recorded, repeatable order)
+        return mixed
+    return [Task(choice.name, SIMPLE_TASKS[choice.name], argument)] * load
+
+
+def run_user_task(packed: tuple[str, Any, bool]) -> Any:
+    """Adapter so a user task is ``function(argument)`` like every builtin."""
+    target, argument, has_argument = packed
+    return call_user_function(target, argument, has_argument)
+
+
+def dependencies(choices: list[WorkloadChoice]) -> list[str]:
+    """Modules the chosen workloads import, so the GIL can be checked after importing them all."""
+    modules = ["hashlib"]
+    for choice in choices:
+        if choice.needs_server:
+            modules.append("requests")
+        if choice.is_user:
+            modules.append(choice.name.partition(":")[0])
+    return modules
+
+
+def import_dependencies(choices: list[WorkloadChoice]) -> None:
+    for module in dependencies(choices):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise UsageError(
+                f"the chosen workloads need the module {module!r} ({exc}); install it, e.g. pip install {module}"
+            ) from None
+    for choice in choices:
+        if choice.is_user:
+            load_user_function(choice.name)
+    if any(choice.name == "hash" for choice in choices):
+        hashlib.sha256(b"warm")
+
+
+def describe_builtins() -> str:
+    return "; ".join(f"{item.name}: {item.help}" for item in BUILTINS.values())

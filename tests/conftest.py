@@ -1,0 +1,56 @@
+"""Shared fixtures: the real interpreters gilbench provisioned, found the way users find them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bench(
+    *args: str, python: str | Path = sys.executable, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bench ARGS`` from the project root, as a user would."""
+    return subprocess.run(
+        [str(python), "-m", "bench", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _resolve(label: str) -> Path:
+    from bench.interpreters import find
+    from bench.specs import parse_spec
+
+    search = find(parse_spec(label))
+    if search.resolved is None:
+        message = f"interpreter {label} is not provisioned ({search.tried()}); run `nox -s provision`"
+        if os.environ.get("GILBENCH_REQUIRE_PYTHONS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return search.resolved.executable
+
+
+@pytest.fixture(scope="session", params=["3.13", "3.13t", "pypy3"])
+def default_interpreter(request: pytest.FixtureRequest) -> tuple[str, Path]:
+    """Each default interpreter in turn, as (label, executable)."""
+    return request.param, _resolve(request.param)
+
+
+@pytest.fixture(scope="session")
+def python_313t() -> Path:
+    return _resolve("3.13t")
+
+
+@pytest.fixture(scope="session")
+def python_313() -> Path:
+    return _resolve("3.13")

@@ -1,0 +1,34 @@
+"""User workloads that misbehave on purpose, to check faults become statuses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+NOT_CALLABLE = 42
+
+
+def raise_value_error(argument: object = None) -> None:
+    raise ValueError(f"bad input {argument!r}")
+
+
+def hang(argument: object = None) -> None:
+    time.sleep(3600)
+
+
+def kill_own_process(argument: object = None) -> None:
+    """Dies like a worker killed by the OOM killer."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def segfault(argument: object = None) -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def double(argument: int = 1) -> int:
+    return 2 * argument
+
+
+def no_argument() -> str:
+    return "ok"

@@ -1,0 +1,54 @@
+"""Executors: every strategy runs every task, records who ran it and when, on one clock."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bench.executors import EXECUTORS, make_executor, start_methods
+from bench.workloads import Task, countdown, sleep
+
+SLEEPS = [Task("sleep", sleep, 0.02)] * 8
+
+
+@pytest.mark.parametrize("name", sorted(EXECUTORS))
+def test_every_executor_runs_every_task(name: str) -> None:
+    tasks = [Task("cpu", countdown, 1000)] * 12
+    repetition = make_executor(name, "fork" if "fork" in start_methods() else "spawn").run(tasks, 2)
+    assert len(repetition.records) == 12
+    assert repetition.wall_s > 0
+    assert all(duration >= 0 for _, duration, _, _ in repetition.records)
+    assert 0 <= repetition.pool_startup_s <= repetition.wall_s
+
+
+def test_threads_use_as_many_workers_as_asked() -> None:
+    repetition = make_executor("threads", "fork").run(SLEEPS, 4)
+    threads = {(pid, tid) for _, _, pid, tid in repetition.records}
+    assert len(threads) == 4
+    assert {pid for pid, _ in threads} == {os.getpid()}
+
+
+@pytest.mark.parametrize("method", start_methods())
+def test_processes_run_in_other_processes_with_each_start_method(method: str) -> None:
+    executor = make_executor("processes", method)
+    assert executor.describe() == {"name": "processes", "start_method": method}
+    repetition = executor.run(SLEEPS, 2)
+    pids = {pid for _, _, pid, _ in repetition.records}
+    assert len(pids) == 2
+    assert os.getpid() not in pids
+
+
+def test_worker_clock_is_comparable_with_the_parent_clock() -> None:
+    """Task start times taken in pool processes fall inside the parent's measured interval."""
+    repetition = make_executor("processes", "spawn").run(SLEEPS, 2)
+    for start, duration, _, _ in repetition.records:
+        assert repetition.started <= start
+        assert start + duration <= repetition.started + repetition.wall_s
+
+
+def test_serial_runs_in_the_calling_thread() -> None:
+    repetition = make_executor("serial", "fork").run(SLEEPS[:3], 1)
+    assert repetition.pool_startup_s == 0.0
+    starts = [start for start, _, _, _ in repetition.records]
+    assert starts == sorted(starts)

@@ -1,0 +1,320 @@
+"""`python -m bench run` end to end, under whichever interpreter runs these tests.
+
+Real child processes, real pools, the real page server on loopback; faults
+are real exceptions, hangs, kills and segfaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import introspect
+from bench.schema import SCHEMA_VERSION, TASK_FIELDS, load
+from tests.conftest import ROOT, run_bench
+
+
+def bench_run(
+    tmp_path: Path, *args: str, timeout: float = 600
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    out = tmp_path / "result.json"
+    done = run_bench("run", "--out", str(out), *args, timeout=timeout)
+    document = json.loads(out.read_text()) if out.exists() else {}
+    return done, document
+
+
+def cell_of(document: dict[str, Any], workload: str, executor: str) -> dict[str, Any]:
+    return next(c for c in document["cells"] if c["workload"].startswith(workload) and c["executor"] == executor)
+
+
+def test_seed_preset_writes_the_talks_nine_cells(tmp_path: Path, server_url: str) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--preset",
+        "seed",
+        "--load",
+        "4",
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--workloads",
+        "cpu=20000,io,mixed",
+        "--server-url",
+        server_url,
+        "--label",
+        "test-label",
+    )
+    assert done.returncode == 0, done.stderr
+    load(tmp_path / "result.json")  # validates against the schema
+    assert document["schema_version"] == SCHEMA_VERSION
+    assert document["complete"] is True
+    assert [(c["workload"], c["executor"], c["workers"]) for c in document["cells"]] == [
+        (w, e, n) for w in ("cpu", "io", "mixed") for e, n in (("threads", 1), ("threads", 5), ("processes", 5))
+    ]
+    interpreter = document["interpreter"]
+    assert interpreter["label"] == "test-label"
+    assert interpreter["implementation"] == sys.implementation.name
+    assert interpreter["free_threaded_build"] == introspect.free_threaded_build()
+    if interpreter["free_threaded_build"] and "PYTHON_GIL" not in os.environ:
+        assert interpreter["gil_enabled"] is False
+        assert all(cell["gil_enabled"] is False for cell in document["cells"])
+    assert document["task_fields"] == TASK_FIELDS
+    for cell in document["cells"]:
+        assert cell["status"] == "ok"
+        assert len(cell["runs"]) == 2
+        kinds = sorted(task[3] for task in cell["runs"][0]["tasks"])
+        expected = {"cpu": ["cpu"] * 4, "io": ["io"] * 4, "mixed": ["cpu"] * 4 + ["io"] * 4}[cell["workload"]]
+        assert kinds == expected
+        for run in cell["runs"]:
+            assert run["wall_s"] >= run["pool_startup_s"] >= 0
+            workers = {task[2] for task in run["tasks"]}
+            assert workers <= set(range(cell["workers"]))
+            assert all(0 <= task[0] <= run["wall_s"] for task in run["tasks"])
+    processes = cell_of(document, "cpu", "processes")
+    assert processes["executor_details"]["start_method"] == document["config"]["start_method"]
+    machine = document["machine"]
+    assert machine["usable_cpus"] >= 1 and machine["logical_cpus"] >= machine["usable_cpus"]
+    for key in ("cpu_model", "memory_bytes", "os", "kernel", "load_average_start", "load_average_end"):
+        assert key in machine
+    config = document["config"]
+    assert (config["load"], config["repeat"], config["warmup"], config["seed"]) == (4, 2, 0, 0)
+    assert document["tool"]["version"]
+
+
+def test_runner_starts_its_own_server_when_none_is_given(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "io",
+        "--executors",
+        "threads",
+        "--workers",
+        "2",
+        "--load",
+        "4",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "started a page server at http://127.0.0.1:" in done.stderr
+    assert document["cells"][0]["status"] == "ok"
+
+
+def test_user_workload_with_argument(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "sleep=0.001",
+        "--workload",
+        "tests.guest.faulty:double=4",
+        "--executors",
+        "serial",
+        "--load",
+        "3",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+    )
+    assert done.returncode == 0, done.stderr
+    assert [c["workload"] for c in document["cells"]] == ["sleep", "tests.guest.faulty:double"]
+    assert document["config"]["workloads"][1] == {
+        "name": "tests.guest.faulty:double",
+        "argument": 4,
+        "has_argument": True,
+    }
+    assert all(c["status"] == "ok" for c in document["cells"])
+
+
+def test_a_raising_task_fails_its_cell_and_the_others_go_on(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "tests.guest.faulty:raise_value_error=7,sleep=0.001",
+        "--executors",
+        "serial,threads,processes",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+    )
+    assert done.returncode == 0, done.stderr
+    assert document["complete"] is False
+    faulty = [c for c in document["cells"] if c["workload"].endswith("raise_value_error")]
+    assert [c["status"] for c in faulty] == ["failed"] * 3
+    for cell in faulty:
+        assert cell["reason"].startswith("a task raised ValueError: bad input 7")
+    assert [c["status"] for c in document["cells"] if c["workload"] == "sleep"] == ["ok"] * 3
+
+
+def test_a_hanging_task_times_out_and_the_next_cell_runs(tmp_path: Path) -> None:
+    started = time.monotonic()
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "tests.guest.faulty:hang,sleep=0.001",
+        "--executors",
+        "threads,processes",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--timeout",
+        "3",
+    )
+    assert done.returncode == 0, done.stderr
+    statuses = [(c["workload"].split(":")[-1], c["executor"], c["status"]) for c in document["cells"]]
+    assert statuses == [
+        ("hang", "threads", "timeout"),
+        ("hang", "processes", "timeout"),
+        ("sleep", "threads", "ok"),
+        ("sleep", "processes", "ok"),
+    ]
+    assert document["cells"][0]["reason"] == "no result within --timeout 3s (0 of 1 runs done)"
+    assert time.monotonic() - started < 120  # the hung pools were killed, not waited for
+
+
+def test_a_dying_pool_worker_fails_the_cell(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "tests.guest.faulty:kill_own_process,sleep=0.001",
+        "--executors",
+        "processes",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--timeout",
+        "60",
+    )
+    assert done.returncode == 0, done.stderr
+    dead, fine = document["cells"]
+    assert dead["status"] == "failed"
+    assert dead["reason"].startswith("a pool worker process died")
+    assert fine["status"] == "ok"
+
+
+def test_a_segfault_in_the_cell_process_is_recorded(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "tests.guest.faulty:segfault,sleep=0.001",
+        "--executors",
+        "serial",
+        "--load",
+        "1",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+    )
+    assert done.returncode == 0, done.stderr
+    crashed, fine = document["cells"]
+    assert crashed["status"] == "failed"
+    assert crashed["reason"] == "the cell's process died (signal SIGSEGV)"
+    assert fine["status"] == "ok"
+
+
+def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "run",
+            "--out",
+            str(out),
+            "--workloads",
+            "sleep=0.001,sleep=0.5",
+            "--executors",
+            "serial",
+            "--load",
+            "4",
+            "--repeat",
+            "20",
+            "--warmup",
+            "0",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and json.loads(out.read_text())["cells"]:
+            break
+        time.sleep(0.1)
+    time.sleep(1.0)  # the second cell is now running
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    document = load(out)
+    assert document["complete"] is False
+    assert document["interrupted"] is True
+    assert len(document["cells"]) == 1
+    assert document["cells"][0]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--workloads", "gpu"], "unknown workload 'gpu'; accepted: cpu, io, mixed, hash, objects, sleep"),
+        (["--executors", "fibers"], "--executors: unknown value fibers; accepted: serial, threads, processes"),
+        (["--workers", "0"], "--workers '0': expected a positive whole number"),
+        (["--workers", "two"], "--workers 'two': expected a positive whole number"),
+        (["--load", "-3"], "--load '-3': expected a positive whole number"),
+        (["--repeat", "1.5"], "--repeat '1.5': expected a positive whole number"),
+        (["--warmup", "-1"], "--warmup '-1': expected a whole number >= 0"),
+        (["--timeout", "0"], "--timeout '0': expected a positive number of seconds"),
+        (["--start-method", "teleport"], "--start-method 'teleport': accepted here:"),
+        (["--preset", "huge"], "argument --preset: invalid choice: 'huge'"),
+        (
+            ["--workloads", "io", "--server-url", "http://127.0.0.1:9/"],
+            "server 'http://127.0.0.1:9/page/0' does not answer",
+        ),
+        (["--workloads", "no_such_module_xyz:f"], "cannot import 'no_such_module_xyz'"),
+    ],
+)
+def test_bad_values_are_one_line_errors_with_exit_code_2(tmp_path: Path, args: list[str], fragment: str) -> None:
+    done = run_bench("run", "--out", str(tmp_path / "r.json"), "--load", "1", "--repeat", "1", *args, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert fragment in lines[0]
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_unwritable_output_is_refused_before_measuring(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    done = run_bench("run", "--out", str(blocker / "r.json"), "--workloads", "sleep", "--load", "1", timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith(f"gilbench: error: --out '{blocker / 'r.json'}': cannot write there")
