@@ -69,6 +69,21 @@ def tests(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", *session.posargs, env={"GILBENCH_REQUIRE_PYTHONS": "1"})
 
 
+@nox.session(requires=["provision"])
+def harness(session: nox.Session) -> None:
+    """Benchmarks of gilbench itself: overhead, page server, free-threading not spoiled."""
+    from bench.interpreters import find
+    from bench.specs import parse_spec
+
+    session.install("-e", ".")
+    pythons = []
+    for label in PYTHONS:
+        found = find(parse_spec(label)).resolved
+        if found is not None:
+            pythons += ["--python", f"{label}={found.executable}"]
+    session.run("python", "benchmarks/harness.py", *pythons)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy over the whole project."""

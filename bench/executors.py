@@ -40,15 +40,21 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_refresh_pid)
 
 
+_clock = time.perf_counter
+_thread_id = threading.get_ident
+
+
 def timed_call(task: Task) -> TaskRecord:
-    """Run one task and time it; the only code between the two clock reads is the task."""
-    function = task.function
-    argument = task.argument
-    clock = time.perf_counter
-    start = clock()
+    """Run one task and time it; the only code between the two clock reads is the task.
+
+    Module-level aliases and tuple unpacking keep the per-task cost to about
+    two clock reads (free-threaded 3.13 does not specialise attribute loads).
+    """
+    _, function, argument = task
+    start = _clock()
     function(argument)
-    duration = clock() - start
-    return start, duration, _PID, threading.get_ident()
+    end = _clock()
+    return start, end - start, _PID, _thread_id()
 
 
 def _ready(_: int) -> int:
@@ -93,9 +99,18 @@ class SerialExecutor(Executor):
     name = "serial"
 
     def run(self, tasks: list[Task], workers: int) -> Repetition:
-        started = time.perf_counter()
-        records = [timed_call(task) for task in tasks]
-        return Repetition(started, time.perf_counter() - started, 0.0, records)
+        clock = _clock
+        timings: list[tuple[float, float]] = []
+        record = timings.append
+        started = clock()
+        for _, function, argument in tasks:  # timed_call inlined: one call less per task
+            start = clock()
+            function(argument)
+            end = clock()
+            record((start, end - start))
+        wall = clock() - started
+        pid, thread = _PID, _thread_id()
+        return Repetition(started, wall, 0.0, [(start, duration, pid, thread) for start, duration in timings])
 
 
 class ThreadsExecutor(Executor):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -170,7 +171,8 @@ def provision(specs: list[InterpreterSpec], report: Callable[[str], None] = prin
                 resolved[spec] = provision_one(spec)
             except ProvisionError as exc:
                 errors.append(str(exc))
-                report(f"error: {exc}")
+                sys.stderr.write(f"gilbench: error: {exc}\n")
+                sys.stderr.flush()
     ordered = [resolved[spec] for spec in specs if spec in resolved]
     for item in ordered:
         for name in item.spec.executable_names():

@@ -1,0 +1,197 @@
+"""Benchmarks of gilbench itself: does the harness stay out of the way of what it measures?
+
+Prints three figures (medians of repeated trials in one run; no assertion, the
+goals are printed next to them):
+
+1. overhead: 10,000 trivial tasks through gilbench's serial and threads
+   executors against a bare hand-written loop / ``executor.map``
+   (goal: at most 5% extra wall time), under each interpreter given;
+2. server: per-request time of the embedded page server, sequential and with
+   64 concurrent keep-alive clients (goals: <= latency x 1.05 + 1 ms and
+   <= latency x 1.10 + 2 ms);
+3. free-threading not spoiled: under a free-threaded interpreter, ``cpu`` with
+   2 threads against serial (goal: >= 1.8x on 2 cores) and ``gil_enabled``.
+
+Run with ``nox -s harness`` (uses the provisioned interpreters) or
+``python benchmarks/harness.py --python 3.13t=/path/to/python3.13t ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TRIVIAL_N = 1000  # countdown(1000): a task of some tens of microseconds
+TASKS = 10_000
+TRIALS = 15
+
+
+def _bare_serial(tasks: list[int]) -> float:
+    from bench.workloads import countdown
+
+    started = time.perf_counter()
+    for n in tasks:
+        countdown(n)
+    return time.perf_counter() - started
+
+
+def _bare_threads(tasks: list[int], workers: int) -> float:
+    from bench.workloads import countdown
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(countdown, tasks))
+    return time.perf_counter() - started
+
+
+def measure_overhead() -> dict[str, float]:
+    """Runs inside the interpreter under test: median ratio gilbench / bare, per executor."""
+    from bench.executors import make_executor
+    from bench.workloads import Task, countdown
+
+    numbers = [TRIVIAL_N] * TASKS
+    tasks = [Task("cpu", countdown, TRIVIAL_N)] * TASKS
+    serial, threads = make_executor("serial", "fork"), make_executor("threads", "fork")
+    ratios: dict[str, list[float]] = {"serial": [], "threads": []}
+    _bare_serial(numbers)  # warm up (PyPy's JIT, caches)
+    serial.run(tasks, 1)
+    for trial in range(TRIALS):
+        # Alternate which goes first, so drift and warm caches favour neither.
+        if trial % 2:
+            bare_serial, ours_serial = _bare_serial(numbers), serial.run(tasks, 1).wall_s
+            bare_threads, ours_threads = _bare_threads(numbers, 2), threads.run(tasks, 2).wall_s
+        else:
+            ours_serial, bare_serial = serial.run(tasks, 1).wall_s, _bare_serial(numbers)
+            ours_threads, bare_threads = threads.run(tasks, 2).wall_s, _bare_threads(numbers, 2)
+        ratios["serial"].append(ours_serial / bare_serial)
+        ratios["threads"].append(ours_threads / bare_threads)
+    ratios["task_us"] = [_bare_serial(numbers) / TASKS * 1e6]
+    return {name: statistics.median(values) for name, values in ratios.items()}
+
+
+def measure_server(latency_ms: float = 50.0) -> dict[str, float]:
+    """Median per-request seconds, sequential and with 64 concurrent keep-alive clients."""
+    import requests
+
+    from bench.server import ServerProcess
+
+    with ServerProcess(latency_ms=latency_ms) as server:
+        session = requests.Session()
+        session.get(server.url).raise_for_status()
+        sequential = []
+        for _ in range(100):
+            started = time.perf_counter()
+            session.get(server.url).raise_for_status()
+            sequential.append(time.perf_counter() - started)
+        concurrent: list[float] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(64)
+
+        def client() -> None:
+            own = requests.Session()
+            own.get(server.url).raise_for_status()
+            barrier.wait()
+            for _ in range(10):
+                started = time.perf_counter()
+                own.get(server.url).raise_for_status()
+                with lock:
+                    concurrent.append(time.perf_counter() - started)
+
+        threads = [threading.Thread(target=client) for _ in range(64)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return {"sequential": statistics.median(sequential), "concurrent64": statistics.median(concurrent)}
+
+
+def measure_free_threading(python: str) -> dict[str, object]:
+    """cpu: 2 threads against serial under ``python``, from a real `bench run` result file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "ft.json"
+        subprocess.run(
+            [
+                python,
+                "-m",
+                "bench",
+                "run",
+                "--workloads",
+                "cpu",
+                "--executors",
+                "serial,threads",
+                "--workers",
+                "2",
+                "--load",
+                "40",
+                "--repeat",
+                "7",
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
+        document = json.loads(out.read_text())
+    walls = {cell["executor"]: statistics.median(run["wall_s"] for run in cell["runs"]) for cell in document["cells"]}
+    return {
+        "speedup": walls["serial"] / walls["threads"],
+        "serial_s": walls["serial"],
+        "threads_s": walls["threads"],
+        "gil_enabled": document["interpreter"]["gil_enabled"],
+        "version": document["interpreter"]["version"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--python", action="append", default=[], metavar="LABEL=PATH", help="interpreter to measure")
+    parser.add_argument("--overhead-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.overhead_only:
+        print(json.dumps(measure_overhead()))
+        return 0
+    pythons = dict(item.split("=", 1) for item in args.python) or {"host": sys.executable}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    print(f"1. overhead: {TASKS} tasks of countdown({TRIVIAL_N}), gilbench / bare, median of {TRIALS} (goal <= 1.05)")
+    for label, python in pythons.items():
+        done = subprocess.run(
+            [python, __file__, "--overhead-only"], capture_output=True, text=True, env=env, check=True
+        )
+        ratios = json.loads(done.stdout)
+        print(
+            f"   {label:<8} serial {ratios['serial']:.3f}   threads(2) {ratios['threads']:.3f}"
+            f"   (one task takes {ratios['task_us']:.2f} us here)"
+        )
+
+    server = measure_server()
+    print("2. server, latency 50 ms, 20 kB pages, median per request")
+    print(f"   sequential    {server['sequential'] * 1000:.2f} ms (goal <= {50 * 1.05 + 1:.2f} ms)")
+    print(f"   64 concurrent {server['concurrent64'] * 1000:.2f} ms (goal <= {50 * 1.10 + 2:.2f} ms)")
+
+    for label, python in pythons.items():
+        if label.endswith("t"):
+            figures = measure_free_threading(python)
+            print(
+                f"3. {label} ({figures['version']}): cpu threads x2 vs serial, median of 7: "
+                f"{figures['serial_s']:.3f}s / {figures['threads_s']:.3f}s = {figures['speedup']:.2f}x "
+                f"(goal >= 1.8x), gil_enabled={figures['gil_enabled']}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
