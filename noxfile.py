@@ -1,4 +1,4 @@
-"""gilbench's sessions: provision interpreters, test, lint (and, later, bench and report).
+"""gilbench's sessions: provision interpreters, measure them, report, test, lint.
 
 Interpreters are resolved by gilbench, not by nox's own discovery: ``provision``
 finds, installs or builds each spec and links the chosen executables into
@@ -12,8 +12,15 @@ The interpreter set is ``GILBENCH_PYTHONS`` (comma separated) or the default
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import json
 import os
+import shlex
+import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nox
@@ -22,6 +29,8 @@ ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 
 from bench.cache import link_dir  # noqa: E402  (needs the project on sys.path)
+from bench.report.loading import RUN_MANIFEST  # noqa: E402
+from bench.runner import safe_file_name  # noqa: E402
 from bench.specs import DEFAULT_SPECS  # noqa: E402
 
 PYTHONS = [
@@ -30,7 +39,9 @@ PYTHONS = [
 
 os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", "")])
 
-nox.options.sessions = ["tests"]
+RESULTS = ROOT / "results"
+
+nox.options.sessions = ["bench"]
 nox.options.reuse_venv = "yes"
 # Deliberate: a spec that cannot be had is reported (by `provision` and in the
 # report) rather than failing every other interpreter's session, even with CI
@@ -43,39 +54,165 @@ def _host_python(session: nox.Session, *args: str) -> None:
     session.run(sys.executable, "-m", "bench", *args, external=True)
 
 
-@nox.session(python=False)
+def install_once(session: nox.Session, *args: str) -> None:
+    """``session.install``, skipped when this venv already has exactly this (a reused venv costs ~0 s)."""
+    pyproject = (ROOT / "pyproject.toml").read_bytes()
+    key = hashlib.sha256(pyproject + repr(args).encode()).hexdigest()
+    venv = getattr(session.virtualenv, "location", None)
+    stamp = Path(venv) / ".gilbench-installed" if venv else None
+    if stamp is not None and stamp.is_file() and stamp.read_text() == key:
+        session.log("dependencies already installed (delete the venv or pyproject.toml changes to reinstall)")
+        return
+    session.install(*args)
+    if stamp is not None:
+        stamp.write_text(key)
+
+
+@dataclass
+class BenchRun:
+    """What the sessions of one `nox -s bench` invocation share."""
+
+    run_id: str = ""
+    directory: Path = RESULTS
+    server: object | None = None
+    server_url: str = ""
+    expected: list[str] = field(default_factory=list)
+    reported: bool = False
+
+
+RUN = BenchRun()
+
+
+def _queued_pythons(session: nox.Session) -> list[str]:
+    """The interpreters whose bench sessions this invocation will run (nox -p selects them)."""
+    try:
+        listed = session._runner.manifest.list_all_sessions()  # no public API for the queue
+        queued = [runner.func.python for runner, selected in listed if selected and runner.name.startswith("bench-")]
+    except AttributeError:
+        queued = []
+    return [str(python) for python in queued] or list(PYTHONS)
+
+
+def _finish_run() -> None:
+    """At exit, even after Ctrl-C or a failed session: stop the server, report what finished."""
+    if RUN.server is not None:
+        RUN.server.stop()  # type: ignore[attr-defined]
+        RUN.server = None
+    if RUN.run_id and not RUN.reported and any(RUN.directory.glob("*.json")):
+        print(f"nox > building the report of what finished in {RUN.directory}", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "report", "--", str(RUN.directory)],
+            check=False,
+        )
+
+
+@nox.session(python=False, default=False)
+def prepare(session: nox.Session) -> None:
+    """(Run by `bench`.) Provision, check the options, start the shared page server."""
+    from bench.provision import provision as provision_specs
+    from bench.server import ServerProcess
+    from bench.specs import SpecError, parse_spec
+
+    wanted = _queued_pythons(session)
+    _host_python(session, "run", "--dry-run", *session.posargs)
+    specs, missing = [], {}
+    for label in wanted:
+        try:
+            specs.append(parse_spec(label))
+        except SpecError as exc:
+            missing[label] = str(exc)
+    _, errors = provision_specs(specs)
+    missing.update(errors)
+    RUN.run_id = os.environ.get("GILBENCH_RUN_ID") or time.strftime("%Y%m%d-%H%M%S")
+    RUN.directory = RESULTS / RUN.run_id
+    RUN.directory.mkdir(parents=True, exist_ok=True)
+    RUN.expected = wanted
+    server = ServerProcess(python=sys.executable)
+    RUN.server, RUN.server_url = server, server.url
+    atexit.register(_finish_run)
+    manifest = {
+        "run_id": RUN.run_id,
+        "interpreters": wanted,
+        "missing": missing,
+        "command": "nox -s bench"
+        + ("".join(f" -p {p}" for p in wanted) if wanted != PYTHONS else "")
+        + (" -- " + shlex.join(session.posargs) if session.posargs else ""),
+        "server_url": server.url,
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    (RUN.directory / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2))
+    session.log(f"run {RUN.run_id}: results in {RUN.directory}, page server {server.url}")
+    for label, reason in missing.items():
+        session.warn(f"{label} will be skipped: {reason}")
+
+
+@nox.session(python=PYTHONS, requires=["prepare"])
+def bench(session: nox.Session) -> None:
+    """Measure under this interpreter (args after -- go to `python -m bench run`)."""
+    if not RUN.run_id:
+        session.error("bench sessions run after `prepare`; use `nox -s bench`")
+    install_once(session, "-e", ".")
+    session.notify("report", [str(RUN.directory)])
+    label = str(session.python)
+    session.run(
+        "python",
+        "-m",
+        "bench",
+        "run",
+        "--label",
+        label,
+        "--run-id",
+        RUN.run_id,
+        "--server-url",
+        RUN.server_url,
+        "--out",
+        str(RUN.directory / f"{safe_file_name(label)}.json"),
+        *session.posargs,
+        interrupt_timeout=30,
+    )
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """Merge results into the GIL-impact report: `nox -s report -- FOLDER...` (default: results/latest)."""
+    install_once(session, "-e", ".[report]")
+    RUN.reported = True
+    session.run("python", "-m", "bench", "report", *session.posargs)
+
+
+@nox.session(python=False, default=False)
 def provision(session: nox.Session) -> None:
     """Find, install or build the interpreters (GILBENCH_PYTHONS, or posargs)."""
     _host_python(session, "provision", *(session.posargs or PYTHONS))
 
 
-@nox.session(python=False)
+@nox.session(python=False, default=False)
 def interpreters(session: nox.Session) -> None:
     """List the interpreters available now, provisioning nothing."""
     _host_python(session, "interpreters", *(session.posargs or PYTHONS))
 
 
-@nox.session(python=PYTHONS, requires=["provision"])
+@nox.session(python=PYTHONS, requires=["provision"], default=False)
 def guest_tests(session: nox.Session) -> None:
     """Guest-side tests, run by each measured interpreter itself."""
-    session.install("-e", ".", "pytest")
+    install_once(session, "-e", ".", "pytest")
     session.run("python", "-m", "pytest", "tests/guest", *session.posargs)
 
 
-@nox.session(requires=["guest_tests"])
+@nox.session(requires=["guest_tests"], default=False)
 def tests(session: nox.Session) -> None:
     """Host-side and end-to-end tests (after provisioning and the guest tests)."""
-    session.install("-e", ".[test,report]")
+    install_once(session, "-e", ".[test,report]", "nox")
     session.run("python", "-m", "pytest", *session.posargs, env={"GILBENCH_REQUIRE_PYTHONS": "1"})
 
 
-@nox.session(requires=["provision"])
+@nox.session(requires=["provision"], default=False)
 def harness(session: nox.Session) -> None:
     """Benchmarks of gilbench itself: overhead, page server, free-threading not spoiled."""
     from bench.interpreters import find
     from bench.specs import parse_spec
 
-    session.install("-e", ".")
+    install_once(session, "-e", ".", "requests")
     pythons = []
     for label in PYTHONS:
         found = find(parse_spec(label)).resolved
@@ -84,10 +221,10 @@ def harness(session: nox.Session) -> None:
     session.run("python", "benchmarks/harness.py", *pythons)
 
 
-@nox.session
+@nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """ruff and mypy over the whole project."""
-    session.install("-e", ".[lint,report]", "nox")
+    install_once(session, "-e", ".[lint,report]", "nox")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")

@@ -58,13 +58,20 @@ def _interpreters(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from bench import runner
 
-    return runner.run(runner.resolve_config(args))
+    config = runner.resolve_config(args)
+    return runner.dry_run(config) if args.dry_run else runner.run(config)
 
 
 def _cell(args: argparse.Namespace) -> int:
     from bench import runner
 
     return runner.run_cell(args.spec, args.result)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from bench import report
+
+    return report.main(args.paths, args.out)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -113,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     for action in server.build_parser()._actions[1:]:
         serve._add_action(action)
     serve.set_defaults(handler=_serve)
+
+    report = commands.add_parser(
+        "report",
+        help="merge result files into the GIL-impact report (needs the report extras)",
+        description="Merge result files (run folders or single files) into report.md, report.html and results.csv.",
+    )
+    report.add_argument("paths", nargs="*", metavar="PATH", help="results folders or files (default: results/latest)")
+    report.add_argument("--out", help="folder for the report (default: the results folder, if there is one)")
+    report.set_defaults(handler=_report)
 
     cell = commands.add_parser("cell", help=argparse.SUPPRESS)
     cell.add_argument("spec")

@@ -159,10 +159,12 @@ def provision_order(specs: list[InterpreterSpec]) -> list[InterpreterSpec]:
     return sorted(specs, key=lambda spec: not spec.free_threaded)
 
 
-def provision(specs: list[InterpreterSpec], report: Callable[[str], None] = print) -> tuple[list[Resolved], list[str]]:
-    """Provision every spec, holding the cache lock; returns the resolved ones and the errors."""
+def provision(
+    specs: list[InterpreterSpec], report: Callable[[str], None] = print
+) -> tuple[list[Resolved], dict[str, str]]:
+    """Provision every spec, holding the cache lock; returns the resolved ones and {label: error}."""
     resolved: dict[InterpreterSpec, Resolved] = {}
-    errors: list[str] = []
+    errors: dict[str, str] = {}
     started = time.monotonic()
     with cache.exclusive_lock("provision"):
         cpython_build.remove_stale_builds()
@@ -170,7 +172,7 @@ def provision(specs: list[InterpreterSpec], report: Callable[[str], None] = prin
             try:
                 resolved[spec] = provision_one(spec)
             except ProvisionError as exc:
-                errors.append(str(exc))
+                errors[spec.label] = str(exc)
                 sys.stderr.write(f"gilbench: error: {exc}\n")
                 sys.stderr.flush()
     ordered = [resolved[spec] for spec in specs if spec in resolved]

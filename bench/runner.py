@@ -297,6 +297,9 @@ def write_atomically(path: Path, document: dict[str, Any]) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(document, stream, separators=(",", ":"))
             stream.write("\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; results are meant to be shared
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -440,8 +443,23 @@ def measure_cell(
 # --- the whole run ------------------------------------------------------------------
 
 
+def dry_run(config: RunConfig) -> int:
+    """Print the matrix a run would measure, measuring nothing (option checking for `nox -s bench`)."""
+    print(
+        f"would measure {len(config.workloads) * len(config.cells)} cells: "
+        f"{', '.join(c.name for c in config.workloads)} x "
+        f"{', '.join(f'{e} x{w}' for e, w in config.cells)}; load {config.load}, repeat {config.repeat}"
+    )
+    return 0
+
+
+def _interrupt_on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def run(config: RunConfig) -> int:
     """Measure every cell, rewriting the result file after each; returns the exit code."""
+    signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # nox terminates on Ctrl-C: keep what was measured
     check_writable(config.out)
     needs_server = any(choice.needs_server for choice in config.workloads)
     server = None
@@ -547,6 +565,9 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument("--label", help="interpreter label in the report (default: 3.13t, pypy3.9 ...)")
     parser.add_argument("--run-id", help="run identifier shared by all interpreters' files (default: a timestamp)")
     parser.add_argument("--out", help="result file (default: results/RUN_ID/LABEL.json)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"
+    )
 
 
 def describe(config: RunConfig) -> str:
