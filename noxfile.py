@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -39,7 +40,7 @@ PYTHONS = [
 
 os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", "")])
 
-RESULTS = ROOT / "results"
+RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / "results")
 
 nox.options.sessions = ["bench"]
 nox.options.reuse_venv = "yes"
@@ -168,7 +169,8 @@ def bench(session: nox.Session) -> None:
         "--out",
         str(RUN.directory / f"{safe_file_name(label)}.json"),
         *session.posargs,
-        interrupt_timeout=30,
+        interrupt_timeout=1.0,  # Ctrl-C reaches the runner too; it saves and exits at once
+        terminate_timeout=15.0,  # a SIGTERM also makes it save what was measured
     )
 
 
@@ -199,11 +201,55 @@ def guest_tests(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "tests/guest", *session.posargs)
 
 
+def ensure_chromium(session: nox.Session) -> bool:
+    """Debian's chromium for the browser test: installed with apt-get where we may (root), else skipped."""
+    from bench.cpython_build import apt_install, system_packages_allowed
+
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return True
+    if not system_packages_allowed():
+        session.warn("chromium is not installed and cannot be installed here: the browser test will be skipped")
+        return False
+    session.log("installing chromium with apt-get for the browser test")
+    log = Path(session.create_tmp()) / "apt-chromium.log"
+    if not apt_install(["chromium"], log):
+        session.error(f"apt-get install chromium failed; see {log}")
+    return True
+
+
 @nox.session(requires=["guest_tests"], default=False)
 def tests(session: nox.Session) -> None:
     """Host-side and end-to-end tests (after provisioning and the guest tests)."""
     install_once(session, "-e", ".[test,report]", "nox")
-    session.run("python", "-m", "pytest", *session.posargs, env={"GILBENCH_REQUIRE_PYTHONS": "1"})
+    env = {"GILBENCH_REQUIRE_PYTHONS": "1", "GILBENCH_REQUIRE_BROWSER": "1" if ensure_chromium(session) else "0"}
+    session.run("python", "-m", "pytest", *session.posargs, env=env)
+
+
+@nox.session(python=False, default=False)
+def screenshot(session: nox.Session) -> None:
+    """Screenshot of results/latest/report.html into docs/ (headless chromium)."""
+    page = RESULTS / "latest" / "report.html"
+    if not page.is_file():
+        session.error(f"{page} does not exist: run `nox -s bench` first")
+    ensure_chromium(session)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+    profile = session.create_tmp()
+    session.run(
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        f"--screenshot={ROOT / 'docs' / 'report.png'}",
+        "--window-size=1400,2000",
+        page.resolve().as_uri(),
+        external=True,
+    )
 
 
 @nox.session(requires=["provision"], default=False)

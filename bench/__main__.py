@@ -71,7 +71,7 @@ def _cell(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from bench import report
 
-    return report.main(args.paths, args.out)
+    return report.main(args.paths, args.out, args.format, args.timeline)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -128,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("paths", nargs="*", metavar="PATH", help="results folders or files (default: results/latest)")
     report.add_argument("--out", help="folder for the report (default: the results folder, if there is one)")
+    report.add_argument("--format", help="comma list of markdown, html, csv, rst, latex (default: markdown,html,csv)")
+    report.add_argument(
+        "--timeline",
+        action="append",
+        metavar="WORKLOAD:EXECUTOR:WORKERS",
+        help="draw the task timeline of this cell (repeatable; default: cpu and mixed, threads, most workers)",
+    )
     report.set_defaults(handler=_report)
 
     cell = commands.add_parser("cell", help=argparse.SUPPRESS)

@@ -83,6 +83,7 @@ def interpreter_facts() -> dict[str, Any]:
         "version_info": list(sys.version_info[:3]),
         "implementation_version": ".".join(str(part) for part in sys.implementation.version[:3]),
         "executable": sys.executable,
+        "base_executable": getattr(sys, "_base_executable", sys.executable),
         "base_prefix": sys.base_prefix,
         "free_threaded_build": free_threaded_build(),
         "gil_enabled": gil_enabled(),
@@ -112,11 +113,38 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def parse_cpu_list(text: str) -> set[int]:
+    """ "0-3,6" -> {0, 1, 2, 3, 6} (the kernel's list format, also used by --pin)."""
+    cpus: set[int] = set()
+    for item in text.split(","):
+        part = item.strip()
+        if not part:
+            continue
+        low, dash, high = part.partition("-")
+        first, last = int(low), int(high if dash else low)
+        if first < 0 or last < first:
+            raise ValueError(part)
+        cpus.update(range(first, last + 1))
+    return cpus
+
+
+def allowed_cpus() -> set[int]:
+    """CPUs this process may run on (its affinity), even where os.sched_getaffinity is missing (PyPy 3.9)."""
+    if hasattr(os, "sched_getaffinity"):
+        return set(os.sched_getaffinity(0))
+    try:
+        with open("/proc/self/status", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("Cpus_allowed_list:"):
+                    return parse_cpu_list(line.split(":", 1)[1])
+    except (OSError, ValueError):
+        pass
+    return set(range(os.cpu_count() or 1))
+
+
 def usable_cpus() -> int:
     """CPUs this process may run on (affinity mask), not merely those present."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    return len(allowed_cpus()) or 1
 
 
 def memory_bytes() -> int | None:
@@ -135,6 +163,73 @@ def load_average() -> list[float] | None:
         return [round(value, 2) for value in os.getloadavg()]
     except (AttributeError, OSError):
         return None
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="utf-8") as handle:
+            fields = [int(value) for value in handle.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def others_cpu_share(seconds: float = 0.5) -> float | None:
+    """Share of all CPUs that other processes kept busy over ``seconds`` while we slept."""
+    import time
+
+    before = _cpu_times()
+    time.sleep(seconds)
+    after = _cpu_times()
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return round((after[0] - before[0]) / (after[1] - before[1]), 3)
+
+
+def turbo_state() -> str | None:
+    """ "on"/"off" where the kernel tells (intel_pstate or cpufreq boost), else None."""
+    no_turbo = _read_first_line("/sys/devices/system/cpu/intel_pstate/no_turbo")
+    if no_turbo is not None:
+        return "off" if no_turbo == "1" else "on"
+    boost = _read_first_line("/sys/devices/system/cpu/cpufreq/boost")
+    if boost is not None:
+        return "on" if boost == "1" else "off"
+    return None
+
+
+def disturbances(max_workers: int) -> tuple[dict[str, Any], list[str]]:
+    """What could disturb a benchmark right now, and a warning for each that does (never a refusal)."""
+    facts: dict[str, Any] = {
+        "load_average": load_average(),
+        "others_cpu_share": others_cpu_share(),
+        "cpu_governor": _read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+        "turbo": turbo_state(),
+        "usable_cpus": usable_cpus(),
+        "max_workers": max_workers,
+    }
+    warnings = []
+    if facts["others_cpu_share"] is not None and facts["others_cpu_share"] > 0.10:
+        warnings.append(
+            f"other processes kept {facts['others_cpu_share']:.0%} of the CPUs busy before measuring; "
+            "numbers will be noisy (close them, or use --pin)"
+        )
+    load = facts["load_average"]
+    if load and load[0] > 0.5 * facts["usable_cpus"]:
+        warnings.append(f"load average {load[0]} on {facts['usable_cpus']} usable CPU(s): the machine is not idle")
+    if facts["cpu_governor"] not in (None, "performance"):
+        warnings.append(
+            f"CPU frequency governor is {facts['cpu_governor']!r}, not 'performance': clock speeds may vary"
+        )
+    if facts["turbo"] == "on":
+        warnings.append("turbo boost is on: clock speed depends on temperature and on how many cores are busy")
+    if max_workers > facts["usable_cpus"]:
+        warnings.append(
+            f"up to {max_workers} workers on {facts['usable_cpus']} usable CPU(s): "
+            "beyond that, more workers can only wait or time-share"
+        )
+    return facts, warnings
 
 
 def machine_facts() -> dict[str, Any]:

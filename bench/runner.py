@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,6 +47,10 @@ from bench.workloads import (
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEOUT_S = 600.0
 PYPY_WARMUP = 3
+AUTO = "auto"
+AUTO_WARMUP_MAX = 10
+AUTO_WARMUP_TOLERANCE = 0.02
+"""--warmup auto stops once a warm-up is no more than 2% faster than the one before (at most 10)."""
 
 
 def standard_workers(usable_cpus: int) -> list[int]:
@@ -86,8 +91,8 @@ PRESETS: dict[str, Preset] = {
     ),
     "standard": Preset(
         "every workload x serial/threads/processes x 1, 2, 4 ... 2x usable CPUs and 5 workers",
-        ("cpu=200000", "io", "mixed", "hash=2", "objects=10000", "sleep=0.02"),
-        load=40,
+        ("cpu=200000", "io", "mixed", "hash=8", "objects=10000", "sleep=0.02"),
+        load=24,
         repeat=5,
     ),
 }
@@ -103,7 +108,7 @@ class RunConfig:
     cells: list[tuple[str, int]]
     load: int
     repeat: int
-    warmup: int
+    warmup: int | str  # a count, or "auto"
     timeout_s: float
     start_method: str
     seed: int
@@ -112,6 +117,7 @@ class RunConfig:
     label: str
     run_id: str
     out: Path
+    pin: list[int] | None = None
     argv: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -131,6 +137,8 @@ class RunConfig:
             "urls": self.urls,
             "label": self.label,
             "out": str(self.out),
+            "pin": self.pin,
+            "python_gil": os.environ.get("PYTHON_GIL"),
             "argv": self.argv,
             "clock": "time.perf_counter (system-wide monotonic clock; comparable across pool processes)",
         }
@@ -198,12 +206,14 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
     return [(executor, count) for executor in executors for count in ([1] if executor == "serial" else workers)]
 
 
-def _resolve_warmup(text: str | None) -> int:
+def _resolve_warmup(text: str | None) -> int | str:
     if text is None:
         return PYPY_WARMUP if sys.implementation.name == "pypy" else 1
+    if text.strip() == AUTO:
+        return AUTO
     warmup = int(text) if text.strip().isdigit() else -1
     if warmup < 0:
-        raise UsageError(f"--warmup {text!r}: expected a whole number >= 0")
+        raise UsageError(f"--warmup {text!r}: expected a whole number >= 0 or 'auto'")
     return warmup
 
 
@@ -217,6 +227,24 @@ def _resolve_timeout(text: str | None) -> float:
     if not timeout_s > 0:
         raise UsageError(f"--timeout {text!r}: expected a positive number of seconds")
     return timeout_s
+
+
+def _resolve_pin(text: str | None) -> list[int] | None:
+    """--pin CPUS: a kernel-style list ("0,1" or "0-3") of CPUs this process may use."""
+    if text is None:
+        return None
+    allowed = introspect.allowed_cpus()
+    accepted = ",".join(str(cpu) for cpu in sorted(allowed))
+    try:
+        cpus = introspect.parse_cpu_list(text)
+    except ValueError:
+        raise UsageError(f"--pin {text!r}: expected CPU numbers like 0,1 or 0-3; usable here: {accepted}") from None
+    if not cpus or not cpus <= allowed:
+        bad = ",".join(str(cpu) for cpu in sorted(cpus - allowed)) or text
+        raise UsageError(f"--pin {text!r}: CPU {bad} does not exist or is not usable here; usable: {accepted}")
+    if not hasattr(os, "sched_setaffinity") and shutil.which("taskset") is None:
+        raise UsageError("--pin needs os.sched_setaffinity or the taskset command, and this system has neither")
+    return sorted(cpus)
 
 
 def resolve_config(args: Any) -> RunConfig:
@@ -244,6 +272,7 @@ def resolve_config(args: Any) -> RunConfig:
         run_id=run_id,
         out=Path(args.out) if args.out else Path("results") / run_id / f"{safe_file_name(label)}.json",
         argv=["python", "-m", "bench", *sys.argv[1:]],
+        pin=_resolve_pin(args.pin),
     )
 
 
@@ -321,12 +350,55 @@ def compact_tasks(repetition: Any, kinds: list[str]) -> list[list[Any]]:
     ]
 
 
+class Progress:
+    """Repetition progress: a bar redrawn in place on a terminal, plain lines in CI logs."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.tty = sys.stderr.isatty()
+
+    def step(self, tag: str, wall_s: float) -> None:
+        self.done += 1
+        if self.tty:
+            filled = int(20 * self.done / max(1, self.total))
+            sys.stderr.write(f"\r    [{'#' * filled}{'.' * (20 - filled)}] {tag}: {wall_s:.3f}s   ")
+        else:
+            sys.stderr.write(f"    {tag}: {wall_s:.3f}s\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty and self.done:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _warm_up(executor: Any, tasks: list[Any], spec: dict[str, Any], result: dict[str, Any], progress: Progress) -> None:
+    """Discarded repetitions: a fixed number, or with "auto" until they stop getting faster (bounded)."""
+    if spec["warmup"] == AUTO:
+        previous = None
+        for index in range(AUTO_WARMUP_MAX):
+            wall = executor.run(tasks, spec["workers"]).wall_s
+            result["warmup"].append({"wall_s": round(wall, 6)})
+            progress.step(f"warm-up {index + 1} (auto)", wall)
+            if previous is not None and wall >= previous * (1 - AUTO_WARMUP_TOLERANCE):
+                return
+            previous = wall
+        result["warmup_note"] = f"still improving after {AUTO_WARMUP_MAX} warm-ups"
+        return
+    for index in range(spec["warmup"]):
+        wall = executor.run(tasks, spec["workers"]).wall_s
+        result["warmup"].append({"wall_s": round(wall, 6)})
+        progress.step(f"warm-up {index + 1}/{spec['warmup']}", wall)
+
+
 def run_cell(spec_path: str, result_path: str) -> int:
     """Child-process entry: run one cell's warm-ups and repetitions, saving after each."""
     warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\) may lead to deadlocks")
     spec = json.loads(Path(spec_path).read_text())
     choice = WorkloadChoice(**spec["workload"])
     result: dict[str, Any] = {"status": "ok", "reason": None, "warmup": [], "runs": []}
+    progress = Progress(spec["repeat"] + (spec["warmup"] if spec["warmup"] != AUTO else 0))
 
     def save() -> None:
         result["gil_enabled"] = introspect.gil_enabled()
@@ -339,27 +411,18 @@ def run_cell(spec_path: str, result_path: str) -> int:
         kinds = [task.kind for task in tasks]
         executor = make_executor(spec["executor"], spec["start_method"])
         result["executor_details"] = executor.describe()
-        total = spec["warmup"] + spec["repeat"]
-        for index in range(total):
+        _warm_up(executor, tasks, spec, result, progress)
+        save()
+        for index in range(spec["repeat"]):
             repetition = executor.run(tasks, spec["workers"])
-            is_warmup = index < spec["warmup"]
-            if is_warmup:
-                result["warmup"].append({"wall_s": round(repetition.wall_s, 6)})
-            else:
-                result["runs"].append(
-                    {
-                        "wall_s": round(repetition.wall_s, 6),
-                        "pool_startup_s": round(repetition.pool_startup_s, 6),
-                        "tasks": compact_tasks(repetition, kinds),
-                    }
-                )
-            tag = (
-                f"warm-up {index + 1}/{spec['warmup']}"
-                if is_warmup
-                else f"rep {index + 1 - spec['warmup']}/{spec['repeat']}"
+            result["runs"].append(
+                {
+                    "wall_s": round(repetition.wall_s, 6),
+                    "pool_startup_s": round(repetition.pool_startup_s, 6),
+                    "tasks": compact_tasks(repetition, kinds),
+                }
             )
-            sys.stderr.write(f"    {tag}: {repetition.wall_s:.3f}s\n")
-            sys.stderr.flush()
+            progress.step(f"rep {index + 1}/{spec['repeat']}", repetition.wall_s)
             save()
     except BrokenProcessPool as exc:
         result.update(status="failed", reason=f"a pool worker process died ({exc})")
@@ -369,6 +432,7 @@ def run_cell(spec_path: str, result_path: str) -> int:
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
         result.update(status="failed", reason=f"a task raised {type(exc).__name__}: {exc}{where}")
+    progress.close()
     save()
     return 0
 
@@ -402,9 +466,16 @@ def measure_cell(
     if result_path.exists():
         result_path.unlink()
     cell: dict[str, Any] = {"workload": choice.name, "executor": executor, "workers": workers}
+    command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path)]
+    if config.pin and not hasattr(os, "sched_setaffinity"):  # PyPy 3.9: pin the cell with taskset instead
+        command = ["taskset", "-c", ",".join(map(str, config.pin)), *command]
+    env = dict(os.environ)
+    if "PYTHON_GIL" in os.environ:
+        env["PYTHON_GIL"] = os.environ["PYTHON_GIL"]  # explicit: a forced GIL is a visible, recorded experiment
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path)],
+        command,
         cwd=os.getcwd(),
+        env=env,
         start_new_session=True,  # one process group: a timeout kills the pool's workers too
     )
     try:
@@ -461,6 +532,8 @@ def run(config: RunConfig) -> int:
     """Measure every cell, rewriting the result file after each; returns the exit code."""
     signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # nox terminates on Ctrl-C: keep what was measured
     check_writable(config.out)
+    if config.pin and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, config.pin)  # inherited by every cell process and its pool
     needs_server = any(choice.needs_server for choice in config.workloads)
     server = None
     if needs_server and not config.urls:
@@ -486,6 +559,10 @@ def _measure_all(config: RunConfig) -> int:
     interpreter["gil_enabled_after_imports"] = interpreter["gil_enabled"]
     machine = introspect.machine_facts()
     machine["load_average_start"] = machine.pop("load_average")
+    disturbances, warnings_now = introspect.disturbances(max(workers for _, workers in config.cells))
+    machine["disturbances"] = disturbances
+    for warning in warnings_now:
+        sys.stderr.write(f"[{config.label}] warning: {warning}\n")
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "run_id": config.run_id,
@@ -498,6 +575,7 @@ def _measure_all(config: RunConfig) -> int:
         "machine": machine,
         "config": config.to_json(),
         "task_fields": TASK_FIELDS,
+        "warnings": warnings_now,
         "cells": [],
     }
     write_atomically(config.out, document)
@@ -553,7 +631,9 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument("--load", help="tasks per cell (mixed: this many io and this many cpu tasks)")
     parser.add_argument("--repeat", help="measured repetitions per cell (default 5)")
     parser.add_argument(
-        "--warmup", help=f"discarded repetitions per cell (default 1; {PYPY_WARMUP} on PyPy for its JIT)"
+        "--warmup",
+        help=f"discarded repetitions per cell, or 'auto': until they stop getting faster "
+        f"(default 1; {PYPY_WARMUP} on PyPy)",
     )
     parser.add_argument(
         "--timeout", help=f"seconds per cell before it is killed and marked timeout (default {DEFAULT_TIMEOUT_S:g})"
@@ -565,6 +645,7 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument("--label", help="interpreter label in the report (default: 3.13t, pypy3.9 ...)")
     parser.add_argument("--run-id", help="run identifier shared by all interpreters' files (default: a timestamp)")
     parser.add_argument("--out", help="result file (default: results/RUN_ID/LABEL.json)")
+    parser.add_argument("--pin", metavar="CPUS", help="run on these CPUs only, e.g. 0,1 or 0-3 (recorded)")
     parser.add_argument(
         "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.errors import UsageError
 
 
-def main(paths: list[str], out: str | None) -> int:
+def main(paths: list[str], out: str | None, formats: str | None = None, timelines: list[str] | None = None) -> int:
     from bench.report import render
     from bench.report.loading import load_paths
 
@@ -22,6 +22,7 @@ def main(paths: list[str], out: str | None) -> int:
         if not latest.exists():
             raise UsageError("no results given and results/latest does not exist; name a results folder")
         paths = [str(latest)]
+    chosen_formats = render.parse_formats(formats)
     loaded = load_paths([Path(path) for path in paths])
     for problem in loaded.problems:
         sys.stderr.write(f"gilbench: warning: {problem}\n")
@@ -34,9 +35,12 @@ def main(paths: list[str], out: str | None) -> int:
         out_dir = folders[0]
     else:
         out_dir = Path("results") / f"report-{time.strftime('%Y%m%d-%H%M%S')}"
-    report = render.build(loaded)
-    for path in render.write(report, out_dir):
-        print(f"wrote {path}")
+    report = render.build(loaded, timelines)
+    written = render.write(report, out_dir, chosen_formats)
+    for path in written:
+        if path.parent == out_dir:
+            print(f"wrote {path}")
+    print(f"wrote {sum(1 for path in written if path.parent != out_dir)} plot and pyperf files under {out_dir}")
     if len(folders) == 1 and out is None:
         expected = {label for manifest in loaded.manifests for label in manifest.get("interpreters", [])}
         present = {document["interpreter"]["label"] for _, document in loaded.results}

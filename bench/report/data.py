@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from bench.report import stats
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
 
@@ -72,32 +75,66 @@ def tidy_runs(results: list[tuple[Path, dict[str, Any]]]) -> pd.DataFrame:
 
 
 def cell_summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per cell: median wall time, its coefficient of variation, repetitions, status."""
-    measured = runs.dropna(subset=["wall_s"])
-    grouped = measured.groupby(CELL_KEYS, sort=False)["wall_s"]
-    summary: pd.DataFrame = grouped.agg(median="median", mean="mean", std="std", n="count").reset_index()
-    summary["cv"] = (summary["std"] / summary["mean"]).fillna(0.0)
-    status = runs.groupby(CELL_KEYS, sort=False)["status"].first().reset_index()
-    summary = status.merge(summary, on=CELL_KEYS, how="left")
-    usable = runs.groupby("interpreter")["usable_cpus"].first()
-    summary["usable_cpus"] = summary["interpreter"].map(usable)
-    baselines = serial_baselines(summary)
-    summary["serial_s"] = [
-        baselines.get((str(interpreter), str(workload)))
-        for interpreter, workload in zip(summary["interpreter"], summary["workload"])
-    ]
-    summary["speedup"] = summary["serial_s"] / summary["median"]
+    """Per cell: median wall time with its interval, spread, status, and speed-up over serial.
+
+    Speed-ups compare each cell with the same interpreter's one-worker run of the
+    same workload (the serial cell, else one thread, as in the talk).
+    """
+    records = []
+    for key, cell in runs.groupby(CELL_KEYS, sort=False):
+        walls = [float(value) for value in cell.sort_values("repetition")["wall_s"].dropna()]
+        record: dict[str, Any] = dict(zip(CELL_KEYS, key))
+        record.update(status=cell["status"].iloc[0], usable_cpus=cell["usable_cpus"].iloc[0], walls=walls, n=len(walls))
+        if walls:
+            estimate = stats.median_ci(walls)
+            mean = sum(walls) / len(walls)
+            spread = pd.Series(walls).std() if len(walls) > 1 else 0.0
+            record.update(
+                median=estimate.value,
+                ci_low=estimate.low,
+                ci_high=estimate.high,
+                cv=float(spread) / mean if mean else 0.0,
+                warming=stats.still_warming(walls),
+            )
+        records.append(record)
+    summary: pd.DataFrame = pd.DataFrame(records)
+    for column in ("median", "ci_low", "ci_high", "cv"):
+        if column not in summary:
+            summary[column] = float("nan")
+    if "warming" not in summary:
+        summary["warming"] = False
+    summary["warming"] = summary["warming"].fillna(False).astype(bool)
+    baselines = serial_walls(summary)
+    speedups, lows, highs, serial_medians, p_values = [], [], [], [], []
+    for row in summary.itertuples():
+        serial = baselines.get((str(row.interpreter), str(row.workload)))
+        serial_medians.append(float(np.median(serial)) if serial else float("nan"))
+        if serial is None or not row.walls:
+            estimate, p = stats.Estimate(float("nan"), float("nan"), float("nan")), float("nan")
+        else:
+            walls = list(row.walls)  # type: ignore[arg-type]
+            estimate, p = stats.speedup_ci(serial, walls), stats.difference_p(serial, walls)
+        speedups.append(estimate.value)
+        lows.append(estimate.low)
+        highs.append(estimate.high)
+        p_values.append(p)
+    summary["serial_s"] = serial_medians
+    summary["speedup"] = speedups
+    summary["speedup_low"] = lows
+    summary["speedup_high"] = highs
+    summary["p_vs_serial"] = p_values
     summary["efficiency"] = summary["speedup"] / summary[["workers", "usable_cpus"]].min(axis=1)
     return summary
 
 
-def serial_baselines(summary: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """Each interpreter's one-worker time per workload: the serial cell, else 1 thread (the talk's)."""
-    baselines: dict[tuple[str, str], float] = {}
+def serial_walls(summary: pd.DataFrame) -> dict[tuple[str, str], list[float]]:
+    """Each interpreter's one-worker repetitions per workload: the serial cell, else 1 thread (the talk's)."""
+    baselines: dict[tuple[str, str], list[float]] = {}
     for executor in ("threads", "serial"):  # serial wins when both exist
-        rows = summary[(summary["executor"] == executor) & (summary["workers"] == 1) & summary["median"].notna()]
+        rows = summary[(summary["executor"] == executor) & (summary["workers"] == 1)]
         for row in rows.itertuples():
-            baselines[(str(row.interpreter), str(row.workload))] = float(row.median)
+            if row.walls:
+                baselines[(str(row.interpreter), str(row.workload))] = list(row.walls)
     return baselines
 
 
@@ -123,13 +160,17 @@ def interpreters_table(results: list[tuple[Path, dict[str, Any]]]) -> list[dict[
                 "config_args": build.get("config_args", ""),
                 "cflags": build.get("cflags", ""),
                 "compiler": build.get("compiler", ""),
-                "source": gilbench_build.get("source_origin") or interpreter.get("executable", ""),
+                "source": gilbench_build.get("source_origin")
+                or interpreter.get("base_executable")
+                or interpreter.get("executable", ""),
                 "source_sha256": gilbench_build.get("source_sha256"),
                 "complete": bool(document["complete"]),
                 "interrupted": bool(document.get("interrupted")),
                 "machine": document["machine"],
                 "config": document["config"],
                 "started_at": document.get("started_at"),
+                "run_warnings": list(document.get("warnings", [])),
+                "pin": document["config"].get("pin"),
                 "file": str(path),
             }
         )

@@ -7,18 +7,31 @@ for the format it lands in.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tabulate import tabulate
 
-from bench.report import data, sections
+from bench.errors import UsageError
+from bench.report import data, plots, pyperf_export, sections
 from bench.report.loading import Loaded
 from bench.report.sections import Section, Table
+
+FORMATS = {
+    "markdown": "report.md (GitHub tables)",
+    "html": "report.html (self-contained, plots inline)",
+    "csv": "results.csv (one row per repetition) and cells.csv (one row per cell)",
+    "rst": "report.rst (reStructuredText tables)",
+    "latex": "report.tex (booktabs tables)",
+}
+DEFAULT_FORMATS = ("markdown", "html", "csv")
 
 
 @dataclass
@@ -26,13 +39,30 @@ class Report:
     warnings: list[str]
     sections: list[Section]
     runs: pd.DataFrame
+    summary: pd.DataFrame
+    names: list[str]
+    documents: list[tuple[str, dict[str, Any]]]
+    timelines: list[plots.CellChoice]
     title: str
+    pictures: list[plots.Picture] = field(default_factory=list)
 
 
-def build(loaded: Loaded) -> Report:
+def parse_formats(text: str | None) -> list[str]:
+    if not text:
+        return list(DEFAULT_FORMATS)
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise UsageError(f"--format {text!r}: unknown {', '.join(unknown) or 'value'}; accepted: {', '.join(FORMATS)}")
+    return chosen
+
+
+def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     runs = data.tidy_runs(loaded.results)
     summary = data.cell_summary(runs)
     interpreters = data.interpreters_table(loaded.results)
+    chosen = [plots.parse_cell(text) for text in timelines] if timelines else plots.default_timelines(summary)
+    plots.check_timelines(chosen, summary)
     built = [
         sections.measured_section(interpreters, loaded.manifests),
         sections.gil_impact_section(summary, interpreters),
@@ -46,8 +76,23 @@ def build(loaded: Loaded) -> Report:
         warnings=sections.warnings_list(interpreters, summary, loaded.manifests, loaded.problems),
         sections=[section for section in built if section is not None],
         runs=runs,
+        summary=summary,
+        names=sections.interpreter_order(interpreters),
+        documents=[(record["interpreter"], document) for record, (_, document) in zip(interpreters, loaded.results)],
+        timelines=chosen,
         title=f"gilbench report — run {', '.join(run_ids)}",
     )
+
+
+def draw(report: Report, out_dir: Path) -> None:
+    """Make the pictures under ``out_dir/plots`` (PNG and SVG)."""
+    plot_dir = out_dir / "plots"
+    drawn = [
+        plots.speedup_curves(report.summary, report.names, plot_dir),
+        *(plots.timeline(choice, report.documents, plot_dir) for choice in report.timelines),
+        plots.interpreters_bars(report.summary, report.names, plot_dir),
+    ]
+    report.pictures = [picture for picture in drawn if picture is not None]
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -76,6 +121,10 @@ def to_markdown(report: Report) -> str:
             if caption:
                 out += [f"### {_md_escape(caption)}", ""]
             out += [markdown_table(table), ""]
+    if report.pictures:
+        out += ["## Pictures", ""]
+        for picture in report.pictures:
+            out += [f"### {picture.title}", "", f"![{picture.title}](plots/{picture.png.name})", ""]
     return "\n".join(out)
 
 
@@ -113,6 +162,7 @@ document.querySelectorAll('table').forEach(function (table) {
     });
   });
 });
+document.body.setAttribute('data-ready', 'ok');  // the page's script ran to the end without an error
 """
 
 
@@ -147,6 +197,13 @@ def to_html(report: Report) -> str:
                 out.append(f"<h3>{html.escape(caption)}</h3>")
             out.append(html_table(table))
         out.append("</section>")
+    if report.pictures:
+        out.append('<section id="pictures"><h2>Pictures</h2>')
+        for picture in report.pictures:
+            encoded = base64.b64encode(picture.png.read_bytes()).decode("ascii")
+            out.append(f"<figure><figcaption>{html.escape(picture.title)}</figcaption>")
+            out.append(f'<img alt="{html.escape(picture.title)}" src="data:image/png;base64,{encoded}"></figure>')
+        out.append("</section>")
     out.append(f"<script>{SORT_SCRIPT}</script></body></html>")
     return "\n".join(out)
 
@@ -154,18 +211,53 @@ def to_html(report: Report) -> str:
 # --- files ------------------------------------------------------------------------------------
 
 
-def write(report: Report, out_dir: Path) -> list[Path]:
+def to_text_format(report: Report, tablefmt: str, heading: Callable[[str, int], str]) -> str:
+    """The tables in another tabulate format (reStructuredText, LaTeX) for docs and papers."""
+    out = [heading(report.title, 1)]
+    for section in report.sections:
+        out.append(heading(section.title, 2))
+        for caption, table in section.tables:
+            if caption:
+                out.append(heading(caption, 3))
+            out.append(tabulate(table.rows, headers=table.headers, tablefmt=tablefmt, disable_numparse=True) + "\n")
+    return "\n".join(out)
+
+
+def _rst_heading(text: str, level: int) -> str:
+    return f"{text}\n{'=-~'[level - 1] * len(text)}\n"
+
+
+def _latex_heading(text: str, level: int) -> str:
+    command = ("section*", "subsection*", "subsubsection*")[level - 1]
+    escaped = "".join("\\" + char if char in "&%$#_{}" else char for char in text)
+    return f"\\{command}{{{escaped}}}\n"
+
+
+def _write_text(path: Path, text: str) -> Path:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def write(report: Report, out_dir: Path, formats: list[str] | None = None) -> list[Path]:
+    chosen = formats or list(DEFAULT_FORMATS)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in (("report.md", to_markdown(report)), ("report.html", to_html(report))):
-        path = out_dir / name
-        temporary = out_dir / f".{name}.tmp"
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-        written.append(path)
-    csv_path = out_dir / "results.csv"
-    report.runs.to_csv(csv_path, index=False)
-    written.append(csv_path)
+    draw(report, out_dir)
+    written = [picture.png for picture in report.pictures] + [picture.svg for picture in report.pictures]
+    if "markdown" in chosen:
+        written.append(_write_text(out_dir / "report.md", to_markdown(report)))
+    if "html" in chosen:
+        written.append(_write_text(out_dir / "report.html", to_html(report)))
+    if "rst" in chosen:
+        written.append(_write_text(out_dir / "report.rst", to_text_format(report, "rst", _rst_heading)))
+    if "latex" in chosen:
+        written.append(_write_text(out_dir / "report.tex", to_text_format(report, "latex_booktabs", _latex_heading)))
+    if "csv" in chosen:
+        report.runs.to_csv(out_dir / "results.csv", index=False)
+        report.summary.drop(columns=["walls"]).to_csv(out_dir / "cells.csv", index=False)
+        written += [out_dir / "results.csv", out_dir / "cells.csv"]
+    written += pyperf_export.write_all(report.documents, out_dir / "pyperf")
     return written
 
 

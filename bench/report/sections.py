@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from bench.report import stats
+
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
 
@@ -37,26 +39,64 @@ class Section:
     tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
 
 
-def seconds(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+def _present(value: float | None) -> float | None:
+    """The value as a float, or None when it is missing (None or NaN)."""
+    if value is None or math.isnan(float(value)):
+        return None
+    return float(value)
+
+
+def _unit(value: float) -> tuple[float, str, int]:
+    """Scale and unit for a time: seconds above 0.1 s, else milliseconds."""
     if value >= 10:
-        return f"{value:.1f} s"
+        return 1.0, "s", 1
     if value >= 1:
-        return f"{value:.2f} s"
-    return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value:.3f} s"
+        return 1.0, "s", 2
+    if value >= 0.1:
+        return 1.0, "s", 3
+    return 1000.0, "ms", 1
+
+
+def seconds(value: float | None) -> str:
+    number = _present(value)
+    if number is None:
+        return "–"
+    scale, unit, digits = _unit(number)
+    return f"{number * scale:.{digits}f} {unit}"
+
+
+def seconds_ci(value: float | None, low: float | None, high: float | None) -> str:
+    """The median and its 95% interval in one unit, such as "0.620 s [0.614-0.626]"."""
+    number, low_n, high_n = _present(value), _present(low), _present(high)
+    if number is None:
+        return "–"
+    if low_n is None or high_n is None or low_n == high_n:
+        return seconds(number)
+    scale, unit, digits = _unit(number)
+    return f"{number * scale:.{digits}f} {unit} [{low_n * scale:.{digits}f}–{high_n * scale:.{digits}f}]"
 
 
 def ratio(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    number = _present(value)
+    return "–" if number is None else f"{number:.2f}x"
+
+
+def ratio_ci(value: float | None, low: float | None, high: float | None) -> str:
+    number, low_n, high_n = _present(value), _present(low), _present(high)
+    if number is None:
         return "–"
-    return f"{value:.2f}x"
+    if low_n is None or high_n is None or low_n == high_n:
+        return ratio(number)
+    return f"{number:.2f}x [{low_n:.2f}–{high_n:.2f}]"
+
+
+def p_text(p: float) -> str:
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
 
 
 def percent(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value * 100:.0f}%"
+    number = _present(value)
+    return "–" if number is None else f"{number * 100:.0f}%"
 
 
 def interpreter_order(interpreters: list[dict[str, Any]]) -> list[str]:
@@ -77,8 +117,8 @@ def _cell(summary: pd.DataFrame, interpreter: str, workload: str, executor: str,
     return None if rows.empty else rows.iloc[0]
 
 
-def best(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) -> tuple[float, int] | None:
-    """The best speed-up of ``executor`` over the interpreter's own serial run, and at how many workers."""
+def best(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) -> pd.Series | None:
+    """The cell of ``executor`` with the best speed-up over the interpreter's own serial run."""
     rows = summary[
         (summary["interpreter"] == interpreter)
         & (summary["workload"] == workload)
@@ -87,8 +127,23 @@ def best(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) 
     ]
     if rows.empty:
         return None
-    top = rows.loc[rows["speedup"].idxmax()]
-    return float(top["speedup"]), int(top["workers"])
+    top: pd.Series = rows.loc[rows["speedup"].idxmax()]
+    return top
+
+
+def fastest(summary: pd.DataFrame, interpreter: str, workload: str) -> pd.Series | None:
+    rows = summary[
+        (summary["interpreter"] == interpreter) & (summary["workload"] == workload) & summary["median"].notna()
+    ]
+    return None if rows.empty else rows.loc[rows["median"].idxmin()]
+
+
+def serial_cell(summary: pd.DataFrame, interpreter: str, workload: str) -> pd.Series | None:
+    for executor in ("serial", "threads"):
+        cell = _cell(summary, interpreter, workload, executor, 1)
+        if cell is not None and cell["walls"]:
+            return cell
+    return None
 
 
 # --- 1. what was measured ---------------------------------------------------------------
@@ -171,13 +226,30 @@ def reproduce_command(interpreters: list[dict[str, Any]], manifests: list[dict[s
 def warnings_list(
     interpreters: list[dict[str, Any]], summary: pd.DataFrame, manifests: list[dict[str, Any]], problems: list[str]
 ) -> list[str]:
-    found: list[str] = list(problems)
+    """Everything a reader must know before trusting a number, loudest first."""
+    return [
+        *problems,
+        *_missing_warnings(interpreters, manifests),
+        *_interpreter_warnings(interpreters),
+        *_twin_warnings(interpreters),
+        *_run_warnings(interpreters),
+        *_cell_warnings(interpreters, summary),
+    ]
+
+
+def _missing_warnings(interpreters: list[dict[str, Any]], manifests: list[dict[str, Any]]) -> list[str]:
     present = {r["label"] for r in interpreters}
-    for manifest in manifests:
-        for label in manifest.get("interpreters", []):
-            if label not in present:
-                reason = manifest.get("missing", {}).get(label, "its session did not write a result")
-                found.append(f"Interpreter {label} is missing from this run: {reason}.")
+    return [
+        f"Interpreter {label} is missing from this run: "
+        f"{manifest.get('missing', {}).get(label, 'its session did not write a result')}."
+        for manifest in manifests
+        for label in manifest.get("interpreters", [])
+        if label not in present
+    ]
+
+
+def _interpreter_warnings(interpreters: list[dict[str, Any]]) -> list[str]:
+    found = []
     for r in interpreters:
         if r["free_threaded_build"] and (r["gil_enabled"] or r["gil_enabled_cells"]):
             why = (
@@ -191,10 +263,24 @@ def warnings_list(
             found.append(f"{r['interpreter']}: the run was interrupted; only the cells measured before are reported.")
         elif not r["complete"]:
             found.append(f"{r['interpreter']}: the run is incomplete (a cell failed or timed out, see below).")
-    found.extend(_twin_warnings(interpreters))
-    bad = summary[summary["status"] != "ok"]
-    for row in bad.itertuples():
-        found.append(f"{row.interpreter}: {row.workload} {row.executor} x{row.workers} {row.status}.")
+    return found
+
+
+def _run_warnings(interpreters: list[dict[str, Any]]) -> list[str]:
+    """What the runner saw before measuring (load, other processes, governor, turbo), said once."""
+    said: dict[str, list[str]] = {}
+    for r in interpreters:
+        for warning in r.get("run_warnings", []):
+            if not warning.startswith("up to "):  # worker counts are covered from the data
+                said.setdefault(warning, []).append(r["interpreter"])
+    return [f"Before measuring {', '.join(names)}: {warning}." for warning, names in said.items()]
+
+
+def _cell_warnings(interpreters: list[dict[str, Any]], summary: pd.DataFrame) -> list[str]:
+    found = [
+        f"{row.interpreter}: {row.workload} {row.executor} x{row.workers} {row.status}."
+        for row in summary[summary["status"] != "ok"].itertuples()
+    ]
     usable = {r["interpreter"]: r["machine"].get("usable_cpus") or 1 for r in interpreters}
     over = sorted({int(w) for i, w in zip(summary["interpreter"], summary["workers"]) if w > usable.get(i, 1)})
     if over:
@@ -211,7 +297,16 @@ def warnings_list(
         )
         found.append(
             f"{len(noisy)} cell(s) varied more than {CV_WARNING:.0%} between repetitions (worst: {cells}); "
-            "use more --repeat or a quieter machine."
+            "use more --repeat, a quieter machine, or --pin to fixed CPUs."
+        )
+    warming = summary[summary["warming"]]
+    if not warming.empty:
+        cells = ", ".join(
+            f"{r.interpreter} {r.workload} {r.executor} x{r.workers}" for r in warming.head(5).itertuples()
+        )
+        found.append(
+            f"{len(warming)} cell(s) were still getting faster from one repetition to the next (a JIT warming up: "
+            f"{cells}); use --warmup auto or a larger --warmup."
         )
     return found
 
@@ -255,26 +350,65 @@ def _twin_warnings(interpreters: list[dict[str, Any]]) -> list[str]:
 # --- 2. GIL impact --------------------------------------------------------------------------
 
 
-def verdict(workload: str, threads: dict[str, float], processes: dict[str, float], free: set[str]) -> str:
-    """One sentence on what the GIL does to this workload, from the best speed-ups."""
+def scales(cell: pd.Series | None) -> bool:
+    """A strategy "scales" when its best cell is at least 1.1x and significantly faster than serial."""
+    return bool(cell is not None and cell["speedup"] >= 1.1 and stats.significant(cell["p_vs_serial"]))
+
+
+def _threads_phrase(threads: dict[str, pd.Series], free: set[str]) -> str:
+    ordered = sorted(threads.items(), key=lambda item: -float(item[1]["speedup"]))
+    text = "threads " + ", ".join(f"{float(cell['speedup']):.2f}x on {name}" for name, cell in ordered)
+    gil_scales = [scales(cell) for name, cell in threads.items() if name not in free]
+    free_scales = [scales(cell) for name, cell in threads.items() if name in free]
+    if free_scales and gil_scales and any(free_scales) and not any(gil_scales):
+        return text + " — the GIL serialises threads; free-threading runs them in parallel"
+    if all(gil_scales + free_scales):
+        return text + " — threads scale with or without a GIL: the tasks wait, or run C code that releases it"
+    if not any(gil_scales + free_scales):
+        return text + " — no significant gain from threads anywhere"
+    return text
+
+
+def _processes_phrase(processes: dict[str, pd.Series]) -> str:
+    values = [float(cell["speedup"]) for cell in processes.values()]
+    low, high = min(values), max(values)
+    spread = f"{low:.2f}x" if round(low, 1) == round(high, 1) else f"{low:.2f}x–{high:.2f}x"
+    return f"processes {spread} on {'all' if len(processes) > 1 else next(iter(processes))}"
+
+
+def _winner_phrases(threads: dict[str, pd.Series], processes: dict[str, pd.Series], names: list[str]) -> list[str]:
+    """ "threads beat processes on A, B (p≤0.008)": only where the test says so."""
+    winners: dict[str, list[tuple[str, float]]] = {"threads": [], "processes": []}
+    for name in names:
+        if name in threads and name in processes:
+            t_cell, p_cell = threads[name], processes[name]
+            p = stats.difference_p(t_cell["walls"], p_cell["walls"])
+            if stats.significant(p):
+                winners["threads" if t_cell["median"] < p_cell["median"] else "processes"].append((name, p))
+    phrases = []
+    for winner, loser in (("threads", "processes"), ("processes", "threads")):
+        if winners[winner]:
+            where = ", ".join(name for name, _ in winners[winner])
+            worst = p_text(max(p for _, p in winners[winner])).replace("=", "≤")
+            phrases.append(f"{winner} beat {loser} on {where} ({worst})")
+    return phrases
+
+
+def verdict(workload: str, summary: pd.DataFrame, names: list[str], free: set[str]) -> str:
+    """What the GIL does to this workload, in words; every claim is backed by a p < 0.01 test."""
+    threads: dict[str, pd.Series] = {}
+    processes: dict[str, pd.Series] = {}
+    for name in names:
+        for executor, store in (("threads", threads), ("processes", processes)):
+            cell = best(summary, name, workload, executor)
+            if cell is not None:
+                store[name] = cell
     parts = []
     if threads:
-        ordered = sorted(threads.items(), key=lambda item: -item[1])
-        parts.append("threads " + ", ".join(f"{value:.2f}x on {name}" for name, value in ordered))
-        gil = {name: value for name, value in threads.items() if name not in free}
-        nogil = {name: value for name, value in threads.items() if name in free}
-        if gil and nogil and max(nogil.values()) >= SCALES > max(gil.values()):
-            parts[-1] += " — the GIL serialises threads; free-threading runs them in parallel"
-        elif gil and nogil and max(gil.values()) >= SCALES > max(nogil.values()):
-            parts[-1] += " — threads scale only with a GIL here (free-threading overhead outweighs the gain)"
-        elif all(value >= SCALES for value in threads.values()):
-            parts[-1] += " — threads scale with or without a GIL: the tasks wait, or run C code that releases it"
-        elif all(value < SCALES for value in threads.values()):
-            parts[-1] += " — threads do not help here"
+        parts.append(_threads_phrase(threads, free))
     if processes:
-        low, high = min(processes.values()), max(processes.values())
-        spread = f"{low:.2f}x" if round(low, 1) == round(high, 1) else f"{low:.2f}x–{high:.2f}x"
-        parts.append(f"processes {spread} on {'all' if len(processes) > 1 else next(iter(processes))}")
+        parts.append(_processes_phrase(processes))
+    parts += _winner_phrases(threads, processes, names)
     return f"{workload}: " + "; ".join(parts) if parts else f"{workload}: no parallel cells measured"
 
 
@@ -288,26 +422,39 @@ def gil_impact_section(summary: pd.DataFrame, interpreters: list[dict[str, Any]]
     rows = []
     for workload in workload_order(summary):
         row = [workload]
-        threads: dict[str, float] = {}
-        processes: dict[str, float] = {}
         for name in names:
-            for executor, store in (("threads", threads), ("processes", processes)):
-                found = best(summary, name, workload, executor)
-                if found is None:
-                    row.append("–")
-                else:
-                    store[name] = found[0]
-                    row.append(f"{found[0]:.2f}x ({found[1]})")
-        row.append(verdict(workload, threads, processes, free))
+            for executor in ("threads", "processes"):
+                cell = best(summary, name, workload, executor)
+                row.append(
+                    "–"
+                    if cell is None
+                    else ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
+                    + f" ({int(cell['workers'])})"
+                )
+        row.append(verdict(workload, summary, names, free))
         rows.append(row)
     intro = (
-        "Best speed-up of each strategy over the same interpreter's serial run (one worker), "
-        "with the worker count that reached it in parentheses."
+        "Best speed-up of each strategy over the same interpreter's serial run, with its 95% interval "
+        "and, in parentheses, the worker count that reached it. A claim in the verdict (scales, wins) "
+        "holds only where a Mann-Whitney U test gives p < 0.01."
     )
     return Section("GIL impact", [intro], [("", Table(headers, rows))])
 
 
 # --- 3. cost of free-threading on one thread ----------------------------------------------
+
+
+def compare_text(mine: pd.Series, theirs: pd.Series) -> str:
+    """How many times slower ``mine`` is than ``theirs``, with interval and test, in words."""
+    estimate = stats.speedup_ci(mine["walls"], theirs["walls"])  # mine / theirs: > 1 means slower
+    p = stats.difference_p(mine["walls"], theirs["walls"])
+    text = ratio_ci(estimate.value, estimate.low, estimate.high)
+    if not stats.significant(p):
+        return f"{text} no significant difference ({p_text(p)})"
+    direction = "slower" if estimate.value > 1 else "faster"
+    if abs(estimate.value - 1) < 0.02:
+        direction = f"slightly {direction} (under 2%)"
+    return f"{text} {direction} ({p_text(p)})"
 
 
 def free_threading_cost_section(summary: pd.DataFrame, interpreters: list[dict[str, Any]]) -> Section | None:
@@ -318,22 +465,17 @@ def free_threading_cost_section(summary: pd.DataFrame, interpreters: list[dict[s
     ]
     if not pairs:
         return None
-    baselines = summary[summary["serial_s"].notna()].groupby(["interpreter", "workload"])["serial_s"].first()
     headers = ["workload"] + [f"{ft['interpreter']} / {twin['interpreter']}" for ft, twin in pairs]
     rows = []
     for workload in workload_order(summary):
         row = [workload]
         for ft, twin in pairs:
-            mine = baselines.get((ft["interpreter"], workload))
-            theirs = baselines.get((twin["interpreter"], workload))
-            if mine is None or theirs is None:
-                row.append("–")
-            else:
-                value = float(mine) / float(theirs)
-                row.append(f"{value:.2f}x ({'slower' if value > 1 else 'faster'})")
+            mine = serial_cell(summary, ft["interpreter"], workload)
+            theirs = serial_cell(summary, twin["interpreter"], workload)
+            row.append("–" if mine is None or theirs is None else compare_text(mine, theirs))
         rows.append(row)
     intro = (
-        "Serial time of each free-threaded build divided by its GIL twin's: "
+        "Serial time of each free-threaded build divided by its GIL twin's, with its 95% interval: "
         "above 1.00x is the price of free-threading on one thread."
     )
     return Section("Cost of free-threading on one thread", [intro], [("", Table(headers, rows))])
@@ -359,32 +501,25 @@ def interpreters_section(summary: pd.DataFrame, interpreters: list[dict[str, Any
         headers += [f"{name} serial", f"{name} best"]
     rows = []
     for workload in workload_order(summary):
-        mine = summary[summary["workload"] == workload]
-        base_rows = mine[mine["interpreter"] == base["interpreter"]]
-        base_serial = base_rows["serial_s"].dropna()
-        base_best = base_rows["median"].min()
+        base_serial = serial_cell(summary, base["interpreter"], workload)
+        base_best = fastest(summary, base["interpreter"], workload)
         row = [workload]
         for name in names:
-            rows_i = mine[mine["interpreter"] == name].dropna(subset=["median"])
-            serial = rows_i["serial_s"].dropna()
-            if serial.empty or base_serial.empty:
-                row.append("–")
-            else:
+            mine = serial_cell(summary, name, workload)
+            top = fastest(summary, name, workload)
+            for cell, reference, where in ((mine, base_serial, ""), (top, base_best, "best")):
+                if cell is None or reference is None:
+                    row.append("–")
+                    continue
+                label = f" {cell['executor']} x{int(cell['workers'])}" if where else ""
+                relative = stats.speedup_ci(reference["walls"], cell["walls"])
                 row.append(
-                    f"{seconds(float(serial.iloc[0]))} ({float(base_serial.iloc[0]) / float(serial.iloc[0]):.2f}x)"
-                )
-            if rows_i.empty or math.isnan(base_best):
-                row.append("–")
-            else:
-                top = rows_i.loc[rows_i["median"].idxmin()]
-                row.append(
-                    f"{seconds(float(top['median']))} {top['executor']} x{int(top['workers'])} "
-                    f"({base_best / float(top['median']):.2f}x)"
+                    f"{seconds(float(cell['median']))}{label} ({ratio_ci(relative.value, relative.low, relative.high)})"
                 )
         rows.append(row)
     intro = (
         f"Serial time and best time (any strategy) per workload; in parentheses, how many times faster than "
-        f"{base['interpreter']} (the CPython GIL baseline) in the same column kind."
+        f"{base['interpreter']} (the CPython GIL baseline) in the same column kind, with its 95% interval."
     )
     return Section("Interpreters against each other", [intro], [("", Table(headers, rows))])
 
@@ -411,18 +546,25 @@ def matrix_section(summary: pd.DataFrame, interpreters: list[dict[str, Any]]) ->
                 cell = _cell(mine, name, workload, executor, workers)
                 if cell is None:
                     row += ["–", "–", "–"]
-                elif cell["status"] != "ok" and pd.isna(cell["median"]):
+                elif pd.isna(cell["median"]):
                     row += [str(cell["status"]), "–", "–"]
                 else:
-                    time_text = f"{seconds(float(cell['median']))} ±{float(cell['cv']) * 100:.0f}%"
+                    time_text = seconds_ci(cell["median"], cell["ci_low"], cell["ci_high"])
                     if cell["status"] != "ok":
                         time_text += f" ({cell['status']})"
-                    row += [time_text, ratio(cell["speedup"]), percent(cell["efficiency"])]
+                    if cell["warming"]:
+                        time_text += " (warming)"
+                    row += [
+                        time_text,
+                        ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"]),
+                        percent(cell["efficiency"]),
+                    ]
             rows.append(row)
         tables.append((workload, Table(headers, rows)))
     intro = (
-        "Median wall time of the repetitions ± their coefficient of variation; speed-up over the same "
-        "interpreter's serial run; parallel efficiency = speed-up ÷ min(workers, usable CPUs)."
+        "Median wall time of the repetitions with its 95% bootstrap interval; speed-up over the same "
+        "interpreter's serial run with its interval; parallel efficiency = speed-up ÷ min(workers, usable CPUs). "
+        '"(warming)" marks repetitions that were still getting faster (a JIT still compiling).'
     )
     return Section("Every cell", [intro], tables)
 

@@ -318,3 +318,132 @@ def test_unwritable_output_is_refused_before_measuring(tmp_path: Path) -> None:
     done = run_bench("run", "--out", str(blocker / "r.json"), "--workloads", "sleep", "--load", "1", timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip().startswith(f"gilbench: error: --out '{blocker / 'r.json'}': cannot write there")
+
+
+def test_pin_runs_on_the_chosen_cpu_and_is_recorded(tmp_path: Path) -> None:
+    cpu = sorted(introspect.allowed_cpus())[0]
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "sleep=0.001",
+        "--executors",
+        "serial,processes",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--pin",
+        str(cpu),
+    )
+    assert done.returncode == 0, done.stderr
+    assert document["config"]["pin"] == [cpu]
+    assert all(cell["status"] == "ok" for cell in document["cells"])
+
+
+@pytest.mark.parametrize("pin", ["99999", "0-", "x"])
+def test_bad_pin_is_a_one_line_error(tmp_path: Path, pin: str) -> None:
+    done = run_bench("run", "--out", str(tmp_path / "r.json"), "--workloads", "sleep", "--pin", pin, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"gilbench: error: --pin '{pin}': ")
+    assert "usable" in lines[0]
+
+
+def test_warmup_auto_stops_when_repetitions_stop_improving(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "sleep=0.002",
+        "--executors",
+        "serial",
+        "--load",
+        "3",
+        "--repeat",
+        "2",
+        "--warmup",
+        "auto",
+    )
+    assert done.returncode == 0, done.stderr
+    assert document["config"]["warmup"] == "auto"
+    warmups = document["cells"][0]["warmup"]
+    assert 2 <= len(warmups) <= 10  # sleeping does not get faster: it stops at the second
+    assert "warm-up 1 (auto)" in done.stderr
+
+
+def test_disturbances_are_recorded_before_measuring(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "sleep=0.001",
+        "--executors",
+        "threads",
+        "--workers",
+        "64",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+    )
+    assert done.returncode == 0, done.stderr
+    facts = document["machine"]["disturbances"]
+    assert {"load_average", "others_cpu_share", "cpu_governor", "turbo", "usable_cpus", "max_workers"} <= set(facts)
+    assert facts["max_workers"] == 64
+    assert any(w.startswith("up to 64 workers on") for w in document["warnings"])
+    assert "warning: up to 64 workers on" in done.stderr
+
+
+def test_python_gil_is_passed_on_and_recorded(tmp_path: Path) -> None:
+    out = tmp_path / "gil.json"
+    done = run_bench(
+        "run",
+        "--out",
+        str(out),
+        "--workloads",
+        "cpu=1000",
+        "--executors",
+        "threads,processes",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        env={"PYTHON_GIL": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(out.read_text())
+    assert document["config"]["python_gil"] == "1"
+    assert document["interpreter"]["python_gil_env"] == "1"
+    if introspect.free_threaded_build():
+        # The deliberate experiment: a free-threaded build with the GIL forced on, in every cell too.
+        assert document["interpreter"]["gil_enabled"] is True
+        assert all(cell["gil_enabled"] is True for cell in document["cells"])
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    done, _ = bench_run(
+        tmp_path,
+        "--workloads",
+        "sleep=0.001",
+        "--executors",
+        "serial",
+        "--load",
+        "2",
+        "--repeat",
+        "2",
+        "--warmup",
+        "1",
+        "--label",
+        "lbl",
+    )
+    assert "[lbl] cell 1/1: sleep serial x1 (0s elapsed)" in done.stderr
+    assert "    warm-up 1/1: " in done.stderr and "    rep 2/2: " in done.stderr
+    assert "\r" not in done.stderr

@@ -1,0 +1,127 @@
+"""End to end: `nox -s bench` on the three default interpreters, for real, on a small load."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.schema import load
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def nox(*args: str, results: Path, run_id: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "GILBENCH_RESULTS_DIR": str(results), "GILBENCH_RUN_ID": run_id}
+    env.pop("GILBENCH_PYTHONS", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
+    process = nox(
+        "-s",
+        "bench",
+        "--",
+        "--preset",
+        "smoke",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        results=tmp_path,
+        run_id="e2e",
+    )
+    output, _ = process.communicate(timeout=1200)
+    assert process.returncode == 0, output
+    run = tmp_path / "e2e"
+    documents = {path.stem: load(path) for path in sorted(run.glob("*.json")) if path.name != "run.json"}
+    assert sorted(documents) == ["3.13", "3.13t", "pypy3"]
+    facts = {
+        label: (
+            d["interpreter"]["implementation"],
+            d["interpreter"]["free_threaded_build"],
+            d["interpreter"]["gil_enabled"],
+        )
+        for label, d in documents.items()
+    }
+    assert facts == {
+        "3.13": ("cpython", False, True),
+        "3.13t": ("cpython", True, False),
+        "pypy3": ("pypy", False, True),
+    }
+    assert {d["run_id"] for d in documents.values()} == {"e2e"}
+    assert all(d["complete"] for d in documents.values())
+    assert len({d["config"]["server_url"] for d in documents.values()}) == 1  # one shared server
+    assert all(len(d["cells"]) == 18 for d in documents.values())
+    markdown = (run / "report.md").read_text()
+    for title in (
+        "## What was measured",
+        "## GIL impact",
+        "## Cost of free-threading on one thread",
+        "## Interpreters against each other",
+        "## Every cell",
+    ):
+        assert title in markdown
+    assert "| 3.13t threads" in markdown
+    assert "Reproduce with: `nox -s bench -- --preset smoke --load 2 --repeat 1 --warmup 0`" in markdown
+    assert (run / "report.html").is_file() and (run / "results.csv").is_file()
+    assert (tmp_path / "latest").resolve() == run.resolve()
+
+
+def test_interrupted_nox_bench_keeps_what_finished_and_reports_it(tmp_path: Path) -> None:
+    process = nox(
+        "-s",
+        "bench",
+        "--",
+        "--workloads",
+        "sleep=0.1",
+        "--executors",
+        "serial",
+        "--load",
+        "10",
+        "--repeat",
+        "4",
+        "--warmup",
+        "0",
+        results=tmp_path,
+        run_id="cut",
+    )
+    run = tmp_path / "cut"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        first = run / "3.13.json"
+        if first.exists() and json.loads(first.read_text())["complete"] and (run / "3.13t.json").exists():
+            break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the first interpreter never finished")
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode != 0
+    assert load(run / "3.13.json")["complete"] is True
+    interrupted = load(run / "3.13t.json")
+    assert interrupted["complete"] is False and interrupted["interrupted"] is True
+    assert not (run / "pypy3.json").exists()
+    markdown = (run / "report.md").read_text()
+    assert "3.13t: the run was interrupted" in markdown
+    assert "Interpreter pypy3 is missing from this run" in markdown
+    assert not (tmp_path / "latest").exists(), output
