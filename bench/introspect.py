@@ -83,7 +83,7 @@ def interpreter_facts() -> dict[str, Any]:
         "version_info": list(sys.version_info[:3]),
         "implementation_version": ".".join(str(part) for part in sys.implementation.version[:3]),
         "executable": sys.executable,
-        "base_executable": getattr(sys, "_base_executable", sys.executable),
+        "base_executable": os.path.realpath(getattr(sys, "_base_executable", sys.executable)),
         "base_prefix": sys.base_prefix,
         "free_threaded_build": free_threaded_build(),
         "gil_enabled": gil_enabled(),
