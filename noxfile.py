@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import time
@@ -204,8 +203,9 @@ def guest_tests(session: nox.Session) -> None:
 def ensure_chromium(session: nox.Session) -> bool:
     """Debian's chromium for the browser test: installed with apt-get where we may (root), else skipped."""
     from bench.cpython_build import apt_install, system_packages_allowed
+    from bench.report.browser import find_chromium
 
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
+    if find_chromium():
         return True
     if not system_packages_allowed():
         session.warn("chromium is not installed and cannot be installed here: the browser test will be skipped")
@@ -228,28 +228,20 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=False, default=False)
 def screenshot(session: nox.Session) -> None:
     """Screenshot of results/latest/report.html into docs/ (headless chromium)."""
+    from bench.report.browser import find_chromium
+    from bench.report.browser import screenshot as take_screenshot
+
     page = RESULTS / "latest" / "report.html"
     if not page.is_file():
         session.error(f"{page} does not exist: run `nox -s bench` first")
     ensure_chromium(session)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
-    profile = session.create_tmp()
-    session.run(
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        f"--screenshot={ROOT / 'docs' / 'report.png'}",
-        "--window-size=1400,2000",
-        page.resolve().as_uri(),
-        external=True,
-    )
+    chromium = find_chromium()
+    if chromium is None:
+        session.error("chromium is not installed")
+    done = take_screenshot(chromium, page, ROOT / "docs" / "report.png", Path(session.create_tmp()) / "profile")
+    if done.returncode != 0:
+        session.error(f"chromium failed: {done.stderr.strip().splitlines()[-1:]}")
+    session.log(f"wrote {ROOT / 'docs' / 'report.png'}")
 
 
 @nox.session(requires=["provision"], default=False)

@@ -117,8 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the embedded page server (127.0.0.1 only)",
         description=server.__doc__.splitlines()[0] if server.__doc__ else None,
     )
-    for action in server.build_parser()._actions[1:]:
-        serve._add_action(action)
+    server.add_serve_options(serve)
     serve.set_defaults(handler=_serve)
 
     report = commands.add_parser(

@@ -102,17 +102,14 @@ def _exit_when_parent_dies(parent_pid: int, server: PageServer) -> None:
             continue
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench serve", description=__doc__.splitlines()[0] if __doc__ else ""
-    )
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m bench serve``."""
     parser.add_argument(
         "--latency-ms", type=float, default=DEFAULT_LATENCY_MS, help="delay before each response (default 50)"
     )
     parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="bytes per page (default 20000)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--parent-pid", type=int, default=None, help="exit when this process exits")
-    return parser
 
 
 def check_options(latency_ms: float, size: int, port: int) -> str | None:
