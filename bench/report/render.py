@@ -262,8 +262,16 @@ def write(report: Report, out_dir: Path, formats: list[str] | None = None) -> li
 
 
 def update_latest(run_dir: Path, complete: bool) -> Path | None:
-    """Point ``results/latest`` at ``run_dir`` when the run is complete and newest."""
-    if not complete or run_dir.parent.name != "results":
+    """Point ``results/latest`` at ``run_dir`` when the run is complete and newest.
+
+    Only inside a results folder (one named ``results``, or ``GILBENCH_RESULTS_DIR``):
+    a report rebuilt from some other folder must not plant a ``latest`` link there.
+    """
+    results_dir = os.environ.get("GILBENCH_RESULTS_DIR")
+    is_results = run_dir.parent.name == "results" or (
+        results_dir is not None and run_dir.parent.resolve() == Path(results_dir).resolve()
+    )
+    if not complete or not is_results:
         return None
     latest = run_dir.parent / "latest"
     current = latest.resolve() if latest.is_symlink() else None
