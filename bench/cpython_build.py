@@ -30,6 +30,9 @@ from bench.specs import InterpreterSpec
 
 HEARTBEAT_S = 20.0
 
+built_in_this_process: dict[Path, float] = {}
+"""Prefixes built by this process, with seconds taken: a twin is reported as built, not as found."""
+
 REQUIRED_HEADERS = {
     # header: Debian package that provides it
     "openssl/ssl.h": "libssl-dev",
@@ -169,6 +172,7 @@ def configure_args(request: BuildRequest, prefix: Path) -> list[str]:
 
 def build(request: BuildRequest, tarball: sources.SourceTarball, log: Path, say: Callable[[str], None]) -> Path:
     """Build, install, verify and move one interpreter into the cache; return its executable."""
+    started = time.monotonic()
     final = cache.pythons_dir() / request.name
     final.parent.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=f".build-{request.name}-", dir=final.parent))
@@ -208,6 +212,7 @@ def build(request: BuildRequest, tarball: sources.SourceTarball, log: Path, say:
         if final.exists():
             shutil.rmtree(final)
         os.rename(staged_prefix, final)
+        built_in_this_process[final] = time.monotonic() - started
         return final / "bin" / executable.name
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench import cache, cpython_build
 from bench.interpreters import Candidate, Resolved, Search, find, format_seconds, verify
@@ -140,6 +141,9 @@ def provision_one(spec: InterpreterSpec) -> Resolved:
     """Find or make an interpreter for ``spec``; raise :class:`ProvisionError` with what was tried."""
     search: Search = find(spec)
     if search.resolved is not None:
+        seconds = cpython_build.built_in_this_process.get(Path(search.resolved.facts.get("base_prefix", "")))
+        if seconds is not None:
+            search.resolved.origin, search.resolved.seconds = "built now from source (the twin of a t build)", seconds
         return search.resolved
     tried = [f"found: {search.tried()}"]
     for route, attempt in _routes(spec) if spec.path is None else []:

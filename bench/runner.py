@@ -26,7 +26,7 @@ import urllib.error
 import urllib.request
 import warnings
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -649,7 +649,3 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"
     )
-
-
-def describe(config: RunConfig) -> str:
-    return json.dumps(asdict(config), default=str)

@@ -286,7 +286,3 @@ def import_dependencies(choices: list[WorkloadChoice]) -> None:
             load_user_function(choice.name)
     if any(choice.name == "hash" for choice in choices):
         hashlib.sha256(b"warm")
-
-
-def describe_builtins() -> str:
-    return "; ".join(f"{item.name}: {item.help}" for item in BUILTINS.values())

@@ -35,9 +35,6 @@ class Estimate:
     low: float
     high: float
 
-    def contains(self, other: float) -> bool:
-        return self.low <= other <= self.high
-
 
 def _median(sample: np.ndarray, axis: int = -1) -> np.ndarray:
     median: np.ndarray = np.median(sample, axis=axis)
