@@ -87,7 +87,11 @@ def _queued_pythons(session: nox.Session) -> list[str]:
     """The interpreters whose bench sessions this invocation will run (nox -p selects them)."""
     try:
         listed = session._runner.manifest.list_all_sessions()  # no public API for the queue
-        queued = [runner.func.python for runner, selected in listed if selected and runner.name.startswith("bench-")]
+        queued = [
+            runner.func.python
+            for runner, selected in listed
+            if selected and str(runner.friendly_name).startswith("bench-")  # "bench-3.13t"; .name is "bench"
+        ]
     except AttributeError:
         queued = []
     return [str(python) for python in queued] or list(PYTHONS)

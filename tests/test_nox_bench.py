@@ -125,3 +125,36 @@ def test_interrupted_nox_bench_keeps_what_finished_and_reports_it(tmp_path: Path
     assert "3.13t: the run was interrupted" in markdown
     assert "Interpreter pypy3 is missing from this run" in markdown
     assert not (tmp_path / "latest").exists(), output
+
+
+def test_nox_python_option_selects_and_provisions_a_subset(tmp_path: Path) -> None:
+    process = nox(
+        "-s",
+        "bench",
+        "-p",
+        "3.13t",
+        "--",
+        "--workloads",
+        "cpu=1000",
+        "--executors",
+        "serial,threads",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        results=tmp_path,
+        run_id="subset",
+    )
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output
+    run = tmp_path / "subset"
+    assert sorted(path.name for path in run.glob("*.json")) == ["3.13t.json", "run.json"]
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["interpreters"] == ["3.13t"]
+    assert manifest["command"].startswith("nox -s bench -p 3.13t -- --workloads cpu=1000")
+    assert "provisioned 1 of 1" in output
+    assert "is missing from this run" not in (run / "report.md").read_text()
