@@ -72,5 +72,5 @@ def publish_link(name: str, executable: Path) -> None:
     temporary = directory / f".{name}.tmp"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
-    temporary.symlink_to(executable)
+    temporary.symlink_to(executable.resolve())  # never a link to a link in this folder (or to itself)
     os.replace(temporary, target)

@@ -161,9 +161,12 @@ def cache_candidates(spec: InterpreterSpec) -> list[Candidate]:
 
 def path_candidates(spec: InterpreterSpec) -> list[Candidate]:
     found = []
+    own_links = cache.link_dir().resolve()
     for directory in os.environ.get("PATH", "").split(os.pathsep):
         if not directory or os.path.basename(directory.rstrip("/")) == "shims":
             continue  # pyenv shims run only the active version; pyenv is searched below
+        if Path(directory).resolve() == own_links:
+            continue  # gilbench's own links (put on PATH by the noxfile) point at what was resolved before
         for name in spec.executable_names():
             executable = Path(directory) / name
             if executable.is_file() and os.access(executable, os.X_OK):

@@ -217,7 +217,9 @@ def from_debian(wanted: tuple[int, ...], workdir: Path, log: Path) -> SourceTarb
                 check=False,
             )
         if fetch.returncode != 0:
-            tried.append(f"{suite}: no source package {package}")
+            tried.append(
+                f"{suite}: apt-get source {package} failed (not in the suite, or not on the mirror; see {log})"
+            )
             continue
         found = sorted((state / "download").glob(f"{package}_*.orig.tar.xz"))
         if not found:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -159,3 +160,26 @@ def test_second_provisioning_is_fast_and_concurrent_runs_agree(python_313t: Path
         assert "built now" not in stdout and "installed now" not in stdout
     # Not a timing assertion on a noisy machine, only a guard against rebuilding: a build takes minutes.
     assert time.monotonic() - started < 120
+
+
+def test_links_point_at_real_interpreters_even_with_the_link_folder_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The noxfile puts gilbench's link folder first on PATH; provisioning again must not link a link to itself."""
+    monkeypatch.setenv("GILBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    links = cache.link_dir()
+    real = Path(sys.executable).resolve()
+    name = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    monkeypatch.setenv("PATH", f"{links}{os.pathsep}{real.parent}")
+    spec = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    for _ in range(2):
+        done = run_bench(
+            "provision",
+            spec,
+            env={"GILBENCH_CACHE_DIR": str(tmp_path / "cache"), "PATH": f"{links}{os.pathsep}{real.parent}"},
+        )
+        assert done.returncode == 0, done.stderr
+    link = links / name
+    assert link.is_symlink()
+    assert link.resolve().parent != links.resolve()
+    assert link.resolve().is_file()
