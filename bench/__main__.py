@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from bench import __version__
 from bench.errors import EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:
+    from bench.specs import InterpreterSpec
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -23,14 +26,20 @@ class OneLineParser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def _provision(args: argparse.Namespace) -> int:
-    from bench.provision import provision
+def _specs(args: argparse.Namespace) -> list[InterpreterSpec]:
+    """The SPEC arguments (default: the default set); a bad one is a one-line usage error."""
     from bench.specs import DEFAULT_SPECS, SpecError, parse_specs
 
     try:
-        specs = parse_specs(args.specs or list(DEFAULT_SPECS))
+        return parse_specs(args.specs or list(DEFAULT_SPECS))
     except SpecError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def _provision(args: argparse.Namespace) -> int:
+    from bench.provision import provision
+
+    specs = _specs(args)
     print(f"provisioning {', '.join(spec.label for spec in specs)}", flush=True)
     _, errors = provision(specs)
     return EXIT_USAGE if errors else 0
@@ -38,14 +47,9 @@ def _provision(args: argparse.Namespace) -> int:
 
 def _interpreters(args: argparse.Namespace) -> int:
     from bench.interpreters import find
-    from bench.specs import DEFAULT_SPECS, SpecError, parse_specs
 
-    try:
-        specs = parse_specs(args.specs or list(DEFAULT_SPECS))
-    except SpecError as exc:
-        raise UsageError(str(exc)) from exc
     missing = 0
-    for spec in specs:
+    for spec in _specs(args):
         search = find(spec)
         if search.resolved is not None:
             print(search.resolved.describe())

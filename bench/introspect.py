@@ -19,6 +19,7 @@ import sys
 import sysconfig
 from typing import Any
 
+GOVERNOR_PATH = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
 BUILD_INFO_NAME = "gilbench-build.json"
 """File that gilbench writes into the prefix of every interpreter it builds."""
 
@@ -199,14 +200,18 @@ def turbo_state() -> str | None:
     return None
 
 
-def disturbances(max_workers: int) -> tuple[dict[str, Any], list[str]]:
-    """What could disturb a benchmark right now, and a warning for each that does (never a refusal)."""
+def disturbances(machine: dict[str, Any], max_workers: int) -> tuple[dict[str, Any], list[str]]:
+    """What could disturb a benchmark right now, and a warning for each that does (never a refusal).
+
+    ``machine`` is :func:`machine_facts` taken just before: its load average,
+    governor and usable CPUs are used as they are, not read again.
+    """
     facts: dict[str, Any] = {
-        "load_average": load_average(),
+        "load_average": machine["load_average"],
         "others_cpu_share": others_cpu_share(),
-        "cpu_governor": _read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+        "cpu_governor": machine["cpu_governor"],
         "turbo": turbo_state(),
-        "usable_cpus": usable_cpus(),
+        "usable_cpus": machine["usable_cpus"],
         "max_workers": max_workers,
     }
     warnings = []
@@ -246,7 +251,7 @@ def machine_facts() -> dict[str, Any]:
         "arch": uname.machine,
         "platform": platform.platform(),
         "load_average": load_average(),
-        "cpu_governor": _read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+        "cpu_governor": _read_first_line(GOVERNOR_PATH),
     }
 
 

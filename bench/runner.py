@@ -558,8 +558,8 @@ def _measure_all(config: RunConfig) -> int:
     interpreter = {"label": config.label, **introspect.interpreter_facts()}
     interpreter["gil_enabled_after_imports"] = interpreter["gil_enabled"]
     machine = introspect.machine_facts()
+    disturbances, warnings_now = introspect.disturbances(machine, max(workers for _, workers in config.cells))
     machine["load_average_start"] = machine.pop("load_average")
-    disturbances, warnings_now = introspect.disturbances(max(workers for _, workers in config.cells))
     machine["disturbances"] = disturbances
     for warning in warnings_now:
         sys.stderr.write(f"[{config.label}] warning: {warning}\n")

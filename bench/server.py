@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -154,8 +155,6 @@ class ServerProcess:
         size: int = DEFAULT_SIZE,
         startup_timeout_s: float = 20.0,
     ) -> None:
-        import subprocess
-
         self.process = subprocess.Popen(
             [
                 python,

@@ -17,20 +17,21 @@ from bench.report import stats
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
 
 
-def interpreter_name(document: dict[str, Any], several_machines: bool) -> str:
-    """The column name of an interpreter: its label, plus the machine when runs come from several."""
-    label = str(document["interpreter"]["label"])
-    if several_machines:
-        return f"{label} @ {document['machine'].get('hostname', '?')}"
-    return label
+def interpreter_names(results: list[tuple[Path, dict[str, Any]]]) -> list[str]:
+    """Each result's column name: its label, plus the machine when the results come from several."""
+    several = len({document["machine"].get("hostname") for _, document in results}) > 1
+    return [
+        f"{document['interpreter']['label']} @ {document['machine'].get('hostname', '?')}"
+        if several
+        else str(document["interpreter"]["label"])
+        for _, document in results
+    ]
 
 
 def tidy_runs(results: list[tuple[Path, dict[str, Any]]]) -> pd.DataFrame:
     """One row per measured repetition (a cell that measured nothing keeps one row without times)."""
-    hosts = {document["machine"].get("hostname") for _, document in results}
-    several = len(hosts) > 1
     rows: list[dict[str, Any]] = []
-    for path, document in results:
+    for (path, document), name in zip(results, interpreter_names(results)):
         interpreter = document["interpreter"]
         machine = document["machine"]
         base = {
@@ -38,7 +39,7 @@ def tidy_runs(results: list[tuple[Path, dict[str, Any]]]) -> pd.DataFrame:
             "machine": machine.get("hostname"),
             "cpu_model": machine.get("cpu_model"),
             "usable_cpus": machine.get("usable_cpus"),
-            "interpreter": interpreter_name(document, several),
+            "interpreter": name,
             "label": interpreter["label"],
             "implementation": interpreter["implementation"],
             "version": interpreter["version"],
@@ -140,15 +141,14 @@ def serial_walls(summary: pd.DataFrame) -> dict[tuple[str, str], list[float]]:
 
 def interpreters_table(results: list[tuple[Path, dict[str, Any]]]) -> list[dict[str, Any]]:
     """One record per interpreter with the facts the report shows and warns about."""
-    hosts = {document["machine"].get("hostname") for _, document in results}
     records = []
-    for path, document in results:
+    for (path, document), name in zip(results, interpreter_names(results)):
         interpreter = document["interpreter"]
         build = interpreter.get("build", {})
         gilbench_build = build.get("gilbench_build") or {}
         records.append(
             {
-                "interpreter": interpreter_name(document, len(hosts) > 1),
+                "interpreter": name,
                 "label": interpreter["label"],
                 "implementation": interpreter["implementation"],
                 "version": interpreter["version"],

@@ -107,24 +107,24 @@ def workload_order(summary: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(summary["workload"]))
 
 
+def _rows(summary: pd.DataFrame, interpreter: str, workload: str, executor: str | None = None) -> pd.DataFrame:
+    """The cells of one interpreter and workload (and executor, when given)."""
+    mask = (summary["interpreter"] == interpreter) & (summary["workload"] == workload)
+    if executor is not None:
+        mask &= summary["executor"] == executor
+    rows: pd.DataFrame = summary[mask]
+    return rows
+
+
 def _cell(summary: pd.DataFrame, interpreter: str, workload: str, executor: str, workers: int) -> pd.Series | None:
-    rows = summary[
-        (summary["interpreter"] == interpreter)
-        & (summary["workload"] == workload)
-        & (summary["executor"] == executor)
-        & (summary["workers"] == workers)
-    ]
+    rows = _rows(summary, interpreter, workload, executor)
+    rows = rows[rows["workers"] == workers]
     return None if rows.empty else rows.iloc[0]
 
 
 def best(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) -> pd.Series | None:
     """The cell of ``executor`` with the best speed-up over the interpreter's own serial run."""
-    rows = summary[
-        (summary["interpreter"] == interpreter)
-        & (summary["workload"] == workload)
-        & (summary["executor"] == executor)
-        & summary["speedup"].notna()
-    ]
+    rows = _rows(summary, interpreter, workload, executor).dropna(subset=["speedup"])
     if rows.empty:
         return None
     top: pd.Series = rows.loc[rows["speedup"].idxmax()]
@@ -132,9 +132,7 @@ def best(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) 
 
 
 def fastest(summary: pd.DataFrame, interpreter: str, workload: str) -> pd.Series | None:
-    rows = summary[
-        (summary["interpreter"] == interpreter) & (summary["workload"] == workload) & summary["median"].notna()
-    ]
+    rows = _rows(summary, interpreter, workload).dropna(subset=["median"])
     return None if rows.empty else rows.loc[rows["median"].idxmin()]
 
 
