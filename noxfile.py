@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import json
 import os
 import shlex
 import subprocess
@@ -28,10 +27,9 @@ import nox
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cache import link_dir  # noqa: E402  (needs the project on sys.path)
-from bench.report.loading import RUN_MANIFEST  # noqa: E402
-from bench.runner import safe_file_name  # noqa: E402
-from bench.specs import DEFAULT_SPECS  # noqa: E402
+from bench import layout  # noqa: E402  (needs the project on sys.path)
+from bench.provision.cache import link_dir  # noqa: E402
+from bench.provision.specs import DEFAULT_SPECS  # noqa: E402
 
 PYTHONS = [
     spec.strip() for spec in os.environ.get("GILBENCH_PYTHONS", ",".join(DEFAULT_SPECS)).split(",") if spec.strip()
@@ -39,7 +37,7 @@ PYTHONS = [
 
 os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", "")])
 
-RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / "results")
+RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / layout.RESULTS_DIR_NAME)
 
 nox.options.sessions = ["bench"]
 nox.options.reuse_venv = "yes"
@@ -113,9 +111,9 @@ def _finish_run() -> None:
 @nox.session(python=False, default=False)
 def prepare(session: nox.Session) -> None:
     """(Run by `bench`.) Provision, check the options, start the shared page server."""
-    from bench.provision import provision as provision_specs
+    from bench.provision.provisioner import provision as provision_specs
+    from bench.provision.specs import SpecError, parse_spec
     from bench.server import ServerProcess
-    from bench.specs import SpecError, parse_spec
 
     wanted = _queued_pythons(session)
     _host_python(session, "run", "--dry-run", *session.posargs)
@@ -127,24 +125,26 @@ def prepare(session: nox.Session) -> None:
             missing[label] = str(exc)
     _, errors = provision_specs(specs)
     missing.update(errors)
-    RUN.run_id = os.environ.get("GILBENCH_RUN_ID") or time.strftime("%Y%m%d-%H%M%S")
+    RUN.run_id = os.environ.get("GILBENCH_RUN_ID") or layout.new_run_id()
     RUN.directory = RESULTS / RUN.run_id
     RUN.directory.mkdir(parents=True, exist_ok=True)
     RUN.expected = wanted
     server = ServerProcess(python=sys.executable)
     RUN.server, RUN.server_url = server, server.url
     atexit.register(_finish_run)
-    manifest = {
-        "run_id": RUN.run_id,
-        "interpreters": wanted,
-        "missing": missing,
-        "command": "nox -s bench"
+    command = (
+        "nox -s bench"
         + ("".join(f" -p {p}" for p in wanted) if wanted != PYTHONS else "")
-        + (" -- " + shlex.join(session.posargs) if session.posargs else ""),
-        "server_url": server.url,
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    (RUN.directory / RUN_MANIFEST).write_text(json.dumps(manifest, indent=2))
+        + (" -- " + shlex.join(session.posargs) if session.posargs else "")
+    )
+    layout.RunManifest(
+        run_id=RUN.run_id,
+        interpreters=tuple(wanted),
+        missing=missing,
+        command=command,
+        server_url=server.url,
+        started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    ).write(RUN.directory)
     session.log(f"run {RUN.run_id}: results in {RUN.directory}, page server {server.url}")
     for label, reason in missing.items():
         session.warn(f"{label} will be skipped: {reason}")
@@ -157,12 +157,14 @@ def bench(session: nox.Session) -> None:
         session.error("bench sessions run after `prepare`; use `nox -s bench`")
     install_once(session, "-e", ".")
     session.notify("report", [str(RUN.directory)])
-    label = str(session.python)
+    label = layout.file_name(str(session.python))  # "3.13t"; a path spec becomes a safe name
     session.run(
         "python",
         "-m",
         "bench",
         "run",
+        *session.posargs,
+        # After the user's arguments, so these win: each interpreter its own label and file, one run, one server.
         "--label",
         label,
         "--run-id",
@@ -170,8 +172,7 @@ def bench(session: nox.Session) -> None:
         "--server-url",
         RUN.server_url,
         "--out",
-        str(RUN.directory / f"{safe_file_name(label)}.json"),
-        *session.posargs,
+        str(layout.result_path(RUN.run_id, label, RESULTS)),
         interrupt_timeout=1.0,  # Ctrl-C reaches the runner too; it saves and exits at once
         terminate_timeout=15.0,  # a SIGTERM also makes it save what was measured
     )
@@ -206,7 +207,7 @@ def guest_tests(session: nox.Session) -> None:
 
 def ensure_chromium(session: nox.Session) -> bool:
     """Debian's chromium for the browser test: installed with apt-get where we may (root), else skipped."""
-    from bench.cpython_build import apt_install, system_packages_allowed
+    from bench.provision.system_packages import apt_install, system_packages_allowed
     from bench.report.browser import find_chromium
 
     if find_chromium():
@@ -235,7 +236,7 @@ def screenshot(session: nox.Session) -> None:
     from bench.report.browser import find_chromium
     from bench.report.browser import screenshot as take_screenshot
 
-    page = RESULTS / "latest" / "report.html"
+    page = RESULTS / layout.LATEST / "report.html"
     if not page.is_file():
         session.error(f"{page} does not exist: run `nox -s bench` first")
     ensure_chromium(session)
@@ -251,8 +252,8 @@ def screenshot(session: nox.Session) -> None:
 @nox.session(requires=["provision"], default=False)
 def harness(session: nox.Session) -> None:
     """Benchmarks of gilbench itself: overhead, page server, free-threading not spoiled."""
-    from bench.interpreters import find
-    from bench.specs import parse_spec
+    from bench.provision.discovery import find
+    from bench.provision.specs import parse_spec
 
     install_once(session, "-e", ".", "requests")
     pythons = []

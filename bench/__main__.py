@@ -2,7 +2,7 @@
 
 Guest code: this file imports only the standard library at module level, so
 ``python -m bench run`` works under PyPy 3.9 and free-threaded builds; host
-commands import their (heavier) modules only when chosen.
+commands (provision, interpreters, report) import their modules only when chosen.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bench import __version__
 from bench.errors import EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
-    from bench.specs import InterpreterSpec
+    from bench.provision.specs import InterpreterSpec
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -28,7 +28,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 def _specs(args: argparse.Namespace) -> list[InterpreterSpec]:
     """The SPEC arguments (default: the default set); a bad one is a one-line usage error."""
-    from bench.specs import DEFAULT_SPECS, SpecError, parse_specs
+    from bench.provision.specs import DEFAULT_SPECS, SpecError, parse_specs
 
     try:
         return parse_specs(args.specs or list(DEFAULT_SPECS))
@@ -37,7 +37,7 @@ def _specs(args: argparse.Namespace) -> list[InterpreterSpec]:
 
 
 def _provision(args: argparse.Namespace) -> int:
-    from bench.provision import provision
+    from bench.provision.provisioner import provision
 
     specs = _specs(args)
     print(f"provisioning {', '.join(spec.label for spec in specs)}", flush=True)
@@ -46,7 +46,7 @@ def _provision(args: argparse.Namespace) -> int:
 
 
 def _interpreters(args: argparse.Namespace) -> int:
-    from bench.interpreters import find
+    from bench.provision.discovery import find
 
     missing = 0
     for spec in _specs(args):
@@ -60,16 +60,17 @@ def _interpreters(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bench import runner
+    from bench.measure import loop
+    from bench.measure.config import resolve_config
 
-    config = runner.resolve_config(args)
-    return runner.dry_run(config) if args.dry_run else runner.run(config)
+    config = resolve_config(args)
+    return loop.dry_run(config) if args.dry_run else loop.run(config)
 
 
 def _cell(args: argparse.Namespace) -> int:
-    from bench import runner
+    from bench.measure.cell import run_cell
 
-    return runner.run_cell(args.spec, args.result)
+    return run_cell(args.spec, args.result)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -106,14 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     interpreters.add_argument("specs", nargs="*", metavar="SPEC", help="specs to look for (default: 3.13 3.13t pypy3)")
     interpreters.set_defaults(handler=_interpreters)
 
-    from bench import runner, server
+    from bench import server
+    from bench.measure.config import add_run_options
 
     run = commands.add_parser(
         "run",
         help="measure the workload matrix under this interpreter, write JSON",
         description="Measure workloads x executors x workers under this interpreter and write one JSON result.",
     )
-    runner.add_run_options(run)
+    add_run_options(run)
     run.set_defaults(handler=_run)
 
     serve = commands.add_parser(

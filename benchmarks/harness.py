@@ -39,7 +39,7 @@ TRIALS = 15
 
 
 def _bare_serial(tasks: list[int]) -> float:
-    from bench.workloads import countdown
+    from bench.measure.workloads import countdown
 
     started = time.perf_counter()
     for n in tasks:
@@ -48,7 +48,7 @@ def _bare_serial(tasks: list[int]) -> float:
 
 
 def _bare_threads(tasks: list[int], workers: int) -> float:
-    from bench.workloads import countdown
+    from bench.measure.workloads import countdown
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -58,8 +58,8 @@ def _bare_threads(tasks: list[int], workers: int) -> float:
 
 def measure_overhead() -> dict[str, float]:
     """Runs inside the interpreter under test: median ratio gilbench / bare, per executor."""
-    from bench.executors import make_executor
-    from bench.workloads import Task, countdown
+    from bench.measure.executors import make_executor
+    from bench.measure.workloads import Task, countdown
 
     numbers = [TRIVIAL_N] * TASKS
     tasks = [Task("cpu", countdown, TRIVIAL_N)] * TASKS

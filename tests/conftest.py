@@ -28,8 +28,8 @@ def run_bench(
 
 
 def _resolve(label: str) -> Path:
-    from bench.interpreters import find
-    from bench.specs import parse_spec
+    from bench.provision.discovery import find
+    from bench.provision.specs import parse_spec
 
     search = find(parse_spec(label))
     if search.resolved is None:

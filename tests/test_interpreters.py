@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import interpreters
-from bench.specs import parse_spec
+from bench.provision import discovery as interpreters
+from bench.provision.specs import parse_spec
 from tests.conftest import run_bench
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import cache, cpython_build, sources
-from bench.provision import provision_order
-from bench.specs import parse_specs
+from bench.provision import builds, cache, sources
+from bench.provision.provisioner import provision_order
+from bench.provision.specs import parse_specs
 from tests.conftest import run_bench
 
 
@@ -109,13 +109,13 @@ def test_cached_tarball_picks_the_newest_matching_version(tmp_path: Path, monkey
 
 def test_missing_build_dependencies_are_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no compiler, no make
-    assert cpython_build.missing_build_dependencies() == ["gcc", "make", "libffi-dev", "libssl-dev", "zlib1g-dev"]
+    assert builds.missing_build_dependencies() == ["gcc", "make", "libffi-dev", "libssl-dev", "zlib1g-dev"]
 
 
 def test_build_dependencies_are_present_here() -> None:
     if shutil.which("gcc") is None:
         pytest.skip("no C compiler on this machine")
-    assert cpython_build.missing_build_dependencies() == []
+    assert builds.missing_build_dependencies() == []
 
 
 def test_stale_build_folders_are_invisible_and_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,17 +124,17 @@ def test_stale_build_folders_are_invisible_and_removed(tmp_path: Path, monkeypat
     leftover = cache.pythons_dir() / ".build-cpython-3.13.5t-abc" / "stage" / "bin"
     leftover.mkdir(parents=True)
     (leftover / "python3.13t").symlink_to(sys.executable)
-    from bench.interpreters import cache_candidates
-    from bench.specs import parse_spec
+    from bench.provision.discovery import cache_candidates
+    from bench.provision.specs import parse_spec
 
     assert cache_candidates(parse_spec("3.13t")) == []
-    cpython_build.remove_stale_builds()
+    builds.remove_stale_builds()
     assert not leftover.exists()
 
 
 def test_configure_arguments_differ_only_in_disable_gil(tmp_path: Path) -> None:
-    ft = cpython_build.configure_args(cpython_build.BuildRequest("3.13.5", True), tmp_path)
-    gil = cpython_build.configure_args(cpython_build.BuildRequest("3.13.5", False), tmp_path)
+    ft = builds.configure_args(builds.BuildRequest("3.13.5", True), tmp_path)
+    gil = builds.configure_args(builds.BuildRequest("3.13.5", False), tmp_path)
     assert [arg for arg in ft if arg != "--disable-gil"] == gil
     assert "--disable-gil" in ft
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.specs import InterpreterSpec, SpecError, parse_spec, parse_specs
+from bench.provision.specs import InterpreterSpec, SpecError, parse_spec, parse_specs
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,10 @@
-"""The GIL-impact report: result files -> pandas -> tables (Markdown, HTML, CSV).
+"""The GIL-impact report: result files -> pandas -> sections -> every format.
 
-Host code (pandas, tabulate).  ``python -m bench report PATH...`` and
-``nox -s report -- PATH...`` both end in :func:`main`.
+Host code (pandas, tabulate, matplotlib, scipy, pyperf).  ``python -m bench
+report PATH...`` and ``nox -s report -- PATH...`` both end in :func:`main`;
+the stages are :mod:`~bench.report.load`, :mod:`~bench.report.compute`,
+:mod:`~bench.report.sections` and :mod:`~bench.report.exporters`, run in that
+order by :mod:`~bench.report.pipeline`.
 """
 
 from __future__ import annotations
@@ -9,20 +12,32 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bench import layout
 from bench.errors import UsageError
+
+if TYPE_CHECKING:
+    from bench.layout import RunManifest
+    from bench.report.content import Report
 
 
 def main(paths: list[str], out: str | None, formats: str | None = None, timelines: list[str] | None = None) -> int:
-    from bench.report import render
-    from bench.report.loading import load_paths
+    try:
+        from bench.report import pipeline
+        from bench.report.load import load_paths
+    except ImportError as exc:
+        raise UsageError(
+            f"the report needs its extras ({exc.name} is not installed): pip install -e '.[report]', "
+            "or use `nox -s report`"
+        ) from None
 
     if not paths:
-        latest = Path("results") / "latest"
+        latest = layout.results_root() / layout.LATEST
         if not latest.exists():
-            raise UsageError("no results given and results/latest does not exist; name a results folder")
+            raise UsageError(f"no results given and {latest} does not exist; name a results folder")
         paths = [str(latest)]
-    chosen_formats = render.parse_formats(formats)
+    chosen_formats = pipeline.parse_formats(formats)
     loaded = load_paths([Path(path) for path in paths])
     for problem in loaded.problems:
         sys.stderr.write(f"gilbench: warning: {problem}\n")
@@ -31,21 +46,29 @@ def main(paths: list[str], out: str | None, formats: str | None = None, timeline
     folders = sorted(set(loaded.folders))
     if out is not None:
         out_dir = Path(out)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"--out {out!r}: is a file; expected a folder for the report")
     elif len(folders) == 1:
         out_dir = folders[0]
     else:
-        out_dir = Path("results") / f"report-{time.strftime('%Y%m%d-%H%M%S')}"
-    report = render.build(loaded, timelines)
-    written = render.write(report, out_dir, chosen_formats)
+        out_dir = layout.results_root() / f"report-{time.strftime('%Y%m%d-%H%M%S')}"
+    report = pipeline.build(loaded, timelines)
+    written = pipeline.write(report, out_dir, chosen_formats)
     for path in written:
         if path.parent == out_dir:
             print(f"wrote {path}")
     print(f"wrote {sum(1 for path in written if path.parent != out_dir)} plot and pyperf files under {out_dir}")
     if len(folders) == 1 and out is None:
-        expected = {label for manifest in loaded.manifests for label in manifest.get("interpreters", [])}
-        present = {document["interpreter"]["label"] for _, document in loaded.results}
-        complete = all(document["complete"] for _, document in loaded.results) and expected <= present
-        latest_link = render.update_latest(out_dir, complete and not loaded.problems)
-        if latest_link is not None:
-            print(f"{latest_link} -> {out_dir.name}")
+        _point_latest(out_dir, loaded.manifests, report, not loaded.problems)
     return 0
+
+
+def _point_latest(run_dir: Path, manifests: list[RunManifest], report: Report, clean: bool) -> None:
+    """``latest`` follows a run only when every expected interpreter finished and nothing was unreadable."""
+    expected = {label for manifest in manifests for label in manifest.interpreters}
+    present = {column.interpreter.label for column in report.columns}
+    complete = all(column.document.complete for column in report.columns) and expected <= present
+    if complete and clean and layout.is_results_folder(run_dir.parent):
+        latest_link = layout.point_latest(run_dir)
+        if latest_link is not None:
+            print(f"{latest_link} -> {run_dir.name}")

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bench.errors import UsageError
+from bench.result import Document
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
 EXECUTOR_STYLES = {"threads": "-", "processes": "--", "serial": ":"}
@@ -140,36 +141,36 @@ def check_timelines(choices: list[CellChoice], summary: pd.DataFrame) -> None:
             raise UsageError(f"--timeline {choice}: no interpreter measured that cell; measured: {', '.join(cells)}")
 
 
-def timeline(choice: CellChoice, results: list[tuple[str, dict[str, Any]]], out_dir: Path) -> Picture | None:
+def timeline(choice: CellChoice, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
     """One panel per interpreter, one row per worker, one bar per task from its start to its end."""
     wanted = (choice.workload, choice.executor, choice.workers)
     panels = [
-        (name, cell["runs"][0])
+        (name, cell.runs[0])
         for name, document in results
-        for cell in document["cells"]
-        if (cell["workload"], cell["executor"], int(cell["workers"])) == wanted and cell["runs"]
+        for cell in document.cells
+        if cell.key == wanted and cell.runs
     ]
     if not panels:
         return None
-    end = max(max(task[0] + task[1] for task in run["tasks"]) for _, run in panels)
+    end = max(max(task.start_s + task.duration_s for task in run.tasks) for _, run in panels)
     figure, axes = plt.subplots(
         len(panels), 1, figsize=(11, 1.2 + 0.45 * choice.workers * len(panels)), sharex=True, squeeze=False
     )
     kinds_seen: dict[str, Any] = {}
     for axis, (name, run) in zip(axes.flat, panels):
-        for start, duration, worker, kind in run["tasks"]:
+        for task in run.tasks:
             bars = axis.broken_barh(
-                [(start, duration)],
-                (worker - 0.4, 0.8),
-                facecolors=KIND_COLOURS.get(kind, "#7f7f7f"),
+                [(task.start_s, task.duration_s)],
+                (task.worker - 0.4, 0.8),
+                facecolors=KIND_COLOURS.get(task.kind, "#7f7f7f"),
                 edgecolor="white",
                 linewidth=0.3,
             )
-            kinds_seen.setdefault(kind, bars)
+            kinds_seen.setdefault(task.kind, bars)
         axis.set_yticks(range(choice.workers))
         axis.set_yticklabels([f"worker {index}" for index in range(choice.workers)])
         axis.set_ylim(-0.6, choice.workers - 0.4)
-        axis.set_title(f"{name}: wall {run['wall_s']:.3f} s", loc="left", fontsize=10)
+        axis.set_title(f"{name}: wall {run.wall_s:.3f} s", loc="left", fontsize=10)
         axis.grid(axis="x", alpha=0.3)
     axes.flat[-1].set_xlim(0, end * 1.01)
     axes.flat[-1].set_xlabel("seconds since the pool was created")

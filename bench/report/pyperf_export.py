@@ -9,35 +9,37 @@ warm-ups of the first run.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any
 
 import pyperf
 
-from bench.runner import safe_file_name
+from bench import layout
+from bench.layout import file_name
+from bench.result import Cell, Document
 
 
-def benchmark_name(cell: dict[str, Any]) -> str:
-    return f"{cell['workload']}-{cell['executor']}-x{cell['workers']}"
+def benchmark_name(cell: Cell) -> str:
+    return f"{cell.workload}-{cell.executor}-x{cell.workers}"
 
 
-def suite_of(document: dict[str, Any]) -> pyperf.BenchmarkSuite | None:
+def suite_of(document: Document) -> pyperf.BenchmarkSuite | None:
     """A pyperf suite for one interpreter's result file (None when no cell measured anything)."""
-    interpreter = document["interpreter"]
+    interpreter = document.interpreter
     common = {
-        "python_implementation": interpreter["implementation"],
-        "python_version": interpreter["version"],
-        "python_executable": interpreter.get("executable", ""),
-        "hostname": document["machine"].get("hostname", ""),
-        "cpu_count": document["machine"].get("logical_cpus") or 1,
-        "description": f"gilbench {interpreter['label']} run {document['run_id']}",
+        "python_implementation": interpreter.implementation,
+        "python_version": interpreter.version,
+        "python_executable": interpreter.executable,
+        "hostname": document.machine.hostname,
+        "cpu_count": document.machine.logical_cpus,
+        "description": f"gilbench {interpreter.label} run {document.run_id}",
     }
     benchmarks = []
-    for cell in document["cells"]:
-        values = [float(run["wall_s"]) for run in cell.get("runs", []) if float(run["wall_s"]) > 0]
+    for cell in document.cells:
+        values = [run.wall_s for run in cell.runs if run.wall_s > 0]
         if not values:
             continue
-        warmups = [(1, float(w["wall_s"])) for w in cell.get("warmup", []) if float(w["wall_s"]) >= 0]
+        warmups = [(1, wall) for wall in cell.warmup_s]
         metadata = {**common, "name": benchmark_name(cell), "unit": "second", "loops": 1}
         runs = [
             pyperf.Run(
@@ -49,14 +51,16 @@ def suite_of(document: dict[str, Any]) -> pyperf.BenchmarkSuite | None:
     return pyperf.BenchmarkSuite(benchmarks) if benchmarks else None
 
 
-def write_all(documents: list[tuple[str, dict[str, Any]]], out_dir: Path) -> list[Path]:
+def write_all(documents: list[tuple[str, Document]], out_dir: Path) -> list[Path]:
     written = []
     for name, document in documents:
         suite = suite_of(document)
         if suite is None:
             continue
         out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{safe_file_name(name)}.json"
-        suite.dump(str(path), replace=True)
+        path = out_dir / f"{file_name(name)}.json"
+        buffer = io.StringIO()
+        suite.dump(buffer)  # pyperf's own JSON, written atomically like every gilbench file
+        layout.write_atomically(path, buffer.getvalue())
         written.append(path)
     return written

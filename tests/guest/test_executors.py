@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from bench.executors import EXECUTORS, make_executor, start_methods
-from bench.workloads import Task, countdown, sleep
+from bench.measure.executors import EXECUTORS, make_executor, start_methods
+from bench.measure.workloads import Task, countdown, sleep
 
 SLEEPS = [Task("sleep", sleep, 0.02)] * 8
 

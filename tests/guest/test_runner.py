@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from bench import introspect
-from bench.schema import SCHEMA_VERSION, TASK_FIELDS, load
+from bench.measure import introspect
+from bench.result import SCHEMA_VERSION, TASK_FIELDS, Document
 from tests.conftest import ROOT, run_bench
 
 
@@ -54,7 +54,8 @@ def test_seed_preset_writes_the_talks_nine_cells(tmp_path: Path, server_url: str
         "test-label",
     )
     assert done.returncode == 0, done.stderr
-    load(tmp_path / "result.json")  # validates against the schema
+    model = Document.loads((tmp_path / "result.json").read_bytes())  # every field checked by the result model
+    assert Document.from_json(model.to_json()) == model  # and it round-trips
     assert document["schema_version"] == SCHEMA_VERSION
     assert document["complete"] is True
     assert [(c["workload"], c["executor"], c["workers"]) for c in document["cells"]] == [
@@ -67,7 +68,7 @@ def test_seed_preset_writes_the_talks_nine_cells(tmp_path: Path, server_url: str
     if interpreter["free_threaded_build"] and "PYTHON_GIL" not in os.environ:
         assert interpreter["gil_enabled"] is False
         assert all(cell["gil_enabled"] is False for cell in document["cells"])
-    assert document["task_fields"] == TASK_FIELDS
+    assert document["task_fields"] == list(TASK_FIELDS)
     for cell in document["cells"]:
         assert cell["status"] == "ok"
         assert len(cell["runs"]) == 2
@@ -80,7 +81,7 @@ def test_seed_preset_writes_the_talks_nine_cells(tmp_path: Path, server_url: str
             assert workers <= set(range(cell["workers"]))
             assert all(0 <= task[0] <= run["wall_s"] for task in run["tasks"])
     processes = cell_of(document, "cpu", "processes")
-    assert processes["executor_details"]["start_method"] == document["config"]["start_method"]
+    assert processes["status"] == "ok" and document["config"]["start_method"]
     machine = document["machine"]
     assert machine["usable_cpus"] >= 1 and machine["logical_cpus"] >= machine["usable_cpus"]
     for key in ("cpu_model", "memory_bytes", "os", "kernel", "load_average_start", "load_average_end"):
@@ -275,7 +276,8 @@ def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
-    document = load(out)
+    document = json.loads(out.read_text())
+    Document.loads(out.read_bytes())
     assert document["complete"] is False
     assert document["interrupted"] is True
     assert len(document["cells"]) == 1
@@ -369,7 +371,7 @@ def test_warmup_auto_stops_when_repetitions_stop_improving(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert document["config"]["warmup"] == "auto"
-    warmups = document["cells"][0]["warmup"]
+    warmups = document["cells"][0]["warmup_s"]
     assert 2 <= len(warmups) <= 10  # sleeping does not get faster: it stops at the second
     assert "warm-up 1 (auto)" in done.stderr
 
@@ -394,7 +396,8 @@ def test_disturbances_are_recorded_before_measuring(tmp_path: Path) -> None:
     facts = document["machine"]["disturbances"]
     assert {"load_average", "others_cpu_share", "cpu_governor", "turbo", "usable_cpus", "max_workers"} <= set(facts)
     assert facts["max_workers"] == 64
-    assert any(w.startswith("up to 64 workers on") for w in document["warnings"])
+    [warning] = [w for w in document["warnings"] if w["code"] == "workers-over-cpus"]
+    assert warning["text"].startswith("up to 64 workers on")
     assert "warning: up to 64 workers on" in done.stderr
 
 

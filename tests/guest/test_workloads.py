@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from bench import workloads
 from bench.errors import UsageError
-from bench.workloads import BuildContext, WorkloadChoice, build_tasks, parse_workload
+from bench.measure import workloads
+from bench.measure.workloads import BuildContext, WorkloadChoice, build_tasks, parse_workload
 
 
 def test_countdown_counts_to_zero() -> None:
@@ -95,7 +95,7 @@ def test_io_without_pages_is_a_usage_error() -> None:
 
 
 def test_importing_workloads_keeps_the_gil_off_on_free_threaded_builds() -> None:
-    from bench import introspect
+    from bench.measure import introspect
 
     workloads.import_dependencies([parse_workload(name) for name in workloads.BUILTINS])
     if introspect.free_threaded_build() and "PYTHON_GIL" not in __import__("os").environ:

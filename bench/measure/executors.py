@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from bench.workloads import Task
+from bench.measure.workloads import Task
 
 TaskRecord = tuple[float, float, int, int]
 """(start perf_counter, duration s, process id, thread id) as measured inside the worker."""

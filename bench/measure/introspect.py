@@ -200,43 +200,6 @@ def turbo_state() -> str | None:
     return None
 
 
-def disturbances(machine: dict[str, Any], max_workers: int) -> tuple[dict[str, Any], list[str]]:
-    """What could disturb a benchmark right now, and a warning for each that does (never a refusal).
-
-    ``machine`` is :func:`machine_facts` taken just before: its load average,
-    governor and usable CPUs are used as they are, not read again.
-    """
-    facts: dict[str, Any] = {
-        "load_average": machine["load_average"],
-        "others_cpu_share": others_cpu_share(),
-        "cpu_governor": machine["cpu_governor"],
-        "turbo": turbo_state(),
-        "usable_cpus": machine["usable_cpus"],
-        "max_workers": max_workers,
-    }
-    warnings = []
-    if facts["others_cpu_share"] is not None and facts["others_cpu_share"] > 0.10:
-        warnings.append(
-            f"other processes kept {facts['others_cpu_share']:.0%} of the CPUs busy before measuring; "
-            "numbers will be noisy (close them, or use --pin)"
-        )
-    load = facts["load_average"]
-    if load and load[0] > 0.5 * facts["usable_cpus"]:
-        warnings.append(f"load average {load[0]} on {facts['usable_cpus']} usable CPU(s): the machine is not idle")
-    if facts["cpu_governor"] not in (None, "performance"):
-        warnings.append(
-            f"CPU frequency governor is {facts['cpu_governor']!r}, not 'performance': clock speeds may vary"
-        )
-    if facts["turbo"] == "on":
-        warnings.append("turbo boost is on: clock speed depends on temperature and on how many cores are busy")
-    if max_workers > facts["usable_cpus"]:
-        warnings.append(
-            f"up to {max_workers} workers on {facts['usable_cpus']} usable CPU(s): "
-            "beyond that, more workers can only wait or time-share"
-        )
-    return facts, warnings
-
-
 def machine_facts() -> dict[str, Any]:
     """Facts that explain a number: cores, memory, OS, load and frequency policy."""
     uname = platform.uname()

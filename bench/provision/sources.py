@@ -23,7 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cache
+from bench.provision import cache
 
 PYTHON_ORG_FTP = "https://www.python.org/ftp/python/"
 PYTHON_ORG_API = "https://www.python.org/api/v2/downloads/"

@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench import layout
+
 
 def cache_root() -> Path:
     override = os.environ.get("GILBENCH_CACHE_DIR")
@@ -68,9 +70,4 @@ def publish_link(name: str, executable: Path) -> None:
     """Point ``link_dir()/name`` at ``executable``, replacing an older link atomically."""
     directory = link_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / name
-    temporary = directory / f".{name}.tmp"
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.symlink_to(executable.resolve())  # never a link to a link in this folder (or to itself)
-    os.replace(temporary, target)
+    layout.replace_symlink(directory / name, executable.resolve())  # never a link to a link (or to itself)

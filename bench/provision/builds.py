@@ -23,10 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cache, sources
-from bench.interpreters import format_seconds, probe
-from bench.introspect import BUILD_INFO_NAME
-from bench.specs import InterpreterSpec
+from bench.layout import BUILD_INFO_NAME
+from bench.provision import cache, sources
+from bench.provision.discovery import format_seconds, probe
+from bench.provision.specs import InterpreterSpec
+from bench.provision.system_packages import apt_install, system_packages_allowed
 
 HEARTBEAT_S = 20.0
 
@@ -84,35 +85,6 @@ def missing_build_dependencies() -> list[str]:
         if not any((directory / header).is_file() for directory in include_dirs):
             missing.append(package)
     return missing
-
-
-def system_packages_allowed() -> bool:
-    """Installing Debian packages is allowed as root with apt, unless GILBENCH_SYSTEM_PACKAGES=0."""
-    return (
-        os.environ.get("GILBENCH_SYSTEM_PACKAGES", "1") != "0"
-        and hasattr(os, "geteuid")
-        and os.geteuid() == 0
-        and shutil.which("apt-get") is not None
-    )
-
-
-def apt_install(packages: list[str], log: Path) -> bool:
-    """``apt-get install`` (running ``apt-get update`` once if the lists are stale)."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with open(log, "a") as handle:
-        for attempt in range(2):
-            if attempt:
-                subprocess.run(["apt-get", "update"], stdout=handle, stderr=subprocess.STDOUT, env=env, check=False)
-            done = subprocess.run(
-                ["apt-get", "install", "-y", "--no-install-recommends", *packages],
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                env=env,
-                check=False,
-            )
-            if done.returncode == 0:
-                return True
-    return False
 
 
 def ensure_build_dependencies(log: Path, say: Callable[[str], None]) -> None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
 from bench.errors import UsageError
+from bench.result import WorkloadRecord
 
 TaskFunction = Callable[..., Any]
 
@@ -173,12 +174,9 @@ class WorkloadChoice:
         builtin = BUILTINS.get(self.name)
         return builtin.default if builtin else None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "argument": self.resolved_argument(),
-            "has_argument": self.has_argument or not self.is_user,
-        }
+    def record(self) -> WorkloadRecord:
+        """What the result file keeps: the name and the argument every task got."""
+        return WorkloadRecord(self.name, self.resolved_argument(), self.has_argument or not self.is_user)
 
 
 def _literal(text: str) -> Any:

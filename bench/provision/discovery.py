@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import cache
-from bench.specs import InterpreterSpec
+from bench.provision import cache
+from bench.provision.specs import InterpreterSpec
 
-INTROSPECT_SCRIPT = Path(__file__).with_name("introspect.py")
+INTROSPECT_SCRIPT = Path(__file__).resolve().parent.parent / "measure" / "introspect.py"
+"""Run as a script (``python -I introspect.py``), never imported: the same facts the runner records."""
 PROBE_TIMEOUT_S = 30.0
 
 

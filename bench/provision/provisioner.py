@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cache, cpython_build
-from bench.interpreters import Candidate, Resolved, Search, find, format_seconds, verify
-from bench.specs import InterpreterSpec
+from bench.provision import builds, cache
+from bench.provision.discovery import Candidate, Resolved, Search, find, format_seconds, verify
+from bench.provision.specs import InterpreterSpec
+from bench.provision.system_packages import apt_install, system_packages_allowed
 
 UV_TIMEOUT_S = 300.0
 
@@ -75,14 +76,14 @@ def uv_install(spec: InterpreterSpec) -> str:
 
 
 def apt_install_pypy(spec: InterpreterSpec) -> str:
-    if not cpython_build.system_packages_allowed():
+    if not system_packages_allowed():
         raise ProvisionError(
             "installing system packages needs root and apt-get (or GILBENCH_SYSTEM_PACKAGES=0 forbids it)"
         )
     cache.logs_dir().mkdir(parents=True, exist_ok=True)
     log = cache.logs_dir() / f"apt-pypy-{time.strftime('%Y%m%d-%H%M%S')}.log"
     _say("installing pypy3 and pypy3-venv with apt-get")
-    if not cpython_build.apt_install(["pypy3", "pypy3-venv"], log):
+    if not apt_install(["pypy3", "pypy3-venv"], log):
         raise ProvisionError(f"apt-get install pypy3 pypy3-venv failed; log: {log}")
     return "installed now with apt-get"
 
@@ -105,8 +106,8 @@ def _routes(spec: InterpreterSpec) -> list[tuple[str, Callable[[], Resolved | No
     def via_build() -> Resolved | None:
         started = time.monotonic()
         try:
-            executable = cpython_build.build_cpython(spec, _say)
-        except cpython_build.BuildError as exc:
+            executable = builds.build_cpython(spec, _say)
+        except builds.BuildError as exc:
             raise ProvisionError(str(exc)) from exc
         outcome = verify(spec, Candidate(executable, "built now from source"))
         if isinstance(outcome, Resolved):
@@ -141,7 +142,7 @@ def provision_one(spec: InterpreterSpec) -> Resolved:
     """Find or make an interpreter for ``spec``; raise :class:`ProvisionError` with what was tried."""
     search: Search = find(spec)
     if search.resolved is not None:
-        seconds = cpython_build.built_in_this_process.get(Path(search.resolved.facts.get("base_prefix", "")))
+        seconds = builds.built_in_this_process.get(Path(search.resolved.facts.get("base_prefix", "")))
         if seconds is not None:
             search.resolved.origin, search.resolved.seconds = "built now from source (the twin of a t build)", seconds
         return search.resolved
@@ -171,7 +172,7 @@ def provision(
     errors: dict[str, str] = {}
     started = time.monotonic()
     with cache.exclusive_lock("provision"):
-        cpython_build.remove_stale_builds()
+        builds.remove_stale_builds()
         for spec in provision_order(specs):
             try:
                 resolved[spec] = provision_one(spec)

@@ -1,0 +1,156 @@
+"""Where the runner gets its facts, its clock and its executors: the real machine, or a simulation.
+
+Guest code: standard library only.  The real :class:`Surroundings` asks the
+running interpreter and the kernel.  :class:`Simulation` (``python -m bench run
+--simulate FILE``) reads every fact and every wall time from a file, the way
+hyperfine's tests use a mock executor: the real runner, cell processes and
+writer then produce result files that are the same on every machine, which is
+how the report's fixtures are made (``python tests/fixtures/make_fixtures.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from bench import __version__
+from bench.measure import hygiene, introspect
+from bench.measure.executors import Executor, Repetition, make_executor
+from bench.measure.workloads import Task
+from bench.result import Interpreter, RunWarning, Tool
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def git_commit() -> Optional[str]:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def interpreter_record(label: str, facts: dict[str, Any]) -> Interpreter:
+    return Interpreter(
+        label=label,
+        implementation=facts["implementation"],
+        version=facts["version"],
+        free_threaded_build=bool(facts["free_threaded_build"]),
+        gil_enabled=bool(facts["gil_enabled"]),
+        version_info=tuple(facts["version_info"]),
+        implementation_version=facts.get("implementation_version", ""),
+        executable=facts.get("executable", ""),
+        base_executable=facts.get("base_executable", ""),
+        python_gil_env=facts.get("python_gil_env"),
+        jit=facts.get("jit", ""),
+        build=facts.get("build", {}),
+    )
+
+
+class Surroundings:
+    """The real thing: this interpreter, this machine, the wall clock, real pools."""
+
+    def interpreter(self, label: str) -> Interpreter:
+        return interpreter_record(label, introspect.interpreter_facts())
+
+    def machine(self) -> dict[str, Any]:
+        return introspect.machine_facts()
+
+    def disturbances(self, machine: dict[str, Any], max_workers: int) -> tuple[dict[str, Any], list[RunWarning]]:
+        return hygiene.disturbances(machine, max_workers)
+
+    def load_average(self) -> Optional[list[float]]:
+        return introspect.load_average()
+
+    def now(self) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    def tool(self) -> Tool:
+        return Tool("gilbench", __version__, git_commit())
+
+    def gil_enabled(self) -> bool:
+        return introspect.gil_enabled()
+
+    def executor(self, name: str, start_method: str, cell_key: str) -> Executor:
+        return make_executor(name, start_method)
+
+
+class Simulation(Surroundings):
+    """Everything from a file: fixed facts, fixed timestamps, and wall times per cell in call order."""
+
+    def __init__(self, path: Path) -> None:
+        self.data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        self.calls = 0
+
+    def interpreter(self, label: str) -> Interpreter:
+        return interpreter_record(label, self.data["interpreter"])
+
+    def machine(self) -> dict[str, Any]:
+        return dict(self.data["machine"])
+
+    def disturbances(self, machine: dict[str, Any], max_workers: int) -> tuple[dict[str, Any], list[RunWarning]]:
+        facts = {
+            "load_average": machine["load_average"],
+            "cpu_governor": machine["cpu_governor"],
+            "usable_cpus": machine["usable_cpus"],
+            "max_workers": max_workers,
+            **self.data.get("disturbances", {}),
+        }
+        return facts, hygiene.warnings_from(facts)
+
+    def load_average(self) -> Optional[list[float]]:
+        value: Optional[list[float]] = self.data.get("load_average_end")
+        return value
+
+    def now(self) -> str:
+        times: list[str] = self.data["times"]
+        self.calls += 1
+        return times[min(self.calls, len(times)) - 1]
+
+    def tool(self) -> Tool:
+        return Tool(**self.data["tool"])
+
+    def gil_enabled(self) -> bool:
+        return bool(self.data["interpreter"]["gil_enabled"])
+
+    def executor(self, name: str, start_method: str, cell_key: str) -> Executor:
+        walls = self.data["walls"].get(cell_key)
+        if not walls:
+            raise ValueError(f"the simulation has no wall times for cell {cell_key!r}")
+        startup = 0.0 if name == "serial" else float(self.data.get("pool_startup_s", 0.0))
+        return SimulatedExecutor(name, [float(wall) for wall in walls], startup)
+
+
+class SimulatedExecutor(Executor):
+    """Returns the next wall time of its list (warm-ups first), with tasks laid out evenly over the workers."""
+
+    def __init__(self, name: str, walls: list[float], pool_startup_s: float) -> None:
+        self.name = name
+        self.walls = walls
+        self.pool_startup_s = pool_startup_s
+        self.calls = 0
+
+    def run(self, tasks: list[Task], workers: int) -> Repetition:
+        wall = self.walls[self.calls % len(self.walls)]
+        self.calls += 1
+        per_worker = -(-len(tasks) // workers)
+        duration = (wall - self.pool_startup_s) / per_worker
+        records = [
+            (self.pool_startup_s + (index // workers) * duration, duration, os.getpid() + index % workers, 0)
+            for index in range(len(tasks))
+        ]
+        return Repetition(0.0, wall, self.pool_startup_s, records)
+
+
+def surroundings(simulate: Optional[Path]) -> Surroundings:
+    return Simulation(simulate) if simulate is not None else Surroundings()

@@ -1,0 +1,44 @@
+"""What a report holds, before any format: warnings, sections of tables, the data behind them, pictures.
+
+Host code.  The pipeline (:mod:`bench.report.pipeline`) fills a :class:`Report`;
+every exporter (:mod:`bench.report.exporters`) writes the same one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bench.report.compute import Column
+from bench.report.plots import CellChoice, Picture
+from bench.result import RunWarning
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
+
+
+@dataclass
+class Report:
+    title: str
+    warnings: list[RunWarning]
+    sections: list[Section]
+    runs: pd.DataFrame  # one row per measured repetition
+    summary: pd.DataFrame  # one row per cell
+    columns: list[Column]
+    timelines: list[CellChoice]
+    pictures: list[Picture] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]

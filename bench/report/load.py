@@ -1,0 +1,138 @@
+"""Find, load and check result files, and name each one's column; a bad file is a problem, not a crash.
+
+Host code.  Every problem names the file; the other files are still used.
+Files are read through the result model (:mod:`bench.result`), which checks
+every field, so nothing downstream needs to guess at a key.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.layout import RUN_MANIFEST, RunManifest
+from bench.result import Document, ResultError, RunWarning
+
+
+@dataclass(frozen=True)
+class Source:
+    """One usable result file and the name of its column in the report."""
+
+    path: Path
+    document: Document
+    name: str
+
+
+@dataclass
+class Loaded:
+    """What a set of paths held: usable results, problems, the runs' manifests and warnings about merging."""
+
+    results: list[Source] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    manifests: list[RunManifest] = field(default_factory=list)
+    folders: list[Path] = field(default_factory=list)
+    naming: list[RunWarning] = field(default_factory=list)
+    empty_labels: set[str] = field(default_factory=set)  # interrupted before their first cell: not "missing"
+
+
+def result_files(folder: Path) -> list[Path]:
+    """Interpreter result files in a run folder (not the manifest, not temporary or hidden files)."""
+    return sorted(path for path in folder.glob("*.json") if path.name != RUN_MANIFEST and not path.name.startswith("."))
+
+
+def read_document(path: Path) -> Document:
+    """One file through the result model; every problem is a :class:`ResultError` naming the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ResultError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return Document.loads(data)
+    except ResultError as exc:
+        raise ResultError(f"{path}: {exc}") from None
+
+
+def _files_of(path: Path, loaded: Loaded) -> list[Path]:
+    if path.is_dir():
+        loaded.folders.append(path.resolve())
+        manifest = path / RUN_MANIFEST
+        if manifest.is_file():
+            try:
+                loaded.manifests.append(RunManifest.read(manifest))
+            except (OSError, ValueError) as exc:
+                loaded.problems.append(f"{manifest}: unreadable run manifest ({exc})")
+        files = result_files(path)
+        if not files:
+            loaded.problems.append(f"{path}: no result files (*.json) in this folder")
+        return files
+    if path.is_file():
+        loaded.folders.append(path.parent.resolve())
+        return [path]
+    loaded.problems.append(f"{path}: no such file or folder")
+    return []
+
+
+def load_paths(paths: list[Path]) -> Loaded:
+    """Load every result under ``paths`` (run folders or single files) and name the columns."""
+    loaded = Loaded()
+    documents: list[tuple[Path, Document]] = []
+    seen: dict[tuple[str, str, str], Path] = {}
+    for path in paths:
+        for file in _files_of(path, loaded):
+            try:
+                document = read_document(file)
+            except ResultError as exc:
+                loaded.problems.append(str(exc))
+                continue
+            if not document.cells:
+                loaded.empty_labels.add(document.interpreter.label)
+                loaded.problems.append(f"{file}: interrupted before any cell was measured; nothing to report from it")
+                continue
+            key = (document.run_id, document.machine.hostname, document.interpreter.label)
+            if key in seen:
+                loaded.problems.append(
+                    f"{file}: claims interpreter {key[2]!r} of run {key[0]!r}, already given by {seen[key]}; ignored"
+                )
+                continue
+            seen[key] = file
+            documents.append((file, document))
+    names, loaded.naming = column_names([document for _, document in documents])
+    loaded.results = [Source(path, document, name) for (path, document), name in zip(documents, names)]
+    return loaded
+
+
+def column_names(documents: list[Document]) -> tuple[list[str], list[RunWarning]]:
+    """Each result's column: its label, or ``label (run id)`` / ``label @ host`` when labels collide.
+
+    Two files may carry the same label (the same interpreter measured in two
+    runs, or on two machines); they must never become two identical columns.
+    """
+    by_label: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        by_label[document.interpreter.label].append(document)
+    warnings = []
+    names = []
+    for document in documents:
+        label = document.interpreter.label
+        same = by_label[label]
+        if len(same) == 1:
+            names.append(label)
+            continue
+        name = label
+        if len({other.machine.hostname for other in same}) > 1:
+            name += f" @ {document.machine.hostname}"
+        if len({other.run_id for other in same}) > 1:
+            name += f" ({document.run_id})"
+        names.append(name)
+    for label, same in by_label.items():
+        if len(same) > 1:
+            shown = [name for name, document in zip(names, documents) if document.interpreter.label == label]
+            warnings.append(
+                RunWarning(
+                    "same-label",
+                    f"{len(same)} results are labelled {label}: they are shown as {' and '.join(shown)}; "
+                    "they were measured in different runs or on different machines, so compare them with care.",
+                )
+            )
+    return names, warnings

@@ -1,0 +1,76 @@
+"""The report pipeline: load -> compute -> sections -> exporters.
+
+Host code.  :func:`build` turns loaded results into a format-free
+:class:`~bench.report.content.Report`; :func:`write` draws the pictures and
+hands the report to each chosen exporter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.errors import UsageError
+from bench.report import compute, plots, sections
+from bench.report.content import Report
+from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
+from bench.report.load import Loaded
+from bench.report.warnings import report_warnings
+
+
+def parse_formats(text: str | None) -> list[str]:
+    if not text:
+        return list(DEFAULT_FORMATS)
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in EXPORTERS]
+    if unknown or not chosen:
+        raise UsageError(
+            f"--format {text!r}: unknown {', '.join(unknown) or 'value'}; accepted: {', '.join(EXPORTERS)}"
+        )
+    return chosen
+
+
+def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
+    columns = compute.columns(loaded.results)
+    runs = compute.tidy_runs(columns)
+    summary = compute.cell_summary(runs)
+    chosen = [plots.parse_cell(text) for text in timelines] if timelines else plots.default_timelines(summary)
+    plots.check_timelines(chosen, summary)
+    built = [
+        sections.measured_section(columns, loaded.manifests),
+        sections.gil_impact_section(summary, columns),
+        sections.free_threading_cost_section(summary, columns),
+        sections.interpreters_section(summary, columns),
+        sections.matrix_section(summary, columns),
+        sections.seed_section(summary, columns),
+    ]
+    run_ids = sorted({column.document.run_id for column in columns})
+    return Report(
+        title=f"gilbench report — run {', '.join(run_ids)}",
+        warnings=report_warnings(columns, summary, loaded),
+        sections=[section for section in built if section is not None],
+        runs=runs,
+        summary=summary,
+        columns=columns,
+        timelines=chosen,
+    )
+
+
+def draw(report: Report, out_dir: Path) -> None:
+    """Make the pictures under ``out_dir/plots`` (PNG and SVG)."""
+    plot_dir = out_dir / "plots"
+    documents = [(column.name, column.document) for column in report.columns]
+    drawn = [
+        plots.speedup_curves(report.summary, report.names, plot_dir),
+        *(plots.timeline(choice, documents, plot_dir) for choice in report.timelines),
+        plots.interpreters_bars(report.summary, report.names, plot_dir),
+    ]
+    report.pictures = [picture for picture in drawn if picture is not None]
+
+
+def write(report: Report, out_dir: Path, formats: list[str] | None = None) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    draw(report, out_dir)
+    written = [picture.png for picture in report.pictures] + [picture.svg for picture in report.pictures]
+    for name in formats or DEFAULT_FORMATS:
+        written += EXPORTERS[name].write(report, out_dir)
+    return written

@@ -1,0 +1,243 @@
+"""Everything a reader must know before trusting a number, as typed records, loudest first.
+
+Host code.  Each warning is a :class:`~bench.result.RunWarning`: a stable
+code, the cells it concerns and its text.  Warnings the runner recorded keep
+their codes; nothing here recognises a warning by its wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from bench.layout import RunManifest
+from bench.report.compute import Column, build_flags, twin_of
+from bench.report.load import Loaded
+from bench.result import RunWarning
+
+CV_WARNING = 0.10
+"""Repetitions varying more than this (coefficient of variation) are flagged."""
+
+COVERED_FROM_DATA = {"workers-over-cpus"}
+"""Runner warnings the report re-derives from the measured cells (so it can say which cells)."""
+
+
+WORKER_NOUNS = {"threads": ("thread", "threads"), "processes": ("process", "processes")}
+
+
+def cell_name(interpreter: str, workload: str, executor: str, workers: int) -> str:
+    """``3.13 cpu serial``, ``3.13t cpu 5 threads``, ``pypy3 io 1 process``: the count reads as a count."""
+    if executor == "serial":
+        return f"{interpreter} {workload} serial"
+    one, many = WORKER_NOUNS.get(executor, (f"{executor} worker", f"{executor} workers"))
+    return f"{interpreter} {workload} {workers} {one if workers == 1 else many}"
+
+
+def report_warnings(columns: list[Column], summary: pd.DataFrame, loaded: Loaded) -> list[RunWarning]:
+    return [
+        *(RunWarning("unusable-file", problem) for problem in loaded.problems),
+        *_missing(columns, loaded.manifests, loaded.empty_labels),
+        *loaded.naming,
+        *_merged_differences(columns),
+        *_interpreters(columns),
+        *_twins(columns),
+        *_recorded(columns),
+        *_cells(columns, summary),
+    ]
+
+
+def _missing(columns: list[Column], manifests: list[RunManifest], empty_labels: set[str]) -> list[RunWarning]:
+    present = {column.interpreter.label for column in columns} | empty_labels
+    return [
+        RunWarning(
+            "missing-interpreter",
+            f"Interpreter {label} is missing from this run: "
+            f"{manifest.missing.get(label, 'its session did not write a result')}.",
+        )
+        for manifest in manifests
+        for label in manifest.interpreters
+        if label not in present
+    ]
+
+
+MERGE_CHECKS: dict[str, Callable[[Column], Any]] = {
+    "workloads": lambda c: ", ".join(workload.text for workload in c.config.workloads),
+    "load": lambda c: c.config.load,
+    "repeat": lambda c: c.config.repeat,
+    "warm-up": lambda c: c.config.warmup,
+    "preset": lambda c: c.config.preset,
+    "start method": lambda c: c.config.start_method,
+    "machine": lambda c: f"{c.machine.hostname} ({c.machine.cpu_model}, {c.machine.usable_cpus} usable CPUs)",
+}
+"""What must match for merged results to be compared like for like (warm-up differs by design on PyPy)."""
+
+
+def config_differences(columns: list[Column]) -> dict[str, dict[str, list[str]]]:
+    """For each setting that differs between the merged files: value -> the columns that used it."""
+    differences = {}
+    for setting, value_of in MERGE_CHECKS.items():
+        values: dict[str, list[str]] = {}
+        for column in columns:
+            values.setdefault(str(value_of(column)), []).append(column.name)
+        if len(values) > 1:
+            differences[setting] = values
+    return differences
+
+
+def _merged_differences(columns: list[Column]) -> list[RunWarning]:
+    found = []
+    for setting, values in config_differences(columns).items():
+        if setting == "warm-up" and {c.interpreter.implementation for c in columns} == {"cpython", "pypy"}:
+            by_impl = {(c.interpreter.implementation, str(c.config.warmup)) for c in columns}
+            if len({impl for impl, _ in by_impl}) == len(by_impl):
+                continue  # the default: more warm-ups on PyPy, one per implementation
+        shown = " vs ".join(f"{value} ({', '.join(names)})" for value, names in values.items())
+        found.append(
+            RunWarning(
+                "config-differs",
+                f"The merged results differ in {setting}: {shown}. Their numbers are not like for like; "
+                "each interpreter's own configuration is listed under What was measured.",
+            )
+        )
+    return found
+
+
+def _interpreters(columns: list[Column]) -> list[RunWarning]:
+    found = []
+    for column in columns:
+        interpreter = column.interpreter
+        if interpreter.free_threaded_build and column.gil_was_on:
+            env = interpreter.python_gil_env
+            why = f"PYTHON_GIL={env} forced it" if env else "a module switched it back on"
+            found.append(
+                RunWarning(
+                    "gil-on",
+                    f"{column.name} is a free-threaded build but ran with the GIL ON ({why}): "
+                    "its numbers are not free-threaded numbers.",
+                )
+            )
+        if column.document.interrupted:
+            found.append(
+                RunWarning(
+                    "interrupted",
+                    f"{column.name}: the run was interrupted; only the cells measured before are reported.",
+                )
+            )
+        elif not column.document.complete:
+            found.append(
+                RunWarning(
+                    "incomplete", f"{column.name}: the run is incomplete (a cell failed or timed out, see below)."
+                )
+            )
+    return found
+
+
+def _twins(columns: list[Column]) -> list[RunWarning]:
+    found = []
+    for column in columns:
+        if not column.interpreter.free_threaded_build:
+            continue
+        twin = twin_of(column, columns)
+        if twin is None:
+            continue
+        mine, theirs = column.interpreter.version, twin.interpreter.version
+        if mine != theirs:
+            found.append(
+                RunWarning(
+                    "twin-version",
+                    f"{column.name} ({mine}) is compared with {twin.name} ({theirs}): different patch versions, "
+                    "so part of the difference is not the GIL.",
+                )
+            )
+        flags_ft = build_flags(column.interpreter.build.get("config_args", "")).replace("--disable-gil", "").split()
+        flags_gil = build_flags(twin.interpreter.build.get("config_args", "")).split()
+        if sorted(flags_ft) != sorted(flags_gil):
+            found.append(
+                RunWarning(
+                    "twin-flags",
+                    f"{column.name} and {twin.name} were built with different flags "
+                    f"({' '.join(flags_ft) or 'none'} vs {' '.join(flags_gil) or 'none'}, besides --disable-gil).",
+                )
+            )
+    return found
+
+
+def _recorded(columns: list[Column]) -> list[RunWarning]:
+    """What the runner saw before measuring (load, other processes, governor, turbo), said once per text."""
+    said: dict[tuple[str, str], list[str]] = {}
+    for column in columns:
+        for warning in column.document.warnings:
+            if warning.code not in COVERED_FROM_DATA:
+                said.setdefault((warning.code, warning.text), []).append(column.name)
+    return [RunWarning(code, f"Before measuring {', '.join(names)}: {text}.") for (code, text), names in said.items()]
+
+
+def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
+    found = []
+    failed = summary[summary["status"] != "ok"]
+    for name, status in zip(_names(failed), failed["status"]):
+        found.append(RunWarning(f"cell-{status}", f"{name}: {status}.", (name,)))
+    usable = {column.name: column.machine.usable_cpus for column in columns}
+    over = summary[
+        [workers > usable.get(str(name), 1) for name, workers in zip(summary["interpreter"], summary["workers"])]
+    ]
+    if not over.empty:
+        counts = sorted({int(workers) for workers in over["workers"]})
+        cores = sorted(set(usable.values()))
+        found.append(
+            RunWarning(
+                "workers-over-cpus",
+                f"Worker counts {', '.join(map(str, counts))} exceed the {'/'.join(map(str, cores))} usable CPU(s): "
+                "beyond that, threads and processes can only wait or time-share, never add speed.",
+                tuple(_names(over)),
+            )
+        )
+    noisy = summary[summary["cv"] > CV_WARNING]
+    if not noisy.empty:
+        worst = noisy.sort_values("cv", ascending=False).head(5)
+        shown = "; ".join(f"{name} ({cv:.0%})" for name, cv in zip(_names(worst), worst["cv"]))
+        found.append(
+            RunWarning(
+                "noisy",
+                f"{len(noisy)} cell(s) varied more than {CV_WARNING:.0%} between repetitions (worst: {shown}); "
+                "use more --repeat, a quieter machine, or --pin to fixed CPUs.",
+                tuple(_names(noisy)),
+            )
+        )
+    warming = summary[summary["warming"]]
+    if not warming.empty:
+        found.append(
+            RunWarning(
+                "warming",
+                f"{len(warming)} cell(s) were still getting faster from one repetition to the next (a JIT warming up: "
+                f"{'; '.join(_names(warming.head(5)))}); use --warmup auto or a larger --warmup.",
+                tuple(_names(warming)),
+            )
+        )
+    unsettled = [
+        cell_name(column.name, cell.workload, cell.executor, cell.workers)
+        for column in columns
+        for cell in column.document.cells
+        if cell.warmup_note
+    ]
+    if unsettled:
+        found.append(
+            RunWarning(
+                "warmup-unsettled",
+                f"{len(unsettled)} cell(s) were still getting faster after the most warm-ups --warmup auto allows "
+                f"({'; '.join(unsettled[:5])}); their times may still include compilation.",
+                tuple(unsettled),
+            )
+        )
+    return found
+
+
+def _names(rows: pd.DataFrame) -> list[str]:
+    return [
+        cell_name(str(interpreter), str(workload), str(executor), int(workers))
+        for interpreter, workload, executor, workers in zip(
+            rows["interpreter"], rows["workload"], rows["executor"], rows["workers"]
+        )
+    ]

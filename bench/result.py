@@ -1,0 +1,611 @@
+"""The result model: the one owner of what a gilbench result file holds.
+
+Shared by guest and host, so it imports only the standard library and runs on
+Python >= 3.9, PyPy and free-threaded builds.  The runner builds these frozen
+records and writes them with :meth:`Document.to_json`; the report reads them
+back with :func:`Document.from_json`, which checks every field's type and
+range and names the first bad one (``cells[3].workers: expected a whole
+number >= 1, got 'two'``), so no reader ever needs ``.get(...)`` guesses.
+
+History of ``schema_version`` (add a line, never rewrite one; each line names
+every field the version added, changed or removed):
+
+1. First version.  Top level: ``schema_version``, ``run_id``, ``complete``,
+   ``interrupted``, ``tool`` {``name``, ``version``, ``git_commit``},
+   ``started_at``, ``finished_at``, ``interpreter``, ``machine``, ``config``,
+   ``task_fields``, ``cells``.  ``interpreter``: ``label``, ``implementation``,
+   ``version``, ``version_info``, ``implementation_version``, ``executable``,
+   ``base_executable``, ``base_prefix``, ``free_threaded_build``,
+   ``gil_enabled``, ``python_gil_env``, ``jit``, ``build``.  ``machine``:
+   ``hostname``, ``cpu_model``, ``logical_cpus``, ``usable_cpus``,
+   ``memory_bytes``, ``os``, ``kernel``, ``arch``, ``platform``,
+   ``cpu_governor``, ``load_average_start``, ``load_average_end``.  A cell:
+   ``workload``, ``executor``, ``workers``, ``status`` ("ok", "failed",
+   "timeout"), ``reason``, ``gil_enabled``, ``warmup`` ([{``wall_s``}]) and
+   ``runs``; a run: ``wall_s``, ``pool_startup_s`` and ``tasks``, rows laid
+   out as ``task_fields`` says: ``[start_s, duration_s, worker, kind]``, with
+   ``start_s`` relative to the run's start (before the pool was created).
+   Added without a version change while version 1 was current (read here as
+   version 1): top-level ``warnings`` (strings), ``machine.disturbances``,
+   ``interpreter.gil_enabled_after_imports``, ``cell.executor_details``,
+   ``cell.warmup_note``, ``config.pin``, ``config.python_gil``,
+   ``config.argv``, ``config.clock``, ``config.executors``, ``config.workers``,
+   ``config.label``, ``config.out``, ``config.urls``, ``config.server_url``.
+2. Typed warnings: ``warnings`` is a list of {``code``, ``text``, ``cells``}.
+   ``cell.warmup`` becomes ``cell.warmup_s`` (a list of seconds);
+   ``cell.warmup_note`` is now read by the report.  Removed (never read):
+   ``interpreter.gil_enabled_after_imports`` (``gil_enabled`` is taken after
+   the imports), ``cell.executor_details`` (the start method is in
+   ``config``), ``config.executors``, ``config.workers`` and ``config.label``
+   (derivable from ``config.cells`` and ``interpreter.label``).  Statuses
+   ``interrupted`` and ``unsupported`` are accepted.  Version 1 files are
+   upgraded on load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
+
+SCHEMA_VERSION = 2
+TASK_FIELDS = ("start_s", "duration_s", "worker", "kind")
+STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
+
+T = TypeVar("T")
+
+
+class ResultError(ValueError):
+    """A result file that cannot be used; the message names the file and the first bad field."""
+
+
+# --- reading with checks ----------------------------------------------------------------
+
+
+class _Fields:
+    """One JSON object being read: each read checks a type and a range and names the field on failure."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise ResultError(f"{where or 'top level'}: expected an object, got {_shown(data)}")
+        self.data = data
+        self.where = where
+
+    def path(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def raw(self, key: str, optional: bool = False) -> Any:
+        if key not in self.data:
+            if optional:
+                return None
+            raise ResultError(f"{self.path(key)}: missing")
+        return self.data[key]
+
+    def text(self, key: str, optional: bool = False) -> Any:
+        return self._typed(key, optional, lambda v: isinstance(v, str), "a string")
+
+    def flag(self, key: str, optional: bool = False) -> Any:
+        return self._typed(key, optional, lambda v: isinstance(v, bool), "true or false")
+
+    def whole(self, key: str, minimum: int = 0, optional: bool = False) -> Any:
+        return self._typed(key, optional, lambda v: _is_int(v) and v >= minimum, f"a whole number >= {minimum}")
+
+    def seconds(self, key: str, optional: bool = False) -> Any:
+        value = self._typed(key, optional, _is_time, "a finite number of seconds >= 0")
+        return None if value is None else float(value)
+
+    def items(self, key: str, optional: bool = False) -> list[Any]:
+        value = self._typed(key, optional, lambda v: isinstance(v, list), "a list")
+        return [] if value is None else list(value)
+
+    def mapping(self, key: str, optional: bool = False) -> dict[str, Any]:
+        value = self._typed(key, optional, lambda v: isinstance(v, dict), "an object")
+        return {} if value is None else dict(value)
+
+    def _typed(self, key: str, optional: bool, check: Callable[[Any], bool], expected: str) -> Any:
+        value = self.raw(key, optional)
+        if value is None and optional:
+            return None
+        if not check(value):
+            raise ResultError(f"{self.path(key)}: expected {expected}, got {_shown(value)}")
+        return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_time(value: Any) -> bool:
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value) and value >= 0
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- the records --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task of one repetition: when it started (from the repetition's start), how long, where, what."""
+
+    start_s: float
+    duration_s: float
+    worker: int  # 0, 1, ... in order of first use within the repetition
+    kind: str
+
+    def to_json(self) -> list[Any]:
+        return [self.start_s, self.duration_s, self.worker, self.kind]
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> TaskRecord:
+        if not isinstance(data, list) or len(data) != len(TASK_FIELDS):
+            raise ResultError(f"{where}: expected a row [{', '.join(TASK_FIELDS)}], got {_shown(data)}")
+        fields = _Fields(dict(zip(TASK_FIELDS, data)), where)
+        return cls(fields.seconds("start_s"), fields.seconds("duration_s"), fields.whole("worker"), fields.text("kind"))
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """One measured pass over a cell's task list; pool start-up is inside ``wall_s`` and also on its own."""
+
+    wall_s: float
+    pool_startup_s: float
+    tasks: tuple[TaskRecord, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "wall_s": self.wall_s,
+            "pool_startup_s": self.pool_startup_s,
+            "tasks": [task.to_json() for task in self.tasks],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Repetition:
+        fields = _Fields(data, where)
+        tasks = tuple(TaskRecord.from_json(row, f"{where}.tasks[{i}]") for i, row in enumerate(fields.items("tasks")))
+        return cls(fields.seconds("wall_s"), fields.seconds("pool_startup_s"), tasks)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One workload x executor x workers, with its measured repetitions (warm-ups kept apart)."""
+
+    workload: str
+    executor: str
+    workers: int
+    status: str = "ok"
+    reason: Optional[str] = None
+    gil_enabled: Optional[bool] = None  # in the cell's own process, after its imports
+    warmup_s: tuple[float, ...] = ()
+    warmup_note: Optional[str] = None  # "still improving after 10 warm-ups" (--warmup auto)
+    runs: tuple[Repetition, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.workload, self.executor, self.workers)
+
+    @property
+    def name(self) -> str:
+        """How the report names the cell: ``cpu threads, 5 workers``."""
+        return f"{self.workload} {self.executor}, {self.workers} worker{'s' if self.workers != 1 else ''}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workload": self.workload,
+            "executor": self.executor,
+            "workers": self.workers,
+            "status": self.status,
+            "reason": self.reason,
+            "gil_enabled": self.gil_enabled,
+            "warmup_s": list(self.warmup_s),
+            "warmup_note": self.warmup_note,
+            "runs": [run.to_json() for run in self.runs],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Cell:
+        fields = _Fields(data, where)
+        status = fields.text("status")
+        if status not in STATUSES:
+            raise ResultError(f"{fields.path('status')}: expected one of {', '.join(STATUSES)}, got {status!r}")
+        warmup = fields.items("warmup_s")
+        if not all(_is_time(value) for value in warmup):
+            raise ResultError(f"{fields.path('warmup_s')}: expected seconds >= 0, got {_shown(warmup)}")
+        return cls(
+            workload=fields.text("workload"),
+            executor=fields.text("executor"),
+            workers=fields.whole("workers", minimum=1),
+            status=status,
+            reason=fields.text("reason", optional=True),
+            gil_enabled=fields.flag("gil_enabled", optional=True),
+            warmup_s=tuple(float(value) for value in warmup),
+            warmup_note=fields.text("warmup_note", optional=True),
+            runs=tuple(Repetition.from_json(run, f"{where}.runs[{i}]") for i, run in enumerate(fields.items("runs"))),
+        )
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    """What ran: the label the user asked for, and the exact interpreter recorded beside it."""
+
+    label: str
+    implementation: str  # sys.implementation.name
+    version: str  # "3.13.5"
+    free_threaded_build: bool  # Py_GIL_DISABLED == 1
+    gil_enabled: bool  # after importing every workload dependency
+    version_info: tuple[int, ...] = ()
+    implementation_version: str = ""
+    executable: str = ""
+    base_executable: str = ""
+    python_gil_env: Optional[str] = None
+    jit: str = ""
+    build: Mapping[str, Any] = field(default_factory=dict)  # compiler, config_args, cflags, gilbench_build ...
+
+    @property
+    def source(self) -> Mapping[str, Any]:
+        """What gilbench recorded when it built this interpreter (empty for one it found)."""
+        info = self.build.get("gilbench_build")
+        return info if isinstance(info, dict) else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "implementation": self.implementation,
+            "version": self.version,
+            "version_info": list(self.version_info),
+            "implementation_version": self.implementation_version,
+            "executable": self.executable,
+            "base_executable": self.base_executable,
+            "free_threaded_build": self.free_threaded_build,
+            "gil_enabled": self.gil_enabled,
+            "python_gil_env": self.python_gil_env,
+            "jit": self.jit,
+            "build": dict(self.build),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "interpreter") -> Interpreter:
+        fields = _Fields(data, where)
+        version_info = fields.items("version_info", optional=True)
+        if not all(_is_int(part) for part in version_info):
+            raise ResultError(f"{fields.path('version_info')}: expected whole numbers, got {_shown(version_info)}")
+        return cls(
+            label=fields.text("label"),
+            implementation=fields.text("implementation"),
+            version=fields.text("version"),
+            free_threaded_build=fields.flag("free_threaded_build"),
+            gil_enabled=fields.flag("gil_enabled"),
+            version_info=tuple(version_info),
+            implementation_version=fields.text("implementation_version", optional=True) or "",
+            executable=fields.text("executable", optional=True) or "",
+            base_executable=fields.text("base_executable", optional=True) or "",
+            python_gil_env=fields.text("python_gil_env", optional=True),
+            jit=fields.text("jit", optional=True) or "",
+            build=fields.mapping("build", optional=True),
+        )
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Facts that explain a number: which CPUs, how many usable, the OS, what else was going on."""
+
+    hostname: str
+    cpu_model: str
+    logical_cpus: int
+    usable_cpus: int
+    memory_bytes: Optional[int] = None
+    os: str = ""
+    kernel: str = ""
+    arch: str = ""
+    platform: str = ""
+    cpu_governor: Optional[str] = None
+    load_average_start: Optional[tuple[float, ...]] = None
+    load_average_end: Optional[tuple[float, ...]] = None
+    disturbances: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hostname": self.hostname,
+            "cpu_model": self.cpu_model,
+            "logical_cpus": self.logical_cpus,
+            "usable_cpus": self.usable_cpus,
+            "memory_bytes": self.memory_bytes,
+            "os": self.os,
+            "kernel": self.kernel,
+            "arch": self.arch,
+            "platform": self.platform,
+            "cpu_governor": self.cpu_governor,
+            "load_average_start": _list_or_none(self.load_average_start),
+            "load_average_end": _list_or_none(self.load_average_end),
+            "disturbances": dict(self.disturbances),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "machine") -> Machine:
+        fields = _Fields(data, where)
+        return cls(
+            hostname=fields.text("hostname"),
+            cpu_model=fields.text("cpu_model"),
+            logical_cpus=fields.whole("logical_cpus", minimum=1),
+            usable_cpus=fields.whole("usable_cpus", minimum=1),
+            memory_bytes=fields.whole("memory_bytes", optional=True),
+            os=fields.text("os", optional=True) or "",
+            kernel=fields.text("kernel", optional=True) or "",
+            arch=fields.text("arch", optional=True) or "",
+            platform=fields.text("platform", optional=True) or "",
+            cpu_governor=fields.text("cpu_governor", optional=True),
+            load_average_start=_numbers(fields, "load_average_start"),
+            load_average_end=_numbers(fields, "load_average_end"),
+            disturbances=fields.mapping("disturbances", optional=True),
+        )
+
+
+def _list_or_none(values: Optional[Sequence[float]]) -> Optional[list[float]]:
+    return None if values is None else list(values)
+
+
+def _numbers(fields: _Fields, key: str) -> Optional[tuple[float, ...]]:
+    values = fields.raw(key, optional=True)
+    if values is None:
+        return None
+    if not isinstance(values, list) or not all(_is_time(value) for value in values):
+        raise ResultError(f"{fields.path(key)}: expected a list of numbers >= 0, got {_shown(values)}")
+    return tuple(float(value) for value in values)
+
+
+@dataclass(frozen=True)
+class WorkloadRecord:
+    """A workload as resolved: its name and the argument every task got."""
+
+    name: str
+    argument: Any = None
+    has_argument: bool = True
+
+    @property
+    def text(self) -> str:
+        """``cpu=200000``: how the user would write it in --workloads."""
+        return self.name if self.argument is None else f"{self.name}={self.argument}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "argument": self.argument, "has_argument": self.has_argument}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> WorkloadRecord:
+        fields = _Fields(data, where)
+        has_argument = fields.flag("has_argument", optional=True)
+        return cls(
+            fields.text("name"), fields.raw("argument", optional=True), True if has_argument is None else has_argument
+        )
+
+
+WarmupSetting = Union[int, str]  # a count, or "auto"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every resolved parameter of a run, so it can be repeated and so merged runs can be compared."""
+
+    preset: str
+    workloads: tuple[WorkloadRecord, ...]
+    cells: tuple[tuple[str, int], ...]  # (executor, workers), crossed with every workload
+    load: int
+    repeat: int
+    warmup: WarmupSetting
+    timeout_s: float
+    start_method: str
+    seed: int = 0
+    server_url: Optional[str] = None
+    urls: tuple[str, ...] = ()
+    out: str = ""
+    pin: Optional[tuple[int, ...]] = None
+    python_gil: Optional[str] = None
+    argv: tuple[str, ...] = ()
+    clock: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "preset": self.preset,
+            "workloads": [workload.to_json() for workload in self.workloads],
+            "cells": [list(cell) for cell in self.cells],
+            "load": self.load,
+            "repeat": self.repeat,
+            "warmup": self.warmup,
+            "timeout_s": self.timeout_s,
+            "start_method": self.start_method,
+            "seed": self.seed,
+            "server_url": self.server_url,
+            "urls": list(self.urls),
+            "out": self.out,
+            "pin": None if self.pin is None else list(self.pin),
+            "python_gil": self.python_gil,
+            "argv": list(self.argv),
+            "clock": self.clock,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "config") -> Config:
+        fields = _Fields(data, where)
+        warmup = fields.raw("warmup")
+        if warmup != "auto" and not (_is_int(warmup) and warmup >= 0):
+            raise ResultError(f"{fields.path('warmup')}: expected a whole number >= 0 or 'auto', got {_shown(warmup)}")
+        cells = []
+        for index, cell in enumerate(fields.items("cells")):
+            if not (isinstance(cell, list) and len(cell) == 2 and isinstance(cell[0], str) and _is_int(cell[1])):
+                raise ResultError(f"{where}.cells[{index}]: expected [executor, workers], got {_shown(cell)}")
+            cells.append((cell[0], cell[1]))
+        pin = fields.items("pin", optional=True)
+        return cls(
+            preset=fields.text("preset"),
+            workloads=tuple(
+                WorkloadRecord.from_json(item, f"{where}.workloads[{i}]")
+                for i, item in enumerate(fields.items("workloads"))
+            ),
+            cells=tuple(cells),
+            load=fields.whole("load", minimum=1),
+            repeat=fields.whole("repeat", minimum=1),
+            warmup=warmup,
+            timeout_s=fields.seconds("timeout_s"),
+            start_method=fields.text("start_method"),
+            seed=fields.whole("seed", optional=True) or 0,
+            server_url=fields.text("server_url", optional=True),
+            urls=tuple(str(url) for url in fields.items("urls", optional=True)),
+            out=fields.text("out", optional=True) or "",
+            pin=tuple(pin) if fields.raw("pin", optional=True) is not None else None,
+            python_gil=fields.text("python_gil", optional=True),
+            argv=tuple(str(part) for part in fields.items("argv", optional=True)),
+            clock=fields.text("clock", optional=True) or "",
+        )
+
+
+@dataclass(frozen=True)
+class RunWarning:
+    """Something a reader must know before trusting a number: a stable code, the cells it concerns, the text."""
+
+    code: str
+    text: str
+    cells: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "text": self.text, "cells": list(self.cells)}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> RunWarning:
+        fields = _Fields(data, where)
+        return cls(
+            fields.text("code"), fields.text("text"), tuple(str(c) for c in fields.items("cells", optional=True))
+        )
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str = "gilbench"
+    version: str = ""
+    git_commit: Optional[str] = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "git_commit": self.git_commit}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "tool") -> Tool:
+        fields = _Fields(data, where)
+        return cls(fields.text("name"), fields.text("version"), fields.text("git_commit", optional=True))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One interpreter's result file."""
+
+    run_id: str
+    interpreter: Interpreter
+    machine: Machine
+    config: Config
+    tool: Tool = field(default_factory=Tool)
+    complete: bool = False
+    interrupted: bool = False
+    started_at: Optional[str] = None
+    finished_at: Optional[str] = None
+    warnings: tuple[RunWarning, ...] = ()
+    cells: tuple[Cell, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+    def with_cell(self, cell: Cell) -> Document:
+        return replace(self, cells=(*self.cells, cell))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "run_id": self.run_id,
+            "complete": self.complete,
+            "interrupted": self.interrupted,
+            "tool": self.tool.to_json(),
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "interpreter": self.interpreter.to_json(),
+            "machine": self.machine.to_json(),
+            "config": self.config.to_json(),
+            "task_fields": list(TASK_FIELDS),
+            "warnings": [warning.to_json() for warning in self.warnings],
+            "cells": [cell.to_json() for cell in self.cells],
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_json(cls, data: Any) -> Document:
+        """Check and read a parsed result file (any known schema version); raises :class:`ResultError`."""
+        fields = _Fields(data, "")
+        version = data.get("schema_version")
+        if not _is_int(version):
+            raise ResultError("not a gilbench result (no schema_version)")
+        if version > SCHEMA_VERSION:
+            raise ResultError(
+                f"schema_version {version} is newer than this gilbench understands "
+                f"(up to {SCHEMA_VERSION}); upgrade gilbench to report it"
+            )
+        if version < 1:
+            raise ResultError(f"schema_version {version} is not a gilbench version (1 to {SCHEMA_VERSION})")
+        if version == 1:
+            fields = _Fields(upgrade_v1(data), "")
+        return cls(
+            run_id=fields.text("run_id"),
+            interpreter=Interpreter.from_json(fields.raw("interpreter")),
+            machine=Machine.from_json(fields.raw("machine")),
+            config=Config.from_json(fields.raw("config")),
+            tool=Tool.from_json(fields.raw("tool")) if fields.raw("tool", optional=True) else Tool(),
+            complete=fields.flag("complete"),
+            interrupted=fields.flag("interrupted", optional=True) or False,
+            started_at=fields.text("started_at", optional=True),
+            finished_at=fields.text("finished_at", optional=True),
+            warnings=tuple(
+                RunWarning.from_json(item, f"warnings[{i}]") for i, item in enumerate(fields.items("warnings"))
+            ),
+            cells=tuple(Cell.from_json(cell, f"cells[{i}]") for i, cell in enumerate(fields.items("cells"))),
+            schema_version=SCHEMA_VERSION,
+        )
+
+    @classmethod
+    def loads(cls, data: bytes) -> Document:
+        """Decode (UTF-8), parse and check one file's bytes."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ResultError(f"not UTF-8 text (byte {exc.start}); the file is corrupt") from None
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise ResultError(f"not valid JSON, truncated or corrupt ({exc})") from None
+        return cls.from_json(parsed)
+
+
+_V1_WARNING_CODES = (
+    ("other processes kept", "others-busy"),
+    ("load average", "load-average"),
+    ("CPU frequency governor", "governor"),
+    ("turbo boost", "turbo"),
+    ("up to ", "workers-over-cpus"),
+)
+"""Version 1 stored warnings as bare text; only the upgrade below ever looks at their wording."""
+
+
+def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 -> 2, so results written before typed warnings still report (see the history above)."""
+    upgraded = dict(data)
+    warnings = []
+    for text in data.get("warnings") or []:
+        code = next((code for prefix, code in _V1_WARNING_CODES if str(text).startswith(prefix)), "run")
+        warnings.append({"code": code, "text": str(text), "cells": []})
+    upgraded["warnings"] = warnings
+    cells = []
+    for old in data.get("cells") or []:
+        cell = dict(old) if isinstance(old, dict) else old
+        if isinstance(cell, dict):
+            warmup = cell.pop("warmup", None) or []
+            cell["warmup_s"] = [item.get("wall_s") if isinstance(item, dict) else item for item in warmup]
+        cells.append(cell)
+    upgraded["cells"] = cells if isinstance(data.get("cells"), list) else data.get("cells")
+    return upgraded
