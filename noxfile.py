@@ -265,6 +265,14 @@ def harness(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def fixtures(session: nox.Session) -> None:
+    """Rewrite the report's fixtures (real runner, simulated timings) and golden reports; review the diff."""
+    install_once(session, "-e", ".[test,report]")
+    session.run("python", "tests/fixtures/make_fixtures.py")
+    session.run("python", "-m", "pytest", "-q", "tests/test_report.py", env={"UPDATE_GOLDEN": "1"})
+
+
+@nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """ruff and mypy over the whole project."""
     install_once(session, "-e", ".[lint,report]", "nox")

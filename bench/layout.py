@@ -30,13 +30,13 @@ MANIFEST_VERSION = 1
 """History of ``manifest_version``: 1. ``run_id``, ``interpreters``, ``missing``, ``command``,
 ``server_url``, ``started_at`` (files without a version are read as version 1)."""
 
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}")
 SAFE_NAME_RULE = "1 to 64 of A-Z a-z 0-9 . _ + @ -, starting with a letter or digit"
 
 
 def check_name(value: str, option: str) -> str:
     """A label or run id becomes a file or folder name: refuse anything that could leave ``results/``."""
-    if not _SAFE_NAME.match(value) or ".." in value:
+    if not _SAFE_NAME.fullmatch(value) or ".." in value:
         raise UsageError(f"{option} {value!r}: expected {SAFE_NAME_RULE}")
     return value
 

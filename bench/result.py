@@ -36,8 +36,9 @@ every field the version added, changed or removed):
    ``cell.warmup_note`` is now read by the report.  Removed (never read):
    ``interpreter.gil_enabled_after_imports`` (``gil_enabled`` is taken after
    the imports), ``cell.executor_details`` (the start method is in
-   ``config``), ``config.executors``, ``config.workers`` and ``config.label``
-   (derivable from ``config.cells`` and ``interpreter.label``).  Statuses
+   ``config``), ``config.executors``, ``config.workers``, ``config.label`` (derivable
+   from ``config.cells`` and ``interpreter.label``) and ``config.out`` (the
+   file's own path).  Statuses
    ``interrupted`` and ``unsupported`` are accepted.  Version 1 files are
    upgraded on load.
 """
@@ -400,7 +401,6 @@ class Config:
     seed: int = 0
     server_url: Optional[str] = None
     urls: tuple[str, ...] = ()
-    out: str = ""
     pin: Optional[tuple[int, ...]] = None
     python_gil: Optional[str] = None
     argv: tuple[str, ...] = ()
@@ -419,7 +419,6 @@ class Config:
             "seed": self.seed,
             "server_url": self.server_url,
             "urls": list(self.urls),
-            "out": self.out,
             "pin": None if self.pin is None else list(self.pin),
             "python_gil": self.python_gil,
             "argv": list(self.argv),
@@ -453,7 +452,6 @@ class Config:
             seed=fields.whole("seed", optional=True) or 0,
             server_url=fields.text("server_url", optional=True),
             urls=tuple(str(url) for url in fields.items("urls", optional=True)),
-            out=fields.text("out", optional=True) or "",
             pin=tuple(pin) if fields.raw("pin", optional=True) is not None else None,
             python_gil=fields.text("python_gil", optional=True),
             argv=tuple(str(part) for part in fields.items("argv", optional=True)),

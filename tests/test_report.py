@@ -1,9 +1,8 @@
 """The report, built from checked-in fixtures: exact tables (Markdown, CSV, HTML), merging, bad inputs survived.
 
 The fixtures in ``tests/fixtures/run-basic`` are written by the real runner with
-simulated facts and timings (``python tests/fixtures/make_fixtures.py``); the
-golden files in ``tests/fixtures/golden`` are rewritten with
-``UPDATE_GOLDEN=1 python -m pytest tests/test_report.py`` and reviewed as a diff.
+simulated facts and timings; ``nox -s fixtures`` rewrites them and the golden
+files in ``tests/fixtures/golden`` (with ``UPDATE_GOLDEN=1``), to be reviewed as a diff.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ def assert_golden(name: str, text: str) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text)
-    assert text == golden.read_text(), f"{name} differs; if intended: UPDATE_GOLDEN=1 pytest {__file__}"
+    assert text == golden.read_text(), f"{name} differs; if intended, run `nox -s fixtures` and review the diff"
 
 
 class _Structure(HTMLParser):
@@ -397,7 +396,7 @@ def test_merged_files_with_different_settings_warn_naming_both_values(run_copy: 
         "for like; each interpreter's own configuration is listed under What was measured.",
     ]
     measured = report.sections[0]
-    caption, own = measured.tables[1]
+    caption, own = measured.tables[2]
     assert caption == "Each interpreter's own configuration (they differ)"
     assert own.headers[:4] == ["interpreter", "workloads", "load", "repeat"]
     assert [row[2] for row in own.rows] == ["4", "4", "8"]

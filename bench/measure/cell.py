@@ -23,7 +23,7 @@ from bench.measure.config import AUTO
 from bench.measure.executors import Executor, Repetition
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
-from bench.result import Cell, TaskRecord
+from bench.result import Cell, Config, TaskRecord
 from bench.result import Repetition as RepetitionRecord
 
 AUTO_WARMUP_MAX = 10
@@ -33,18 +33,12 @@ AUTO_WARMUP_TOLERANCE = 0.02
 
 @dataclass(frozen=True)
 class CellSpec:
-    """What the parent asks of one cell process (written as JSON next to the cell's result)."""
+    """What the parent asks of one cell process: the run's settings and which cell (JSON next to its result)."""
 
+    config: Config
     workload: WorkloadChoice
     executor: str
     workers: int
-    load: int
-    repeat: int
-    warmup: Any  # a count or "auto"
-    start_method: str
-    seed: int
-    urls: list[str]
-    cpu_argument: Any
     simulate: Optional[str] = None
 
     @property
@@ -52,16 +46,30 @@ class CellSpec:
         """``cpu threads 2``: how a simulation file names the cell."""
         return f"{self.workload.name} {self.executor} {self.workers}"
 
+    @property
+    def cpu_argument(self) -> Any:
+        """What ``cpu`` tasks inside ``mixed`` use: the run's own ``cpu`` argument, if it has one."""
+        return next((w.argument for w in self.config.workloads if w.name == "cpu"), None)
+
     def to_json(self) -> dict[str, Any]:
         choice = self.workload
         return {
-            **{name: getattr(self, name) for name in self.__dataclass_fields__ if name != "workload"},
+            "config": self.config.to_json(),
             "workload": {"name": choice.name, "argument": choice.argument, "has_argument": choice.has_argument},
+            "executor": self.executor,
+            "workers": self.workers,
+            "simulate": self.simulate,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CellSpec:
-        return cls(**{**data, "workload": WorkloadChoice(**data["workload"])})
+        return cls(
+            Config.from_json(data["config"]),
+            WorkloadChoice(**data["workload"]),
+            data["executor"],
+            data["workers"],
+            data["simulate"],
+        )
 
 
 def compact_tasks(repetition: Repetition, kinds: list[str]) -> tuple[TaskRecord, ...]:
@@ -106,8 +114,8 @@ class CellRun:
         self.result_path = result_path
         self.where = where
         self.cell = Cell(spec.workload.name, spec.executor, spec.workers)
-        warmups = spec.warmup if spec.warmup != AUTO else 0
-        self.progress = Progress(spec.repeat + warmups)
+        warmups = spec.config.warmup if spec.config.warmup != AUTO else 0
+        self.progress = Progress(spec.config.repeat + int(warmups))
 
     def save(self, **changes: Any) -> None:
         self.cell = replace(self.cell, gil_enabled=self.where.gil_enabled(), **changes)
@@ -116,13 +124,12 @@ class CellRun:
     def warm_up(self, executor: Executor, tasks: list[Task]) -> None:
         """Discarded repetitions: a fixed number, or with "auto" until they stop getting faster (bounded)."""
         walls: list[float] = []
-        auto = self.spec.warmup == AUTO
-        for index in range(AUTO_WARMUP_MAX if auto else int(self.spec.warmup)):
+        setting = self.spec.config.warmup
+        auto = setting == AUTO
+        for index in range(AUTO_WARMUP_MAX if auto else int(setting)):
             wall = executor.run(tasks, self.spec.workers).wall_s
             walls.append(round(wall, 6))
-            self.progress.step(
-                f"warm-up {index + 1} (auto)" if auto else f"warm-up {index + 1}/{self.spec.warmup}", wall
-            )
+            self.progress.step(f"warm-up {index + 1} (auto)" if auto else f"warm-up {index + 1}/{setting}", wall)
             if auto and len(walls) > 1 and wall >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE):
                 self.save(warmup_s=tuple(walls))
                 return
@@ -130,19 +137,19 @@ class CellRun:
         self.save(warmup_s=tuple(walls), warmup_note=note)
 
     def measure(self) -> None:
-        spec = self.spec
+        spec, config = self.spec, self.spec.config
         import_dependencies([spec.workload])
-        context = BuildContext(urls=spec.urls, seed=spec.seed, cpu_argument=spec.cpu_argument)
-        tasks = build_tasks(spec.workload, spec.load, context)
+        context = BuildContext(urls=list(config.urls), seed=config.seed, cpu_argument=spec.cpu_argument)
+        tasks = build_tasks(spec.workload, config.load, context)
         kinds = [task.kind for task in tasks]
-        executor = self.where.executor(spec.executor, spec.start_method, spec.key)
+        executor = self.where.executor(spec.executor, config.start_method, spec.key)
         self.warm_up(executor, tasks)
-        for index in range(spec.repeat):
+        for index in range(config.repeat):
             repetition = executor.run(tasks, spec.workers)
             record = RepetitionRecord(
                 round(repetition.wall_s, 6), round(repetition.pool_startup_s, 6), compact_tasks(repetition, kinds)
             )
-            self.progress.step(f"rep {index + 1}/{spec.repeat}", repetition.wall_s)
+            self.progress.step(f"rep {index + 1}/{config.repeat}", repetition.wall_s)
             self.save(runs=(*self.cell.runs, record))
 
 

@@ -113,7 +113,6 @@ class RunConfig:
             seed=self.seed,
             server_url=self.server_url,
             urls=tuple(self.urls),
-            out=str(self.out),
             pin=None if self.pin is None else tuple(self.pin),
             python_gil=os.environ.get("PYTHON_GIL"),
             argv=tuple(self.argv),

@@ -21,7 +21,10 @@ from typing import Any
 
 GOVERNOR_PATH = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
 BUILD_INFO_NAME = "gilbench-build.json"
-"""File that gilbench writes into the prefix of every interpreter it builds."""
+"""File that gilbench writes into the prefix of every interpreter it builds.
+
+The same as ``bench.layout.BUILD_INFO_NAME`` (a test checks): this file is also
+run on its own as a script, with nothing else of gilbench importable."""
 
 
 def free_threaded_build() -> bool:

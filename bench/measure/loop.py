@@ -66,23 +66,6 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def _cell_spec(config: RunConfig, choice: WorkloadChoice, executor: str, workers: int) -> CellSpec:
-    cpu_choice = next((c for c in config.workloads if c.name == "cpu"), None)
-    return CellSpec(
-        workload=choice,
-        executor=executor,
-        workers=workers,
-        load=config.load,
-        repeat=config.repeat,
-        warmup=config.warmup,
-        start_method=config.start_method,
-        seed=config.seed,
-        urls=config.urls,
-        cpu_argument=cpu_choice.resolved_argument() if cpu_choice else None,
-        simulate=str(config.simulate) if config.simulate else None,
-    )
-
-
 def _read_cell(result_path: Path, fallback: Cell) -> Cell:
     """What the cell process saved, or ``fallback`` when it saved nothing usable."""
     try:
@@ -95,7 +78,9 @@ def measure_cell(config: RunConfig, choice: WorkloadChoice, executor: str, worke
     """Run one cell in a fresh process; a hang becomes "timeout", a crash "failed"."""
     spec_path = workdir / "cell.json"
     result_path = workdir / "result.json"
-    spec_path.write_text(json.dumps(_cell_spec(config, choice, executor, workers).to_json()))
+    simulate = str(config.simulate) if config.simulate else None
+    spec = CellSpec(config.record(), choice, executor, workers, simulate)
+    spec_path.write_text(json.dumps(spec.to_json()))
     if result_path.exists():
         result_path.unlink()
     command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path)]

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import layout
 from bench.layout import BUILD_INFO_NAME
 from bench.provision import cache, sources
 from bench.provision.discovery import format_seconds, probe
@@ -180,7 +181,7 @@ def build(request: BuildRequest, tarball: sources.SourceTarball, log: Path, say:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "log": str(log),
         }
-        (staged_prefix / BUILD_INFO_NAME).write_text(json.dumps(info, indent=2))
+        layout.write_atomically(staged_prefix / BUILD_INFO_NAME, json.dumps(info, indent=2))
         if final.exists():
             shutil.rmtree(final)
         os.rename(staged_prefix, final)

@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import layout
 from bench.provision import cache
 
 PYTHON_ORG_FTP = "https://www.python.org/ftp/python/"
@@ -85,7 +86,7 @@ def _store(downloaded: Path, version: str, origin: str) -> SourceTarball:
     digest = sha256_of(downloaded)
     shutil.move(str(downloaded), target)
     meta = {"file": target.name, "version": version, "origin": origin, "sha256": digest}
-    (root / f"Python-{version}.json").write_text(json.dumps(meta, indent=2))
+    layout.write_atomically(root / f"Python-{version}.json", json.dumps(meta, indent=2))
     return SourceTarball(target, version, origin, digest)
 
 

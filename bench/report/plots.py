@@ -6,6 +6,7 @@ report embeds the PNGs inline so it needs no other file and no network.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,13 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # files only, never a window
+matplotlib.rcParams["svg.hashsalt"] = "gilbench"  # fixed element ids: the same data gives the same SVG file
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from bench import layout
 from bench.errors import UsageError
 from bench.result import Document
 
@@ -57,8 +60,10 @@ def parse_cell(text: str) -> CellChoice:
 def _save(figure: Figure, out_dir: Path, name: str, title: str) -> Picture:
     out_dir.mkdir(parents=True, exist_ok=True)
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
-    figure.savefig(png, dpi=110, bbox_inches="tight")
-    figure.savefig(svg, bbox_inches="tight", metadata={"Date": None})  # no timestamp: reproducible files
+    for path, options in ((png, {"dpi": 110}), (svg, {"metadata": {"Date": None}})):  # SVG: no timestamp
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=path.suffix[1:], bbox_inches="tight", **options)
+        layout.write_atomically(path, buffer.getvalue())
     plt.close(figure)
     return Picture(title, png, svg)
 

@@ -20,6 +20,7 @@ from bench.report.format import percent, ratio_ci, seconds, seconds_ci
 from bench.report.select import best, cell_of, fastest, serial_cell, workload_order
 from bench.report.verdicts import compare_text, verdict
 from bench.report.warnings import MERGE_CHECKS, config_differences
+from bench.result import Machine
 
 EXECUTOR_ORDER = {"serial": 0, "threads": 1, "processes": 2}
 
@@ -54,6 +55,7 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
     command = reproduce_command(columns, manifests)
     if command:
         lines.append(f"Reproduce with: `{command}`")
+    lines.append(f"Clock: {first.config.clock or 'not recorded'}.")
     table = Table(
         [
             "interpreter",
@@ -80,7 +82,7 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
             for c in columns
         ],
     )
-    tables = [("Interpreters", table)]
+    tables = [("Interpreters", table), ("Run details", run_details(columns))]
     if set(differences) - {"warm-up"}:
         settings = list(MERGE_CHECKS)
         own = Table(
@@ -88,6 +90,54 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
         )
         tables.append(("Each interpreter's own configuration (they differ)", own))
     return Section("What was measured", lines, tables)
+
+
+def _gib(value: int | None) -> str:
+    return "?" if value is None else f"{value / 1024**3:.1f} GiB"
+
+
+def _loads(machine: Machine) -> str:
+    start, end = machine.load_average_start, machine.load_average_end
+    return f"{start[0] if start else '?'} → {end[0] if end else '?'}"
+
+
+def run_details(columns: list[Column]) -> Table:
+    """Everything else each file recorded, so a published number can be traced and repeated."""
+    rows = []
+    for c in columns:
+        document, machine, config = c.document, c.machine, c.config
+        others = machine.disturbances.get("others_cpu_share")
+        rows.append(
+            [
+                c.name,
+                f"{document.tool.version} ({(document.tool.git_commit or 'no commit')[:10]})",
+                f"{document.started_at or '?'} – {document.finished_at or 'not finished'}",
+                f"{machine.os} {machine.kernel} {machine.arch}, {_gib(machine.memory_bytes)}",
+                _loads(machine),
+                "?" if others is None else f"{float(others):.0%}",
+                f"governor {machine.cpu_governor or '?'}, turbo {machine.disturbances.get('turbo') or '?'}",
+                ",".join(map(str, config.pin)) if config.pin else "any",
+                config.python_gil or "unset",
+                str(config.seed),
+                config.server_url or ", ".join(config.urls) or "–",
+                c.interpreter.implementation_version,
+            ]
+        )
+    headers = [
+        "interpreter",
+        "gilbench",
+        "started – finished",
+        "system",
+        "load average start → end",
+        "CPUs busy with other processes",
+        "frequency",
+        "pinned CPUs",
+        "PYTHON_GIL",
+        "seed",
+        "pages",
+        "implementation version",
+    ]
+    return Table(headers, rows)
 
 
 def reproduce_command(columns: list[Column], manifests: list[RunManifest]) -> str | None:

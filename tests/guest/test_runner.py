@@ -302,6 +302,10 @@ def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
             "server 'http://127.0.0.1:9/page/0' does not answer",
         ),
         (["--workloads", "no_such_module_xyz:f"], "cannot import 'no_such_module_xyz'"),
+        (["--label", ".."], "--label '..': expected 1 to 64 of A-Z a-z 0-9 . _ + @ -"),
+        (["--label", "../../etc"], "--label '../../etc': expected 1 to 64 of"),
+        (["--run-id", "../../../x"], "--run-id '../../../x': expected 1 to 64 of"),
+        (["--simulate", "/no/such/file"], "--simulate '/no/such/file': no such file"),
     ],
 )
 def test_bad_values_are_one_line_errors_with_exit_code_2(tmp_path: Path, args: list[str], fragment: str) -> None:
