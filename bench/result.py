@@ -247,6 +247,11 @@ class Interpreter:
     build: Mapping[str, Any] = field(default_factory=dict)  # compiler, config_args, cflags, gilbench_build ...
 
     @property
+    def config_args(self) -> str:
+        """``./configure`` arguments of a CPython build (empty for PyPy)."""
+        return str(self.build.get("config_args") or "")
+
+    @property
     def source(self) -> Mapping[str, Any]:
         """What gilbench recorded when it built this interpreter (empty for one it found)."""
         info = self.build.get("gilbench_build")
@@ -307,6 +312,17 @@ class Machine:
     load_average_start: Optional[tuple[float, ...]] = None
     load_average_end: Optional[tuple[float, ...]] = None
     disturbances: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def others_cpu_share(self) -> Optional[float]:
+        """Share of the CPUs other processes kept busy just before measuring (None where unknown)."""
+        value = self.disturbances.get("others_cpu_share")
+        return float(value) if isinstance(value, (int, float)) else None
+
+    @property
+    def turbo(self) -> Optional[str]:
+        value = self.disturbances.get("turbo")
+        return str(value) if value else None
 
     def to_json(self) -> dict[str, Any]:
         return {

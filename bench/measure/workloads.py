@@ -152,11 +152,9 @@ BUILTINS: dict[str, Builtin] = {
 
 
 @dataclass(frozen=True)
-class WorkloadChoice:
-    """A workload as the user chose it: a builtin name or ``module:function``, and its argument."""
+class WorkloadChoice(WorkloadRecord):
+    """A workload as the user chose it: a builtin name or ``module:function``, and its argument, if given."""
 
-    name: str
-    argument: Any = None
     has_argument: bool = False
 
     @property

@@ -14,7 +14,6 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # files only, never a window
-matplotlib.rcParams["svg.hashsalt"] = "gilbench"  # fixed element ids: the same data gives the same SVG file
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -62,7 +61,8 @@ def _save(figure: Figure, out_dir: Path, name: str, title: str) -> Picture:
     png, svg = out_dir / f"{name}.png", out_dir / f"{name}.svg"
     for path, options in ((png, {"dpi": 110}), (svg, {"metadata": {"Date": None}})):  # SVG: no timestamp
         buffer = io.BytesIO()
-        figure.savefig(buffer, format=path.suffix[1:], bbox_inches="tight", **options)
+        with matplotlib.rc_context({"svg.hashsalt": "gilbench"}):  # fixed ids: the same data, the same SVG
+            figure.savefig(buffer, format=path.suffix[1:], bbox_inches="tight", **options)
         layout.write_atomically(path, buffer.getvalue())
     plt.close(figure)
     return Picture(title, png, svg)

@@ -76,7 +76,7 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
                 ("on" if c.interpreter.gil_enabled else "off")
                 + (f" (PYTHON_GIL={c.interpreter.python_gil_env})" if c.interpreter.python_gil_env else ""),
                 c.interpreter.jit,
-                build_flags(c.interpreter.build.get("config_args", "")) or "–",
+                build_flags(c.interpreter.config_args) or "–",
                 c.origin,
             ]
             for c in columns
@@ -106,7 +106,6 @@ def run_details(columns: list[Column]) -> Table:
     rows = []
     for c in columns:
         document, machine, config = c.document, c.machine, c.config
-        others = machine.disturbances.get("others_cpu_share")
         rows.append(
             [
                 c.name,
@@ -114,8 +113,8 @@ def run_details(columns: list[Column]) -> Table:
                 f"{document.started_at or '?'} – {document.finished_at or 'not finished'}",
                 f"{machine.os} {machine.kernel} {machine.arch}, {_gib(machine.memory_bytes)}",
                 _loads(machine),
-                "?" if others is None else f"{float(others):.0%}",
-                f"governor {machine.cpu_governor or '?'}, turbo {machine.disturbances.get('turbo') or '?'}",
+                "?" if machine.others_cpu_share is None else f"{machine.others_cpu_share:.0%}",
+                f"governor {machine.cpu_governor or '?'}, turbo {machine.turbo or '?'}",
                 ",".join(map(str, config.pin)) if config.pin else "any",
                 config.python_gil or "unset",
                 str(config.seed),

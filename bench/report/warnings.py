@@ -151,8 +151,8 @@ def _twins(columns: list[Column]) -> list[RunWarning]:
                     "so part of the difference is not the GIL.",
                 )
             )
-        flags_ft = build_flags(column.interpreter.build.get("config_args", "")).replace("--disable-gil", "").split()
-        flags_gil = build_flags(twin.interpreter.build.get("config_args", "")).split()
+        flags_ft = build_flags(column.interpreter.config_args).replace("--disable-gil", "").split()
+        flags_gil = build_flags(twin.interpreter.config_args).split()
         if sorted(flags_ft) != sorted(flags_gil):
             found.append(
                 RunWarning(
