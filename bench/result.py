@@ -156,11 +156,17 @@ class Repetition:
     wall_s: float
     pool_startup_s: float
     tasks: tuple[TaskRecord, ...] = ()
+    round: int = 0  # which interleaved round measured it (1, 2, ...); 0 in files from before rounds
+    cpu_s: Optional[float] = None  # user + system CPU of the cell's process tree during the repetition
+    on_cpu: Optional[int] = None  # the CPU the cell's main thread last ran on (which CPU a serial run used)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "wall_s": self.wall_s,
             "pool_startup_s": self.pool_startup_s,
+            "round": self.round,
+            "cpu_s": self.cpu_s,
+            "on_cpu": self.on_cpu,
             "tasks": [task.to_json() for task in self.tasks],
         }
 
@@ -168,7 +174,14 @@ class Repetition:
     def from_json(cls, data: Any, where: str) -> Repetition:
         fields = _Fields(data, where)
         tasks = tuple(TaskRecord.from_json(row, f"{where}.tasks[{i}]") for i, row in enumerate(fields.items("tasks")))
-        return cls(fields.seconds("wall_s"), fields.seconds("pool_startup_s"), tasks)
+        return cls(
+            fields.seconds("wall_s"),
+            fields.seconds("pool_startup_s"),
+            tasks,
+            fields.whole("round", optional=True) or 0,
+            fields.seconds("cpu_s", optional=True),
+            fields.whole("on_cpu", optional=True),
+        )
 
 
 @dataclass(frozen=True)
@@ -495,6 +508,60 @@ class RunWarning:
 
 
 @dataclass(frozen=True)
+class CpuProbe:
+    """One timing of the probe loop, pinned to one CPU, with that CPU's steal time so far."""
+
+    cpu: int
+    seconds: float
+    steal_s: Optional[float] = None  # the kernel's steal time of this CPU since boot (None where unknown)
+    pinned: bool = True  # False where pinning was not possible (the time is then of whichever CPU ran it)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cpu": self.cpu, "seconds": self.seconds, "steal_s": self.steal_s, "pinned": self.pinned}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> CpuProbe:
+        fields = _Fields(data, where)
+        return cls(
+            fields.whole("cpu"),
+            fields.seconds("seconds"),
+            fields.seconds("steal_s", optional=True),
+            bool(fields.flag("pinned", optional=True) is not False),
+        )
+
+
+@dataclass(frozen=True)
+class ProbePoint:
+    """The speed probe at one moment of the run: every usable CPU's loop time, and the machine's busy time."""
+
+    label: str  # "start", "after round 3", "end"
+    at_s: float  # seconds since the run started
+    cpus: tuple[CpuProbe, ...]
+    busy_s: Optional[float] = None  # busy seconds of all CPUs since boot (/proc/stat), None where unknown
+    own_cpu_s: Optional[float] = None  # CPU seconds gilbench's own process tree had used by then
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "at_s": self.at_s,
+            "cpus": [cpu.to_json() for cpu in self.cpus],
+            "busy_s": self.busy_s,
+            "own_cpu_s": self.own_cpu_s,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> ProbePoint:
+        fields = _Fields(data, where)
+        return cls(
+            fields.text("label"),
+            fields.seconds("at_s"),
+            tuple(CpuProbe.from_json(item, f"{where}.cpus[{i}]") for i, item in enumerate(fields.items("cpus"))),
+            fields.seconds("busy_s", optional=True),
+            fields.seconds("own_cpu_s", optional=True),
+        )
+
+
+@dataclass(frozen=True)
 class Tool:
     name: str = "gilbench"
     version: str = ""
@@ -524,6 +591,9 @@ class Document:
     finished_at: Optional[str] = None
     warnings: tuple[RunWarning, ...] = ()
     cells: tuple[Cell, ...] = ()
+    probe: tuple[ProbePoint, ...] = ()
+    probe_loops: int = 0  # the probe loop's length, calibrated once per run
+    round_orders: tuple[tuple[int, ...], ...] = ()  # per round, the cells (indices into cells) in measured order
     schema_version: int = SCHEMA_VERSION
 
     def with_cell(self, cell: Cell) -> Document:
@@ -544,6 +614,9 @@ class Document:
             "task_fields": list(TASK_FIELDS),
             "warnings": [warning.to_json() for warning in self.warnings],
             "cells": [cell.to_json() for cell in self.cells],
+            "probe_loops": self.probe_loops,
+            "probe": [point.to_json() for point in self.probe],
+            "round_orders": [list(order) for order in self.round_orders],
         }
 
     def dumps(self) -> str:
@@ -579,6 +652,11 @@ class Document:
                 RunWarning.from_json(item, f"warnings[{i}]") for i, item in enumerate(fields.items("warnings"))
             ),
             cells=tuple(Cell.from_json(cell, f"cells[{i}]") for i, cell in enumerate(fields.items("cells"))),
+            probe=tuple(
+                ProbePoint.from_json(p, f"probe[{i}]") for i, p in enumerate(fields.items("probe", optional=True))
+            ),
+            probe_loops=fields.whole("probe_loops", optional=True) or 0,
+            round_orders=_orders(fields),
             schema_version=SCHEMA_VERSION,
         )
 
@@ -594,6 +672,13 @@ class Document:
         except ValueError as exc:
             raise ResultError(f"not valid JSON, truncated or corrupt ({exc})") from None
         return cls.from_json(parsed)
+
+
+def _orders(fields: _Fields) -> tuple[tuple[int, ...], ...]:
+    orders = fields.items("round_orders", optional=True)
+    if not all(isinstance(order, list) and all(_is_int(i) and i >= 0 for i in order) for order in orders):
+        raise ResultError(f"{fields.path('round_orders')}: expected lists of cell indices, got {_shown(orders)}")
+    return tuple(tuple(order) for order in orders)
 
 
 _V1_WARNING_CODES = (

@@ -83,92 +83,92 @@ def compact_tasks(repetition: Repetition, kinds: list[str]) -> tuple[TaskRecord,
     )
 
 
-class Progress:
-    """Repetition progress: a bar redrawn in place on a terminal, plain lines in CI logs."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-        self.tty = sys.stderr.isatty()
-
-    def step(self, tag: str, wall_s: float) -> None:
-        self.done += 1
-        if self.tty:
-            filled = int(20 * self.done / max(1, self.total))
-            sys.stderr.write(f"\r    [{'#' * filled}{'.' * (20 - filled)}] {tag}: {wall_s:.3f}s   ")
-        else:
-            sys.stderr.write(f"    {tag}: {wall_s:.3f}s\n")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.tty and self.done:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 class CellRun:
-    """The cell being measured: its record so far, saved after every step."""
+    """The cell being measured in this process: prepared once, then one repetition per round on request."""
 
     def __init__(self, spec: CellSpec, result_path: Path, where: Surroundings) -> None:
         self.spec = spec
         self.result_path = result_path
         self.where = where
         self.cell = Cell(spec.workload.name, spec.executor, spec.workers)
-        warmups = spec.config.warmup if spec.config.warmup != AUTO else 0
-        self.progress = Progress(spec.config.repeat + int(warmups))
+        self.prepared: Optional[tuple[Executor, list[Task], list[str]]] = None
 
     def save(self, **changes: Any) -> None:
         self.cell = replace(self.cell, gil_enabled=self.where.gil_enabled(), **changes)
         layout.write_atomically(self.result_path, json.dumps(self.cell.to_json()))
+
+    def prepare(self) -> tuple[Executor, list[Task], list[str]]:
+        """Import what the workload needs, build its tasks and executor, and warm up (once per cell)."""
+        if self.prepared is None:
+            spec, config = self.spec, self.spec.config
+            import_dependencies([spec.workload])
+            context = BuildContext(urls=list(config.urls), seed=config.seed, cpu_argument=spec.cpu_argument)
+            tasks = build_tasks(spec.workload, config.load, context)
+            executor = self.where.executor(spec.executor, config.start_method, spec.key)
+            self.warm_up(executor, tasks)
+            self.prepared = (executor, tasks, [task.kind for task in tasks])
+        return self.prepared
 
     def warm_up(self, executor: Executor, tasks: list[Task]) -> None:
         """Discarded repetitions: a fixed number, or with "auto" until they stop getting faster (bounded)."""
         walls: list[float] = []
         setting = self.spec.config.warmup
         auto = setting == AUTO
-        for index in range(AUTO_WARMUP_MAX if auto else int(setting)):
-            wall = executor.run(tasks, self.spec.workers).wall_s
-            walls.append(round(wall, 6))
-            self.progress.step(f"warm-up {index + 1} (auto)" if auto else f"warm-up {index + 1}/{setting}", wall)
-            if auto and len(walls) > 1 and wall >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE):
+        for _ in range(AUTO_WARMUP_MAX if auto else int(setting)):
+            walls.append(round(executor.run(tasks, self.spec.workers).wall_s, 6))
+            if auto and len(walls) > 1 and walls[-1] >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE):
                 self.save(warmup_s=tuple(walls))
                 return
         note = f"still improving after {AUTO_WARMUP_MAX} warm-ups" if auto else None
         self.save(warmup_s=tuple(walls), warmup_note=note)
 
-    def measure(self) -> None:
-        spec, config = self.spec, self.spec.config
-        import_dependencies([spec.workload])
-        context = BuildContext(urls=list(config.urls), seed=config.seed, cpu_argument=spec.cpu_argument)
-        tasks = build_tasks(spec.workload, config.load, context)
-        kinds = [task.kind for task in tasks]
-        executor = self.where.executor(spec.executor, config.start_method, spec.key)
-        self.warm_up(executor, tasks)
-        for index in range(config.repeat):
-            repetition = executor.run(tasks, spec.workers)
-            record = RepetitionRecord(
-                round(repetition.wall_s, 6), round(repetition.pool_startup_s, 6), compact_tasks(repetition, kinds)
-            )
-            self.progress.step(f"rep {index + 1}/{config.repeat}", repetition.wall_s)
-            self.save(runs=(*self.cell.runs, record))
+    def measure(self, round_number: int) -> None:
+        """One measured repetition, recorded with its round, CPU time and the CPU it ended on."""
+        executor, tasks, kinds = self.prepare()
+        repetition, cpu_s, on_cpu = self.where.measure(executor, tasks, self.spec.workers)
+        record = RepetitionRecord(
+            round(repetition.wall_s, 6),
+            round(repetition.pool_startup_s, 6),
+            compact_tasks(repetition, kinds),
+            round=round_number,
+            cpu_s=None if cpu_s is None else round(cpu_s, 6),
+            on_cpu=on_cpu,
+        )
+        self.save(runs=(*self.cell.runs, record))
+
+    def measure_guarded(self, round_number: int) -> bool:
+        """:meth:`measure`, with a fault recorded as the cell's status; False when the cell cannot go on."""
+        try:
+            self.measure(round_number)
+        except BrokenProcessPool as exc:
+            self.save(status="failed", reason=f"a pool worker process died ({exc})")
+        except UsageError as exc:
+            self.save(status="failed", reason=str(exc))
+        except Exception as exc:
+            frames = traceback.extract_tb(exc.__traceback__)
+            where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+            self.save(status="failed", reason=f"a task raised {type(exc).__name__}: {exc}{where}")
+        return self.cell.status == "ok"
 
 
 def run_cell(spec_path: str, result_path: str) -> int:
-    """Child-process entry: measure one cell; a fault becomes the cell's status and reason."""
+    """Child-process entry: serve ``measure ROUND`` lines from the parent until it says ``stop`` or goes away.
+
+    One process per cell for the whole run keeps each cell's JIT, heap and
+    threads apart from every other cell's, and pays the warm-up once; the
+    parent decides when each round's repetition is taken, so every cell
+    samples the same machine states.  A line ``done`` answers each request.
+    """
     warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\) may lead to deadlocks")
     spec = CellSpec.from_json(json.loads(Path(spec_path).read_text()))
     run = CellRun(spec, Path(result_path), surroundings(Path(spec.simulate) if spec.simulate else None))
-    try:
-        run.measure()
-    except BrokenProcessPool as exc:
-        run.save(status="failed", reason=f"a pool worker process died ({exc})")
-    except UsageError as exc:
-        run.save(status="failed", reason=str(exc))
-    except Exception as exc:
-        frames = traceback.extract_tb(exc.__traceback__)
-        where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
-        run.save(status="failed", reason=f"a task raised {type(exc).__name__}: {exc}{where}")
-    else:
-        run.save()
-    run.progress.close()
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] != "measure":
+            break
+        going_on = run.measure_guarded(int(words[1]))
+        sys.stdout.write("done\n")
+        sys.stdout.flush()
+        if not going_on:
+            break
     return 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,8 +212,8 @@ def _resolve_pin(text: Optional[str]) -> Optional[list[int]]:
     if not cpus or not cpus <= allowed:
         bad = ",".join(str(cpu) for cpu in sorted(cpus - allowed)) or text
         raise UsageError(f"--pin {text!r}: CPU {bad} does not exist or is not usable here; usable: {accepted}")
-    if not hasattr(os, "sched_setaffinity") and shutil.which("taskset") is None:
-        raise UsageError("--pin needs os.sched_setaffinity or the taskset command, and this system has neither")
+    if not hasattr(os, "sched_setaffinity") and not sys.platform.startswith("linux"):
+        raise UsageError("--pin needs CPU affinity (os.sched_setaffinity or Linux), and this system has neither")
     return sorted(cpus)
 
 
@@ -276,7 +275,10 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument("--executors", help=f"comma list of {', '.join(EXECUTORS)}")
     parser.add_argument("--workers", help="comma list of worker counts (serial always uses 1)")
     parser.add_argument("--load", help="tasks per cell (mixed: this many io and this many cpu tasks)")
-    parser.add_argument("--repeat", help="measured repetitions per cell (default 5)")
+    parser.add_argument(
+        "--repeat",
+        help="rounds: each cell is measured once per round, rounds interleave all cells (default: the preset's)",
+    )
     parser.add_argument(
         "--warmup",
         help=f"discarded repetitions per cell, or 'auto': until they stop getting faster "

@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
+import select
 import signal
 import subprocess
 import sys
@@ -24,12 +26,14 @@ import urllib.error
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import IO, Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
 from bench.measure.cell import CellSpec
 from bench.measure.config import RunConfig
+from bench.measure.introspect import allowed_cpus
+from bench.measure.probe import set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import WorkloadChoice, import_dependencies, page_urls
 from bench.result import Cell, Document, Machine, ResultError
@@ -57,61 +61,112 @@ def check_server(url: str) -> None:
         raise UsageError(f"server {url!r} does not answer ({reason}); start one with 'python -m bench serve'") from None
 
 
-# --- one cell, in its own process ----------------------------------------------------
+# --- one cell, in its own process, one repetition per round ----------------------------------
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+class CellProcess:
+    """The parent's handle on one cell's process: started at its first round, asked for one repetition a round.
+
+    A hang becomes "timeout" (the process group is killed, pool workers too),
+    a crash "failed"; the repetitions finished before either are kept.
+    """
+
+    def __init__(self, config: RunConfig, choice: WorkloadChoice, executor: str, workers: int, folder: Path) -> None:
+        self.config = config
+        self.spec_path = folder / "cell.json"
+        self.result_path = folder / "result.json"
+        simulate = str(config.simulate) if config.simulate else None
+        folder.mkdir()
+        self.spec_path.write_text(json.dumps(CellSpec(config.record(), choice, executor, workers, simulate).to_json()))
+        self.cell = Cell(choice.name, executor, workers)
+        self.process: Optional[subprocess.Popen[bytes]] = None
+
+    @property
+    def active(self) -> bool:
+        return self.cell.status == "ok"
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        # PYTHON_GIL, when set, is inherited on purpose: a forced GIL is a visible, recorded experiment.
+        return subprocess.Popen(
+            [sys.executable, "-m", "bench", "cell", str(self.spec_path), str(self.result_path)],
+            cwd=os.getcwd(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,  # its own process group: Ctrl-C is the parent's to handle, a kill takes the pool
+        )
+
+    def measure(self, round_number: int) -> Cell:
+        """Ask for this round's repetition and wait for it (at most --timeout seconds)."""
+        if self.process is None:
+            self.process = self._start()
+        process = self.process
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f"measure {round_number}\n".encode())
+            process.stdin.flush()
+        except OSError:
+            pass  # it died: found out below
+        answered = _wait_for_line(process.stdout, self.config.timeout_s)
+        saved = self._read()
+        if answered is None:
+            self.stop()
+            done, rounds = len(saved.runs), self.config.repeat
+            reason = (
+                f"no result within --timeout {self.config.timeout_s:g}s in round {round_number} "
+                f"({done} of {rounds} runs done)"
+            )
+            self.cell = replace(saved, status="timeout", reason=reason)
+        elif answered != "done":
+            code = process.wait()
+            how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+            self.cell = replace(saved, status="failed", reason=f"the cell's process died ({how})")
+        else:
+            self.cell = saved
+        return self.cell
+
+    def _read(self) -> Cell:
+        """What the cell process saved (it rewrites its file after every repetition), else what we had."""
+        try:
+            return Cell.from_json(json.loads(self.result_path.read_text(encoding="utf-8")), "cell")
+        except (OSError, ValueError, ResultError):
+            return self.cell
+
+    def stop(self) -> None:
+        """End the process (and its pool) for good; idempotent."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self.process = None
+
+    def finish(self, interrupted: bool) -> Cell:
+        """The cell's final record: a cell that did not get every round is interrupted or failed."""
+        self.stop()
+        missing = self.config.repeat - len(self.cell.runs)
+        if self.cell.status == "ok" and missing > 0 and (self.cell.runs or not interrupted):
+            if interrupted:
+                reason = f"interrupted after {len(self.cell.runs)} of {self.config.repeat} rounds"
+                self.cell = replace(self.cell, status="interrupted", reason=reason)
+            else:
+                self.cell = replace(
+                    self.cell,
+                    status="failed",
+                    reason=f"only {len(self.cell.runs)} of {self.config.repeat} runs finished",
+                )
+        return self.cell
 
 
-def _read_cell(result_path: Path, fallback: Cell) -> Cell:
-    """What the cell process saved, or ``fallback`` when it saved nothing usable."""
-    try:
-        return Cell.from_json(json.loads(result_path.read_text(encoding="utf-8")), "cell")
-    except (OSError, ValueError, ResultError):
-        return fallback
-
-
-def measure_cell(config: RunConfig, choice: WorkloadChoice, executor: str, workers: int, workdir: Path) -> Cell:
-    """Run one cell in a fresh process; a hang becomes "timeout", a crash "failed"."""
-    spec_path = workdir / "cell.json"
-    result_path = workdir / "result.json"
-    simulate = str(config.simulate) if config.simulate else None
-    spec = CellSpec(config.record(), choice, executor, workers, simulate)
-    spec_path.write_text(json.dumps(spec.to_json()))
-    if result_path.exists():
-        result_path.unlink()
-    command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path)]
-    if config.pin and not hasattr(os, "sched_setaffinity"):  # PyPy 3.9: pin the cell with taskset instead
-        command = ["taskset", "-c", ",".join(map(str, config.pin)), *command]
-    # PYTHON_GIL, when set, is inherited on purpose: a forced GIL is a visible, recorded experiment.
-    process = subprocess.Popen(
-        command,
-        cwd=os.getcwd(),
-        start_new_session=True,  # one process group: a timeout kills the pool's workers too
-    )
-    try:
-        returncode: Optional[int] = process.wait(timeout=config.timeout_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        returncode = None
-    except BaseException:
-        _kill_group(process)
-        raise
-    nothing = Cell(choice.name, executor, workers, status="failed")
-    cell = _read_cell(result_path, nothing)
-    saved = cell is not nothing
-    if returncode is None:
-        reason = f"no result within --timeout {config.timeout_s:g}s ({len(cell.runs)} of {config.repeat} runs done)"
-        return replace(cell, status="timeout", reason=reason)
-    if returncode != 0 or not saved:
-        how = f"signal {signal.Signals(-returncode).name}" if returncode < 0 else f"exit code {returncode}"
-        return replace(cell, status="failed", reason=f"the cell's process died ({how})")
-    if cell.status == "ok" and len(cell.runs) < config.repeat:
-        return replace(cell, status="failed", reason=f"only {len(cell.runs)} of {config.repeat} runs finished")
-    return cell
+def _wait_for_line(stream: IO[bytes], timeout_s: float) -> Optional[str]:
+    """The next line, "" when the stream closed (the process died), None after ``timeout_s``."""
+    ready, _, _ = select.select([stream], [], [], timeout_s)
+    if not ready:
+        return None
+    return stream.readline().decode(errors="replace").strip()
 
 
 # --- the whole run ------------------------------------------------------------------
@@ -122,7 +177,7 @@ def dry_run(config: RunConfig) -> int:
     print(
         f"would measure {len(config.workloads) * len(config.cells)} cells: "
         f"{', '.join(c.name for c in config.workloads)} x "
-        f"{', '.join(f'{e} x{w}' for e, w in config.cells)}; load {config.load}, repeat {config.repeat}"
+        f"{', '.join(f'{e} x{w}' for e, w in config.cells)}; load {config.load}, {config.repeat} rounds"
     )
     return 0
 
@@ -135,8 +190,8 @@ def run(config: RunConfig) -> int:
     """Measure every cell, rewriting the result file after each; returns the exit code."""
     signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # nox terminates on Ctrl-C: keep what was measured
     check_writable(config.out)
-    if config.pin and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, config.pin)  # inherited by every cell process and its pool
+    if config.pin:
+        set_affinity(set(config.pin))  # inherited by every cell process and its pool
     needs_server = any(choice.needs_server for choice in config.workloads)
     server = None
     if needs_server and not config.urls:
@@ -188,35 +243,92 @@ def first_document(config: RunConfig, where: Surroundings) -> Document:
     )
 
 
+def round_order(seed: int, round_number: int, count: int) -> list[int]:
+    """The cells' order in one round: shuffled, reproducibly, from the run's seed and the round number."""
+    order = list(range(count))
+    random.Random(f"{seed}:{round_number}").shuffle(order)  # noqa: S311 (a recorded, repeatable order)
+    return order
+
+
+class Progress:
+    """One line per measurement: redrawn in place on a terminal, plain lines in CI logs."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label = label
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.tty = sys.stderr.isatty()
+
+    def step(self, round_number: int, rounds: int, cell: Cell) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        wall = f"{cell.runs[-1].wall_s:.3f}s" if cell.runs and cell.status == "ok" else f"{cell.status}: {cell.reason}"
+        if round_number == 1 and cell.warmup_s:
+            wall += f" after {len(cell.warmup_s)} warm-up{'s' if len(cell.warmup_s) > 1 else ''}"
+        line = (
+            f"[{self.label}] round {round_number}/{rounds}, {self.done}/{self.total}: "
+            f"{cell.workload} {cell.executor} x{cell.workers} {wall} ({elapsed:.0f}s elapsed, ~{left:.0f}s left)"
+        )
+        sys.stderr.write(f"\r{line[:150]:<150}" if self.tty else line + "\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty and self.done:
+            sys.stderr.write("\n")
+
+
 def measure_all(config: RunConfig, where: Surroundings) -> int:
+    """Rounds: in each, every cell still going is measured once, in a shuffled order; the probe runs between."""
     document = first_document(config, where)
     layout.write_atomically(config.out, document.dumps())
     matrix = [(choice, executor, workers) for choice in config.workloads for executor, workers in config.cells]
-    started = time.monotonic()
-    exit_code = 0
+    cpus = sorted(config.pin or allowed_cpus())
+    started = where.clock()
+    loops = where.calibrate_probe(cpus[0], set(cpus))
+    probes = [where.probe("start", 0.0, loops, cpus, [])]
+    orders: list[tuple[int, ...]] = []
+    progress = Progress(config.label, len(matrix) * config.repeat)
+    exit_code, interrupted = 0, False
     with tempfile.TemporaryDirectory(prefix="gilbench-cell-") as workdir:
+        cells = [CellProcess(config, *key, Path(workdir) / str(index)) for index, key in enumerate(matrix)]
+
+        def save(**changes: Any) -> Document:
+            touched = [cell.cell for cell in cells if cell.cell.runs or cell.cell.status != "ok"]
+            updated = replace(
+                document,
+                cells=tuple(touched),
+                probe=tuple(probes),
+                probe_loops=loops,
+                round_orders=tuple(orders),
+                **changes,
+            )
+            layout.write_atomically(config.out, updated.dumps())
+            return updated
+
         try:
-            for index, (choice, executor, workers) in enumerate(matrix):
-                elapsed = time.monotonic() - started
-                eta = f", ~{elapsed / index * (len(matrix) - index):.0f}s left" if index else ""
-                sys.stderr.write(
-                    f"[{config.label}] cell {index + 1}/{len(matrix)}: {choice.name} {executor} x{workers}"
-                    f" ({elapsed:.0f}s elapsed{eta})\n"
-                )
-                sys.stderr.flush()
-                cell = measure_cell(config, choice, executor, workers, Path(workdir))
-                if cell.status != "ok":
-                    sys.stderr.write(f"    {cell.status}: {cell.reason}\n")
-                document = document.with_cell(cell)
-                layout.write_atomically(config.out, document.dumps())
+            for round_number in range(1, config.repeat + 1):
+                order = round_order(config.seed, round_number, len(cells))
+                orders.append(tuple(order))
+                for index in order:
+                    if cells[index].active:
+                        progress.step(round_number, config.repeat, cells[index].measure(round_number))
+                        save()
+                live = [cell.process.pid for cell in cells if cell.process is not None]
+                label = "end" if round_number == config.repeat else f"after round {round_number}"
+                probes.append(where.probe(label, where.clock() - started, loops, cpus, live))
         except KeyboardInterrupt:
-            document = replace(document, interrupted=True)
-            exit_code = 130
-            sys.stderr.write(f"interrupted: {len(document.cells)} cells kept in {config.out}\n")
+            interrupted, exit_code = True, 130
+        finally:
+            progress.close()
+            for cell in cells:
+                cell.finish(interrupted)
+        document = save(interrupted=interrupted)
+    if interrupted:
+        sys.stderr.write(f"interrupted: {len(document.cells)} cells kept in {config.out}\n")
     complete = (
-        not document.interrupted
-        and len(document.cells) == len(matrix)
-        and all(cell.status == "ok" for cell in document.cells)
+        not interrupted and len(document.cells) == len(matrix) and all(cell.status == "ok" for cell in document.cells)
     )
     load_end = where.load_average()
     document = replace(

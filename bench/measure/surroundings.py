@@ -14,14 +14,15 @@ import json
 import os
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 from bench import __version__
-from bench.measure import hygiene, introspect
+from bench.measure import hygiene, introspect, probe
 from bench.measure.executors import Executor, Repetition, make_executor
 from bench.measure.workloads import Task
-from bench.result import Interpreter, RunWarning, Tool
+from bench.result import Interpreter, ProbePoint, RunWarning, Tool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -84,6 +85,43 @@ class Surroundings:
     def executor(self, name: str, start_method: str, cell_key: str) -> Executor:
         return make_executor(name, start_method)
 
+    def measure(
+        self, executor: Executor, tasks: list[Task], workers: int
+    ) -> tuple[Repetition, Optional[float], Optional[int]]:
+        """One repetition, with the CPU time of this process tree during it and the CPU it ended on."""
+        before = _tree_cpu_s()
+        repetition = executor.run(tasks, workers)  # a pool's workers are joined inside: their CPU time is counted
+        return repetition, _tree_cpu_s() - before, current_cpu()
+
+    def clock(self) -> float:
+        return time.monotonic()
+
+    def calibrate_probe(self, cpu: int, allowed: set[int]) -> int:
+        return probe.calibrate(cpu, allowed)
+
+    def probe(self, label: str, at_s: float, loops: int, cpus: list[int], live: list[int]) -> ProbePoint:
+        return probe.probe(label, at_s, loops, cpus, live)
+
+
+def _tree_cpu_s() -> float:
+    """User + system CPU of this process and every child it has waited for (µs resolution where available)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        times = os.times()
+        return times.user + times.system + times.children_user + times.children_system
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def current_cpu() -> Optional[int]:
+    """The CPU this process last ran on (``/proc/self/stat`` field 39), None where the kernel does not say."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[36])
+    except (OSError, IndexError, ValueError):
+        return None
+
 
 class Simulation(Surroundings):
     """Everything from a file: fixed facts, fixed timestamps, and wall times per cell in call order."""
@@ -91,6 +129,8 @@ class Simulation(Surroundings):
     def __init__(self, path: Path) -> None:
         self.data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         self.calls = 0
+        self.ticks = 0
+        self.probes = 0
 
     def interpreter(self, label: str) -> Interpreter:
         return interpreter_record(label, self.data["interpreter"])
@@ -122,6 +162,27 @@ class Simulation(Surroundings):
 
     def gil_enabled(self) -> bool:
         return bool(self.data["interpreter"]["gil_enabled"])
+
+    def measure(
+        self, executor: Executor, tasks: list[Task], workers: int
+    ) -> tuple[Repetition, Optional[float], Optional[int]]:
+        repetition = executor.run(tasks, workers)
+        busy = sum(duration for _, duration, _, _ in repetition.records)  # every task on a CPU all along
+        return repetition, busy, int(self.data.get("on_cpu", 0))
+
+    def clock(self) -> float:
+        self.ticks += 1
+        return float(self.ticks * 10)
+
+    def calibrate_probe(self, cpu: int, allowed: set[int]) -> int:
+        return int(self.data["probe_loops"])
+
+    def probe(self, label: str, at_s: float, loops: int, cpus: list[int], live: list[int]) -> ProbePoint:
+        """The simulation's next probe point (its list is cycled), under the label the runner gives."""
+        points = self.data["probe"]
+        point = ProbePoint.from_json(points[self.probes % len(points)], "simulation.probe")
+        self.probes += 1
+        return replace(point, label=label, at_s=at_s)
 
     def executor(self, name: str, start_method: str, cell_key: str) -> Executor:
         walls = self.data["walls"].get(cell_key)

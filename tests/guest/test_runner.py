@@ -190,7 +190,7 @@ def test_a_hanging_task_times_out_and_the_next_cell_runs(tmp_path: Path) -> None
         ("sleep", "threads", "ok"),
         ("sleep", "processes", "ok"),
     ]
-    assert document["cells"][0]["reason"] == "no result within --timeout 3s (0 of 1 runs done)"
+    assert document["cells"][0]["reason"] == "no result within --timeout 3s in round 1 (0 of 1 runs done)"
     assert time.monotonic() - started < 120  # the hung pools were killed, not waited for
 
 
@@ -240,7 +240,7 @@ def test_a_segfault_in_the_cell_process_is_recorded(tmp_path: Path) -> None:
     assert fine["status"] == "ok"
 
 
-def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
+def test_ctrl_c_keeps_every_repetition_measured_so_far(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     process = subprocess.Popen(
         [
@@ -251,13 +251,15 @@ def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
             "--out",
             str(out),
             "--workloads",
-            "sleep=0.001,sleep=0.5",
+            "sleep=0.001,cpu=1000",
             "--executors",
-            "serial",
+            "serial,threads",
+            "--workers",
+            "1",
             "--load",
             "4",
             "--repeat",
-            "20",
+            "500",
             "--warmup",
             "0",
         ],
@@ -268,10 +270,9 @@ def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if out.exists() and json.loads(out.read_text())["cells"]:
+        if out.exists() and any(len(cell["runs"]) >= 2 for cell in json.loads(out.read_text())["cells"]):
             break
         time.sleep(0.1)
-    time.sleep(1.0)  # the second cell is now running
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
@@ -280,8 +281,54 @@ def test_ctrl_c_keeps_every_cell_measured_so_far(tmp_path: Path) -> None:
     Document.loads(out.read_bytes())
     assert document["complete"] is False
     assert document["interrupted"] is True
-    assert len(document["cells"]) == 1
-    assert document["cells"][0]["status"] == "ok"
+    assert len(document["cells"]) == 4
+    for cell in document["cells"]:
+        rounds = [run["round"] for run in cell["runs"]]
+        assert rounds == list(range(1, len(rounds) + 1)) and len(rounds) >= 1  # every finished round kept
+        assert cell["status"] == "interrupted"
+        assert cell["reason"] == f"interrupted after {len(rounds)} of 500 rounds"
+
+
+def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path) -> None:
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "cpu=1000,sleep=0.001",
+        "--executors",
+        "serial,threads",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "4",
+        "--warmup",
+        "1",
+        "--seed",
+        "7",
+    )
+    assert done.returncode == 0, done.stderr
+    cells = document["cells"]
+    assert [[run["round"] for run in cell["runs"]] for cell in cells] == [[1, 2, 3, 4]] * 4
+    assert all(len(cell["warmup_s"]) == 1 for cell in cells)  # one warm-up per cell: its process lives all run
+    orders = document["round_orders"]
+    assert len(orders) == 4 and all(sorted(order) == [0, 1, 2, 3] for order in orders)
+    assert len({tuple(order) for order in orders}) > 1  # shuffled per round
+    lines = [line for line in done.stderr.splitlines() if line.startswith("[") and "round" in line]
+    first_round = [line.split(": ", 1)[1].rsplit(" ", 5)[0] for line in lines[:4]]
+    names = [f"{c['workload']} {c['executor']} x{c['workers']}" for c in cells]
+    assert [name.split(" 0.")[0] for name in first_round] == [names[index] for index in orders[0]]
+    probe = document["probe"]
+    assert [point["label"] for point in probe] == ["start", "after round 1", "after round 2", "after round 3", "end"]
+    usable = sorted(introspect.allowed_cpus())
+    for point in probe:
+        assert [cpu["cpu"] for cpu in point["cpus"]] == usable
+        assert all(cpu["seconds"] > 0 for cpu in point["cpus"])
+    assert document["probe_loops"] > 0
+    for cell in cells:
+        for run in cell["runs"]:
+            assert run["cpu_s"] is not None and run["cpu_s"] >= 0
+            assert run["on_cpu"] is None or run["on_cpu"] in usable
 
 
 @pytest.mark.parametrize(
@@ -377,7 +424,7 @@ def test_warmup_auto_stops_when_repetitions_stop_improving(tmp_path: Path) -> No
     assert document["config"]["warmup"] == "auto"
     warmups = document["cells"][0]["warmup_s"]
     assert 2 <= len(warmups) <= 10  # sleeping does not get faster: it stops at the second
-    assert "warm-up 1 (auto)" in done.stderr
+    assert "sleep serial x1 0.0" in done.stderr and f" after {len(warmups)} warm-ups (" in done.stderr
 
 
 def test_disturbances_are_recorded_before_measuring(tmp_path: Path) -> None:
@@ -451,6 +498,8 @@ def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
         "--label",
         "lbl",
     )
-    assert "[lbl] cell 1/1: sleep serial x1 (0s elapsed)" in done.stderr
-    assert "    warm-up 1/1: " in done.stderr and "    rep 2/2: " in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("[lbl] round")]
+    assert lines[0].startswith("[lbl] round 1/2, 1/2: sleep serial x1 0.0")
+    assert lines[1].startswith("[lbl] round 2/2, 2/2: sleep serial x1 0.0")
+    assert "s elapsed, ~" in lines[1]
     assert "\r" not in done.stderr
