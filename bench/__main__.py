@@ -79,6 +79,12 @@ def _report(args: argparse.Namespace) -> int:
     return report.main(args.paths, args.out, args.format, args.timeline)
 
 
+def _check(args: argparse.Namespace) -> int:
+    from bench.report import selfcheck
+
+    return selfcheck.main(args.python, args.runs, args.workload, args.load, args.repeat)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from bench import server
 
@@ -141,6 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw the task timeline of this cell (repeatable; default: cpu and mixed, threads, most workers)",
     )
     report.set_defaults(handler=_report)
+
+    check = commands.add_parser(
+        "check",
+        help="A/A self-check: measure two cells that cost the same, show how often gilbench calls them different",
+        description="Run `bench run` N times on serial against a 1-thread pool (equal cost) and report the ratios.",
+    )
+    check.add_argument("--python", help="interpreter to measure (default: this one; use a GIL build)")
+    check.add_argument("--runs", type=int, default=10, help="how many runs (default 10)")
+    check.add_argument("--workload", default="cpu=850000", help="the workload of both cells (default cpu=850000)")
+    check.add_argument("--load", type=int, default=12, help="tasks per cell (default 12)")
+    check.add_argument("--repeat", type=int, help="rounds per run (default: the runner's)")
+    check.set_defaults(handler=_check)
 
     cell = commands.add_parser("cell", help=argparse.SUPPRESS)
     cell.add_argument("spec")

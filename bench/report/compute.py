@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,15 @@ from bench.report.load import Source
 from bench.result import Config, Document, Interpreter, Machine
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
+
+CPU_BOUND = ("cpu", "objects", "hash")
+"""Workloads whose tasks keep a CPU busy all along: N workers can at best use min(N, usable CPUs)."""
+WAITING = ("io", "sleep")
+"""Workloads whose tasks mostly wait: N workers can overlap N waits whatever the CPUs."""
+
+
+def cpu_bound(workload: str) -> bool:
+    return workload in CPU_BOUND
 
 
 @dataclass(frozen=True)
@@ -99,10 +109,18 @@ def tidy_runs(results: list[Column]) -> pd.DataFrame:
                 "reason": cell.reason,
             }
             if not cell.runs:
-                rows.append({**cell_row, "repetition": None, "wall_s": None, "pool_startup_s": None})
+                rows.append({**cell_row, "repetition": None, "round": None, "wall_s": None, "pool_startup_s": None})
             for index, run in enumerate(cell.runs):
                 rows.append(
-                    {**cell_row, "repetition": index + 1, "wall_s": run.wall_s, "pool_startup_s": run.pool_startup_s}
+                    {
+                        **cell_row,
+                        "repetition": index + 1,
+                        "round": run.round,
+                        "wall_s": run.wall_s,
+                        "pool_startup_s": run.pool_startup_s,
+                        "cpu_s": run.cpu_s,
+                        "on_cpu": run.on_cpu,
+                    }
                 )
     frame: pd.DataFrame = pd.DataFrame(rows)
     if not frame.empty:
@@ -110,67 +128,105 @@ def tidy_runs(results: list[Column]) -> pd.DataFrame:
     return frame
 
 
-def cell_summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per cell: median wall time with its interval, spread, status, and speed-up over serial.
+def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None = None) -> pd.DataFrame:
+    """Per cell: median time and the range of its rounds, spread, status, and speed-up over serial.
 
     Speed-ups compare each cell with the same interpreter's one-worker run of the
-    same workload (the serial cell, else one thread, as in the talk).
+    same workload (the serial cell, else one thread, as in the talk), paired by
+    round (:func:`bench.report.stats.compare`).  ``drifts`` is each column's
+    machine slowness per round, from the speed probe (:func:`probe_drift`).
     """
     records = []
     for key, cell in runs.groupby(CELL_KEYS, sort=False):
-        walls = [float(value) for value in cell.sort_values("repetition")["wall_s"].dropna()]
+        ordered = cell.sort_values("repetition").dropna(subset=["wall_s"])
+        walls = [float(value) for value in ordered["wall_s"]]
+        rounds = [int(value) for value in ordered["round"]] if "round" in ordered else []
         record: dict[str, Any] = dict(zip(CELL_KEYS, key))
-        record.update(status=cell["status"].iloc[0], usable_cpus=cell["usable_cpus"].iloc[0], walls=walls, n=len(walls))
+        record.update(
+            status=cell["status"].iloc[0],
+            usable_cpus=cell["usable_cpus"].iloc[0],
+            walls=walls,
+            rounds=rounds,
+            n=len(walls),
+        )
         if walls:
-            estimate = stats.median_ci(walls)
+            estimate = stats.median_range(walls)
             mean = sum(walls) / len(walls)
             spread = pd.Series(walls).std() if len(walls) > 1 else 0.0
+            drift = (drifts or {}).get(str(record["interpreter"]), {})
+            factors = [drift.get(r, 1.0) for r in rounds] if drift and rounds else None
             record.update(
                 median=estimate.value,
-                ci_low=estimate.low,
-                ci_high=estimate.high,
+                range_low=estimate.low,
+                range_high=estimate.high,
                 cv=float(spread) / mean if mean else 0.0,
-                warming=stats.still_warming(walls),
+                warming=stats.still_warming(walls, factors),
             )
         records.append(record)
     summary: pd.DataFrame = pd.DataFrame(records)
-    for column in ("median", "ci_low", "ci_high", "cv"):
+    for column in ("median", "range_low", "range_high", "cv"):
         if column not in summary:
             summary[column] = float("nan")
     if "warming" not in summary:
         summary["warming"] = False
     summary["warming"] = summary["warming"].fillna(False).astype(bool)
     baselines = serial_walls(summary)
-    speedups, lows, highs, serial_medians, p_values = [], [], [], [], []
+    speedups, lows, highs, serial_medians, p_values, paired = [], [], [], [], [], []
     for row in summary.itertuples():
         serial = baselines.get((str(row.interpreter), str(row.workload)))
-        serial_medians.append(float(np.median(serial)) if serial else float("nan"))
+        serial_medians.append(float(np.median(serial[0])) if serial else float("nan"))
         if serial is None or not row.walls:
-            estimate, p = stats.Estimate(float("nan"), float("nan"), float("nan")), float("nan")
+            comparison = stats.Comparison(float("nan"), float("nan"), float("nan"), float("nan"), False, 0)
         else:
-            walls = list(row.walls)  # type: ignore[arg-type]
-            estimate, p = stats.speedup_ci(serial, walls), stats.difference_p(serial, walls)
-        speedups.append(estimate.value)
-        lows.append(estimate.low)
-        highs.append(estimate.high)
-        p_values.append(p)
+            comparison = stats.compare(serial[0], serial[1], list(row.walls), list(row.rounds), paired=True)  # type: ignore[arg-type]
+        speedups.append(comparison.value)
+        lows.append(comparison.low)
+        highs.append(comparison.high)
+        p_values.append(comparison.p)
+        paired.append(comparison.paired)
     summary["serial_s"] = serial_medians
     summary["speedup"] = speedups
     summary["speedup_low"] = lows
     summary["speedup_high"] = highs
     summary["p_vs_serial"] = p_values
-    summary["efficiency"] = summary["speedup"] / summary[["workers", "usable_cpus"]].min(axis=1)
+    summary["paired"] = paired
     return summary
 
 
-def serial_walls(summary: pd.DataFrame) -> dict[tuple[str, str], list[float]]:
-    """Each interpreter's one-worker repetitions per workload: the serial cell, else 1 thread (the talk's)."""
-    baselines: dict[tuple[str, str], list[float]] = {}
+def add_ideals(summary: pd.DataFrame, capacity: Mapping[str, Callable[[int], float]]) -> pd.DataFrame:
+    """The ideal speed-up of each cell, and the efficiency against it.
+
+    CPU-bound workloads: min(workers, usable CPUs), and, where the speed probe
+    ran, what those CPUs together delivered relative to the CPU the serial run
+    used (``ideal``; ``ideal_cpus`` keeps the plain count).  Waiting and mixed
+    workloads (and users' own): the number of workers, since waits overlap.
+    """
+    cpus, ideals = [], []
+    for name, workload, workers, usable in zip(
+        summary["interpreter"], summary["workload"], summary["workers"].astype(int), summary["usable_cpus"].astype(int)
+    ):
+        if cpu_bound(str(workload)):
+            count = min(int(workers), int(usable))
+            measured = capacity.get(str(name))
+            cpus.append(float(count))
+            ideals.append(measured(count) if measured is not None else float(count))
+        else:
+            cpus.append(float(workers))
+            ideals.append(float(workers))
+    summary["ideal_cpus"] = cpus
+    summary["ideal"] = ideals
+    summary["efficiency"] = summary["speedup"] / summary["ideal"]
+    return summary
+
+
+def serial_walls(summary: pd.DataFrame) -> dict[tuple[str, str], tuple[list[float], list[int]]]:
+    """Each interpreter's one-worker times and rounds per workload: the serial cell, else 1 thread (the talk's)."""
+    baselines: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
     for executor in ("threads", "serial"):  # serial wins when both exist
         rows = summary[(summary["executor"] == executor) & (summary["workers"] == 1)]
         for row in rows.itertuples():
             if row.walls:
-                baselines[(str(row.interpreter), str(row.workload))] = list(row.walls)
+                baselines[(str(row.interpreter), str(row.workload))] = (list(row.walls), list(row.rounds))
     return baselines
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bench.report.compute import Column
+from bench.report.machine import ProbeSummary
 from bench.report.plots import CellChoice, Picture
 from bench.result import RunWarning
 
@@ -37,6 +38,7 @@ class Report:
     summary: pd.DataFrame  # one row per cell
     columns: list[Column]
     timelines: list[CellChoice]
+    probes: list[ProbeSummary] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
 
     @property

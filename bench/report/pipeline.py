@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.errors import UsageError
-from bench.report import compute, plots, sections
+from bench.report import compute, machine, plots, sections
 from bench.report.content import Report
 from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
 from bench.report.load import Loaded
@@ -32,11 +32,15 @@ def parse_formats(text: str | None) -> list[str]:
 def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     columns = compute.columns(loaded.results)
     runs = compute.tidy_runs(columns)
-    summary = compute.cell_summary(runs)
+    probes = {column.name: machine.summarize(column) for column in columns}
+    summary = compute.cell_summary(runs, {column.name: machine.drift_by_round(column) for column in columns})
+    capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}
+    summary = compute.add_ideals(summary, capacities)
     chosen = [plots.parse_cell(text) for text in timelines] if timelines else plots.default_timelines(summary)
     plots.check_timelines(chosen, summary)
     built = [
         sections.measured_section(columns, loaded.manifests),
+        sections.machine_section(probes),
         sections.gil_impact_section(summary, columns),
         sections.free_threading_cost_section(summary, columns),
         sections.interpreters_section(summary, columns),
@@ -46,12 +50,13 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     run_ids = sorted({column.document.run_id for column in columns})
     return Report(
         title=f"gilbench report — run {', '.join(run_ids)}",
-        warnings=report_warnings(columns, summary, loaded),
+        warnings=report_warnings(columns, summary, loaded, probes),
         sections=[section for section in built if section is not None],
         runs=runs,
         summary=summary,
         columns=columns,
         timelines=chosen,
+        probes=[probe for probe in probes.values() if probe is not None],
     )
 
 
@@ -63,6 +68,7 @@ def draw(report: Report, out_dir: Path) -> None:
         plots.speedup_curves(report.summary, report.names, plot_dir),
         *(plots.timeline(choice, documents, plot_dir) for choice in report.timelines),
         plots.interpreters_bars(report.summary, report.names, plot_dir),
+        plots.probe_plot(report.probes, plot_dir),
     ]
     report.pictures = [picture for picture in drawn if picture is not None]
 

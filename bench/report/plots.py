@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from bench import layout
 from bench.errors import UsageError
+from bench.report.machine import ProbeSummary
 from bench.result import Document
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
@@ -210,3 +211,28 @@ def interpreters_bars(summary: pd.DataFrame, names: list[str], out_dir: Path) ->
     axis.grid(axis="y", alpha=0.3)
     figure.tight_layout()
     return _save(figure, out_dir, "interpreters", "Interpreters side by side")
+
+
+def probe_plot(probes: list[ProbeSummary], out_dir: Path) -> Picture | None:
+    """The speed probe over each run: one panel per interpreter, one line per CPU, its own time scale."""
+    if not probes:
+        return None
+    figure, axes = plt.subplots(1, len(probes), figsize=(4.2 * len(probes), 3.0), squeeze=False)
+    for axis, probe in zip(axes.flat, probes):
+        for cpu, points in sorted(probe.series.items()):
+            axis.plot(
+                [at for at, _ in points],
+                [seconds * 1000 for _, seconds in points],
+                marker="o",
+                markersize=3,
+                label=f"CPU {cpu}",
+            )
+        axis.set_title(probe.name, fontsize=10)
+        axis.set_xlabel("seconds since the run started")
+        axis.set_ylabel("probe loop (ms, lower is faster)")
+        axis.set_ylim(bottom=0)
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=8)
+    figure.suptitle("Speed probe: each CPU's time for the same loop, between rounds")
+    figure.tight_layout()
+    return _save(figure, out_dir, "probe", "Speed probe over the run")

@@ -14,10 +14,11 @@ import pandas as pd
 
 from bench.layout import RunManifest
 from bench.report import stats
-from bench.report.compute import Column, build_flags, twin_of
+from bench.report.compute import CPU_BOUND, Column, build_flags, cpu_bound, twin_of
 from bench.report.content import Section, Table
 from bench.report.format import percent, ratio_ci, seconds, seconds_ci
-from bench.report.select import best, cell_of, fastest, serial_cell, workload_order
+from bench.report.machine import ProbeSummary
+from bench.report.select import best, cell_of, cells_compared, fastest, serial_cell, workload_order
 from bench.report.verdicts import compare_text, verdict
 from bench.report.warnings import MERGE_CHECKS, config_differences
 from bench.result import Machine
@@ -172,11 +173,37 @@ def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         row.append(verdict(workload, summary, names, free))
         rows.append(row)
     intro = (
-        "Best speed-up of each strategy over the same interpreter's serial run, with its 95% interval "
-        "and, in parentheses, the worker count that reached it. A claim in the verdict (scales, wins) "
-        "holds only where a Mann-Whitney U test gives p < 0.01."
+        "Best speed-up of each strategy over the same interpreter's serial run and, in parentheses, the worker "
+        "count that reached it. " + method_text(summary)
     )
     return Section("GIL impact", [intro], [("", Table(headers, rows))])
+
+
+def method_text(summary: pd.DataFrame) -> str:
+    """How the numbers were taken and compared, in words, with the smallest p-value the rounds allow."""
+    counts = sorted({int(n) for n in summary["n"] if n})
+    rounds = counts[0] if counts else 0
+    paired = bool(summary["paired"].any()) if "paired" in summary else False
+    if not paired:
+        return (
+            f"These results carry no round numbers (an older file): each cell's {rounds} repetitions were taken "
+            "back to back, so cells are compared as independent samples (ratio of medians with a 95% bootstrap "
+            "interval; Mann-Whitney U test), and a claim (scales, beats, slower) is made only where p < 0.01."
+        )
+    floor = stats.p_floor_paired(rounds)
+    reach = (
+        f"the smallest p-value {rounds} rounds allow is {floor:.4f}"
+        if floor < stats.ALPHA
+        else f"with {rounds} rounds the smallest possible p-value is {floor:.3f}, so no difference can be called "
+        "significant: use --repeat 8 or more"
+    )
+    return (
+        f"Each cell was measured once in each of {rounds} rounds, the cells in a shuffled order every round, each "
+        "cell in its own process. A speed-up is the median of the per-round ratios (paired by round) with their "
+        "range in brackets; a claim (scales, beats) is made only where a two-sided Wilcoxon signed-rank test on the "
+        f"per-round ratios gives p < {stats.ALPHA}; {reach}. Different interpreters were measured at different "
+        "times and are compared as independent samples (ratio of medians, 95% bootstrap interval, Mann-Whitney U)."
+    )
 
 
 # --- 3. cost of free-threading on one thread ----------------------------------------------
@@ -237,7 +264,7 @@ def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Sectio
                     row.append("–")
                     continue
                 label = f" {cell['executor']} x{int(cell['workers'])}" if where else ""
-                relative = stats.speedup_ci(reference["walls"], cell["walls"])
+                relative = cells_compared(reference, cell)
                 row.append(
                     f"{seconds(float(cell['median']))}{label} ({ratio_ci(relative.value, relative.low, relative.high)})"
                 )
@@ -274,24 +301,60 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                 elif pd.isna(cell["median"]):
                     row += [str(cell["status"]), "–", "–"]
                 else:
-                    time_text = seconds_ci(cell["median"], cell["ci_low"], cell["ci_high"])
+                    time_text = seconds_ci(cell["median"], cell["range_low"], cell["range_high"])
                     if cell["status"] != "ok":
                         time_text += f" ({cell['status']})"
                     if cell["warming"]:
                         time_text += " (warming)"
-                    row += [
-                        time_text,
-                        ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"]),
-                        percent(cell["efficiency"]),
-                    ]
+                    speedup = ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
+                    if cpu_bound(workload) and cell["speedup_high"] > cell["ideal_cpus"] * 1.02:
+                        speedup += f" ⚠ above the {int(cell['ideal_cpus'])}-CPU limit"
+                    row += [time_text, speedup, efficiency_text(cell)]
             rows.append(row)
         tables.append((workload, Table(headers, rows)))
     intro = (
-        "Median wall time of the repetitions with its 95% bootstrap interval; speed-up over the same "
-        "interpreter's serial run with its interval; parallel efficiency = speed-up ÷ min(workers, usable CPUs). "
-        '"(warming)" marks repetitions that were still getting faster (a JIT still compiling).'
+        "Median wall time of the rounds with their range; speed-up over the same interpreter's serial run "
+        "(median of the per-round ratios, with their range); efficiency = speed-up ÷ the ideal speed-up, "
+        "written after it. The ideal of a CPU-bound workload (" + ", ".join(CPU_BOUND) + ") is min(workers, usable "
+        "CPUs), scaled by what the speed probe says those CPUs delivered relative to the CPU the serial run used; "
+        "waiting and mixed workloads can overlap every worker's waits, so theirs is the number of workers. "
+        '"(warming)" marks cells still getting faster from round to round (a test on the trend, after the '
+        "machine's own drift is divided out). A speed-up range above the CPU limit is marked ⚠: the two cells' "
+        "rounds ran at different machine speeds, and the median, not the range, is the estimate."
     )
     return Section("Every cell", [intro], tables)
+
+
+def efficiency_text(cell: pd.Series) -> str:
+    """``96% of 1.91x``: the efficiency and the ideal it is measured against."""
+    return f"{percent(cell['efficiency'])} of {cell['ideal']:.2f}x"
+
+
+# --- the machine during the run ---------------------------------------------------------------
+
+
+def machine_section(probes: dict[str, ProbeSummary | None]) -> Section | None:
+    """The speed probe: each CPU's speed over the run in one sentence per interpreter, and the capacity it gives."""
+    known = {name: probe for name, probe in probes.items() if probe is not None}
+    if not known:
+        return None
+    lines = [
+        "A fixed pure-Python loop of about 20 ms was timed on each usable CPU, pinned, at the start, between "
+        "rounds and at the end of each interpreter's run (plot: probe).",
+        *(probe.line() for probe in known.values()),
+    ]
+    counts = sorted({len(probe.speeds) for probe in known.values()})
+    headers = ["interpreter", "CPU speeds (fastest = 1.00)", "serial run on"]
+    headers += [f"ideal of {n} CPU-bound workers: count / measured" for n in range(1, counts[-1] + 1)]
+    rows = []
+    for name, probe in known.items():
+        speeds = ", ".join(f"CPU {cpu} {speed:.2f}" for cpu, speed in sorted(probe.speeds.items()))
+        serial = "?" if probe.serial_cpu is None else f"CPU {probe.serial_cpu}"
+        rows.append(
+            [name, speeds, serial]
+            + [f"{n} / {probe.capacity(n):.2f}" if n <= len(probe.speeds) else "–" for n in range(1, counts[-1] + 1)]
+        )
+    return Section("The machine during the run", lines, [("", Table(headers, rows))])
 
 
 # --- 6. the talk's table --------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bench.report import stats
+
 
 def workload_order(summary: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(summary["workload"]))
@@ -47,3 +49,9 @@ def serial_cell(summary: pd.DataFrame, interpreter: str, workload: str) -> pd.Se
         if cell is not None and cell["walls"]:
             return cell
     return None
+
+
+def cells_compared(a: pd.Series, b: pd.Series) -> stats.Comparison:
+    """``a / b``: paired by round when both cells come from one interpreter's run, else independent samples."""
+    same_run = a["interpreter"] == b["interpreter"]
+    return stats.compare(list(a["walls"]), list(a["rounds"]), list(b["walls"]), list(b["rounds"]), paired=same_run)

@@ -1,22 +1,30 @@
 """Statistics behind every number and every sentence of the report (scipy, not hand-written).
 
-- A time is the median of the measured repetitions with a 95% confidence
-  interval from a percentile bootstrap (``scipy.stats.bootstrap``, 2,000
-  resamples, fixed seed so a report is reproducible).  With five repetitions
-  the interval is necessarily coarse; more ``--repeat`` narrows it.
-- A speed-up is median(serial) / median(parallel), with a bootstrap interval
-  that resamples the repetitions *paired* (repetition i of one cell with
-  repetition i of the other) when both cells have the same count.
-- A difference is called out in words only when a two-sided Mann-Whitney U test
-  gives p < 0.01; otherwise the report says "no significant difference".  With
-  five repetitions a side, that needs the two samples not to overlap at all.
-- A cell is "still warming up" (PyPy's JIT) when its repetitions keep getting
-  faster: Spearman's rho between repetition index and time <= -0.8 and the last
-  repetition at least 5% faster than the first.
+How the data is taken decides how it is compared:
+
+- Cells of one interpreter's run are measured in interleaved rounds: each
+  round measures every cell once, in a shuffled order, so two cells of the
+  same round saw the same machine state.  They are compared **paired by
+  round**: the ratio of the two cells' times in each round, summarised by the
+  median of those ratios and their range (smallest to largest), and tested
+  with the two-sided Wilcoxon signed-rank test on the log-ratios (exact).
+  With n rounds the smallest p-value that test can give is 2 / 2^n
+  (8 rounds: 0.0078), so fewer than 8 rounds can never reach p < 0.01.
+- Cells of different interpreters or runs were measured at different times:
+  they are compared as **independent samples**: the ratio of the medians with
+  a 95% percentile-bootstrap interval (2,000 resamples, fixed seed) and the
+  two-sided Mann-Whitney U test (smallest p: 2 / C(n1 + n2, n1)).
+- A cell's own time is the median of its rounds with their range.
+- A difference is put into words only when p < 0.01 (:data:`ALPHA`).
+- A cell is "still getting faster" only when Spearman's rank correlation
+  between round and time, after dividing out the machine's own drift measured
+  by the speed probe, is negative with p < 0.01 and the last round is at
+  least 5% faster than the first.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,28 +44,69 @@ class Estimate:
     high: float
 
 
-def _median(sample: np.ndarray, axis: int = -1) -> np.ndarray:
-    median: np.ndarray = np.median(sample, axis=axis)
-    return median
+@dataclass(frozen=True)
+class Comparison:
+    """``a / b`` for two cells: the ratio, its interval or range, the test's p-value, and how they were compared."""
+
+    value: float
+    low: float
+    high: float
+    p: float
+    paired: bool  # by round (same run) or independent samples
+    n: int  # rounds paired, or the smaller sample
+
+    @property
+    def p_floor(self) -> float:
+        return p_floor_paired(self.n) if self.paired else p_floor_independent(self.n, self.n)
+
+    @property
+    def significant(self) -> bool:
+        return significant(self.p)
 
 
-def median_ci(values: Sequence[float]) -> Estimate:
-    """Median with a 95% percentile-bootstrap interval (a single value is its own interval)."""
+NAN = float("nan")
+
+
+def median_range(values: Sequence[float]) -> Estimate:
+    """The median of the rounds and their range (smallest, largest)."""
     data = np.asarray(values, dtype=float)
-    point = float(np.median(data))
-    if data.size < 2 or np.all(data == data[0]):
-        return Estimate(point, point, point)
-    result = stats.bootstrap(
-        (data,),
-        _median,
-        confidence_level=CONFIDENCE,
-        n_resamples=RESAMPLES,
-        method="percentile",
-        vectorized=True,
-        random_state=np.random.default_rng(SEED),
-    )
-    interval = result.confidence_interval
-    return Estimate(point, float(interval.low), float(interval.high))
+    if data.size == 0:
+        return Estimate(NAN, NAN, NAN)
+    return Estimate(float(np.median(data)), float(data.min()), float(data.max()))
+
+
+def p_floor_paired(rounds: int) -> float:
+    """The smallest two-sided p-value an exact Wilcoxon signed-rank test can give with ``rounds`` pairs."""
+    return 2.0 / 2**rounds if rounds > 0 else 1.0
+
+
+def p_floor_independent(n1: int, n2: int) -> float:
+    """The smallest two-sided p-value an exact Mann-Whitney U test can give with samples of n1 and n2."""
+    return min(1.0, 2.0 / math.comb(n1 + n2, n1)) if n1 > 0 and n2 > 0 else 1.0
+
+
+def _pairs(
+    a: Sequence[float], a_rounds: Sequence[int], b: Sequence[float], b_rounds: Sequence[int]
+) -> list[tuple[float, float]]:
+    """(a, b) for every round both were measured in; none when either has no round numbers (older files)."""
+    if not a_rounds or not b_rounds or 0 in a_rounds or 0 in b_rounds:
+        return []
+    by_round = dict(zip(b_rounds, b))
+    return [(x, by_round[r]) for x, r in zip(a, a_rounds) if r in by_round]
+
+
+def compare(
+    a: Sequence[float], a_rounds: Sequence[int], b: Sequence[float], b_rounds: Sequence[int], paired: bool
+) -> Comparison:
+    """``a / b``, paired by round when ``paired`` (same run) and both carry rounds, else as independent samples."""
+    pairs = _pairs(a, a_rounds, b, b_rounds) if paired else []
+    if len(pairs) >= 2:
+        ratios = np.asarray([x / y for x, y in pairs], dtype=float)
+        logs = np.log(ratios)
+        p = 1.0 if np.all(logs == 0) else float(stats.wilcoxon(logs, alternative="two-sided").pvalue)
+        return Comparison(float(np.median(ratios)), float(ratios.min()), float(ratios.max()), p, True, len(pairs))
+    estimate = ratio_ci(a, b)
+    return Comparison(estimate.value, estimate.low, estimate.high, difference_p(a, b), False, min(len(a), len(b)))
 
 
 def _ratio_of_medians(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -65,13 +114,14 @@ def _ratio_of_medians(first: np.ndarray, second: np.ndarray, axis: int = -1) -> 
     return ratio
 
 
-def speedup_ci(baseline: Sequence[float], other: Sequence[float]) -> Estimate:
-    """median(baseline) / median(other), with a bootstrap interval (paired when the counts match)."""
-    first, second = np.asarray(baseline, dtype=float), np.asarray(other, dtype=float)
+def ratio_ci(first_values: Sequence[float], second_values: Sequence[float]) -> Estimate:
+    """median(first) / median(second) with a 95% percentile-bootstrap interval (independent resampling)."""
+    first, second = np.asarray(first_values, dtype=float), np.asarray(second_values, dtype=float)
+    if first.size == 0 or second.size == 0:
+        return Estimate(NAN, NAN, NAN)
     point = float(np.median(first) / np.median(second))
     if first.size < 2 or second.size < 2:
         return Estimate(point, point, point)
-    paired = first.size == second.size
     result = stats.bootstrap(
         (first, second),
         _ratio_of_medians,
@@ -79,33 +129,38 @@ def speedup_ci(baseline: Sequence[float], other: Sequence[float]) -> Estimate:
         n_resamples=RESAMPLES,
         method="percentile",
         vectorized=True,
-        paired=paired,
+        paired=False,
         random_state=np.random.default_rng(SEED),
     )
-    interval = result.confidence_interval
-    low, high = float(interval.low), float(interval.high)
+    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
     if np.isnan(low) or np.isnan(high):
         return Estimate(point, point, point)
     return Estimate(point, low, high)
 
 
 def difference_p(first: Sequence[float], second: Sequence[float]) -> float:
-    """Two-sided Mann-Whitney U p-value (1.0 when there is too little data to test)."""
+    """Two-sided Mann-Whitney U p-value for independent samples (1.0 when there is too little data)."""
     if len(first) < 2 or len(second) < 2:
         return 1.0
-    if np.all(np.asarray(first) == np.asarray(first)[0]) and list(first) == list(second):
+    if len(set(first) | set(second)) == 1:
         return 1.0
-    result = stats.mannwhitneyu(first, second, alternative="two-sided")
-    return float(result.pvalue)
+    return float(stats.mannwhitneyu(first, second, alternative="two-sided").pvalue)
 
 
 def significant(p: float) -> bool:
     return p < ALPHA
 
 
-def still_warming(values: Sequence[float]) -> bool:
-    """True when repetitions keep getting faster (a JIT still compiling)."""
-    if len(values) < 4:
+def still_warming(walls: Sequence[float], drift: Sequence[float] | None = None) -> bool:
+    """True when the rounds keep getting faster beyond what the machine's own drift explains (a supported trend).
+
+    ``drift`` is the machine's relative slowness in each round (the speed
+    probe's time over its median), divided out before testing.
+    """
+    if len(walls) < 4:
         return False
-    rho = stats.spearmanr(range(len(values)), values).statistic
-    return bool(rho <= -0.8 and values[-1] <= 0.95 * values[0])
+    values = np.asarray(walls, dtype=float)
+    if drift is not None and len(drift) == len(walls):
+        values = values / np.asarray(drift, dtype=float)
+    result = stats.spearmanr(range(len(values)), values)
+    return bool(result.statistic < 0 and result.pvalue < ALPHA and values[-1] <= 0.95 * values[0])

@@ -11,7 +11,7 @@ import pandas as pd
 
 from bench.report import stats
 from bench.report.format import p_text, ratio_ci
-from bench.report.select import best
+from bench.report.select import best, cells_compared
 
 SCALES = 1.1
 """A best speed-up at or above this, and significant, counts as "scales" in the verdicts."""
@@ -49,7 +49,7 @@ def _winner_phrases(threads: dict[str, pd.Series], processes: dict[str, pd.Serie
     for name in names:
         if name in threads and name in processes:
             t_cell, p_cell = threads[name], processes[name]
-            p = stats.difference_p(t_cell["walls"], p_cell["walls"])
+            p = cells_compared(t_cell, p_cell).p
             if stats.significant(p):
                 winners["threads" if t_cell["median"] < p_cell["median"] else "processes"].append((name, p))
     phrases = []
@@ -81,8 +81,8 @@ def verdict(workload: str, summary: pd.DataFrame, names: list[str], free: set[st
 
 def compare_text(mine: pd.Series, theirs: pd.Series) -> str:
     """How many times slower ``mine`` is than ``theirs``, with interval and test, in words."""
-    estimate = stats.speedup_ci(mine["walls"], theirs["walls"])  # mine / theirs: > 1 means slower
-    p = stats.difference_p(mine["walls"], theirs["walls"])
+    estimate = cells_compared(mine, theirs)  # mine / theirs: > 1 means slower
+    p = estimate.p
     text = ratio_ci(estimate.value, estimate.low, estimate.high)
     if not stats.significant(p):
         return f"{text} no significant difference ({p_text(p)})"

@@ -15,6 +15,7 @@ import pandas as pd
 from bench.layout import RunManifest
 from bench.report.compute import Column, build_flags, twin_of
 from bench.report.load import Loaded
+from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary
 from bench.result import RunWarning
 
 CV_WARNING = 0.10
@@ -35,7 +36,9 @@ def cell_name(interpreter: str, workload: str, executor: str, workers: int) -> s
     return f"{interpreter} {workload} {workers} {one if workers == 1 else many}"
 
 
-def report_warnings(columns: list[Column], summary: pd.DataFrame, loaded: Loaded) -> list[RunWarning]:
+def report_warnings(
+    columns: list[Column], summary: pd.DataFrame, loaded: Loaded, probes: dict[str, ProbeSummary | None]
+) -> list[RunWarning]:
     return [
         *(RunWarning("unusable-file", problem) for problem in loaded.problems),
         *_missing(columns, loaded.manifests, loaded.empty_labels),
@@ -44,8 +47,46 @@ def report_warnings(columns: list[Column], summary: pd.DataFrame, loaded: Loaded
         *_interpreters(columns),
         *_twins(columns),
         *_recorded(columns),
+        *_machine(probes),
         *_cells(columns, summary),
     ]
+
+
+def _machine(probes: dict[str, ProbeSummary | None]) -> list[RunWarning]:
+    """What the speed probe saw: drift over the run, CPUs that differ, other processes taking CPU."""
+    found = []
+    for name, probe in probes.items():
+        if probe is None:
+            continue
+        if probe.max_drift > VARIATION_WARNING:
+            worst = max(probe.drift, key=lambda cpu: probe.drift[cpu])
+            found.append(
+                RunWarning(
+                    "probe-drift",
+                    f"{name}: the machine's speed drifted by {probe.drift[worst]:.0%} during the run (CPU {worst}, "
+                    "speed probe): comparisons within this interpreter's run are paired by round and stay fair, "
+                    "but its absolute times, and comparisons with other interpreters, carry that drift.",
+                )
+            )
+        if probe.slower is not None:
+            slow, fast, ratio, count = probe.slower
+            found.append(
+                RunWarning(
+                    "cpus-differ",
+                    f"{name}: CPU {slow} ran {ratio:.2f}x slower than CPU {fast} at {count} of {probe.points} probes: "
+                    "a one-worker cell is as fast as the CPU it lands on, and the ideal speed-up of several "
+                    "workers is less than their number (see The machine during the run).",
+                )
+            )
+        if probe.others_share is not None and probe.others_share > OTHERS_WARNING:
+            found.append(
+                RunWarning(
+                    "others-busy-during",
+                    f"{name}: other processes used {probe.others_share:.0%} of the CPUs while gilbench measured: "
+                    "every number of this interpreter is slowed by them (close them, or use --pin).",
+                )
+            )
+    return found
 
 
 def _missing(columns: list[Column], manifests: list[RunManifest], empty_labels: set[str]) -> list[RunWarning]:
