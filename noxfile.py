@@ -255,13 +255,26 @@ def harness(session: nox.Session) -> None:
     from bench.provision.discovery import find
     from bench.provision.specs import parse_spec
 
-    install_once(session, "-e", ".", "requests")
+    install_once(session, "-e", ".[report]")
     pythons = []
     for label in PYTHONS:
         found = find(parse_spec(label)).resolved
         if found is not None:
             pythons += ["--python", f"{label}={found.executable}"]
     session.run("python", "benchmarks/harness.py", *pythons)
+
+
+@nox.session(requires=["provision"], default=False)
+def check(session: nox.Session) -> None:
+    """A/A self-check under the provisioned 3.13: how often gilbench calls two equal cells different."""
+    from bench.provision.discovery import find
+    from bench.provision.specs import parse_spec
+
+    install_once(session, "-e", ".[report]")
+    found = find(parse_spec("3.13")).resolved
+    if found is None:
+        session.error("3.13 is not provisioned: run `nox -s provision`")
+    session.run("python", "-m", "bench", "check", "--python", str(found.executable), *session.posargs)
 
 
 @nox.session(default=False)

@@ -70,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
 def _cell(args: argparse.Namespace) -> int:
     from bench.measure.cell import run_cell
 
-    return run_cell(args.spec, args.result)
+    return run_cell(args.spec, args.result, args.round)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     cell = commands.add_parser("cell", help=argparse.SUPPRESS)
     cell.add_argument("spec")
     cell.add_argument("result")
+    cell.add_argument("round", type=int)
     cell.set_defaults(handler=_cell)
     return parser
 

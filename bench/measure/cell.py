@@ -9,7 +9,6 @@ each, so a kill or a timeout still leaves every repetition measured so far.
 from __future__ import annotations
 
 import json
-import sys
 import traceback
 import warnings
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +25,8 @@ from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_ta
 from bench.result import Cell, Config, TaskRecord
 from bench.result import Repetition as RepetitionRecord
 
+WARMUP_SHARE = 4
+"""A warm-up pass runs 1 / WARMUP_SHARE of the cell's tasks."""
 AUTO_WARMUP_MAX = 10
 AUTO_WARMUP_TOLERANCE = 0.02
 """--warmup auto stops once a warm-up is no more than 2% faster than the one before (at most 10)."""
@@ -44,7 +45,7 @@ class CellSpec:
     @property
     def key(self) -> str:
         """``cpu threads 2``: how a simulation file names the cell."""
-        return f"{self.workload.name} {self.executor} {self.workers}"
+        return f"{self.workload.cell_label} {self.executor} {self.workers}"
 
     @property
     def cpu_argument(self) -> Any:
@@ -55,7 +56,12 @@ class CellSpec:
         choice = self.workload
         return {
             "config": self.config.to_json(),
-            "workload": {"name": choice.name, "argument": choice.argument, "has_argument": choice.has_argument},
+            "workload": {
+                "name": choice.name,
+                "argument": choice.argument,
+                "has_argument": choice.has_argument,
+                "label": choice.label,
+            },
             "executor": self.executor,
             "workers": self.workers,
             "simulate": self.simulate,
@@ -90,7 +96,7 @@ class CellRun:
         self.spec = spec
         self.result_path = result_path
         self.where = where
-        self.cell = Cell(spec.workload.name, spec.executor, spec.workers)
+        self.cell = Cell(spec.workload.cell_label, spec.executor, spec.workers)
         self.prepared: Optional[tuple[Executor, list[Task], list[str]]] = None
 
     def save(self, **changes: Any) -> None:
@@ -110,12 +116,16 @@ class CellRun:
         return self.prepared
 
     def warm_up(self, executor: Executor, tasks: list[Task]) -> None:
-        """Discarded repetitions: a fixed number, or with "auto" until they stop getting faster (bounded)."""
+        """Discarded passes over a quarter of the tasks (at least one per worker): a fixed number, or with
+        "auto" until they stop getting faster (bounded).  They warm what carries over to the measured pass in
+        this process (imports, specialised bytecode, JIT traces, the main thread's connections) at a
+        quarter of a full pass's cost, which every round pays."""
         walls: list[float] = []
         setting = self.spec.config.warmup
         auto = setting == AUTO
+        part = tasks[: max(self.spec.workers, -(-len(tasks) // WARMUP_SHARE))]
         for _ in range(AUTO_WARMUP_MAX if auto else int(setting)):
-            walls.append(round(executor.run(tasks, self.spec.workers).wall_s, 6))
+            walls.append(round(executor.run(part, self.spec.workers).wall_s, 6))
             if auto and len(walls) > 1 and walls[-1] >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE):
                 self.save(warmup_s=tuple(walls))
                 return
@@ -151,24 +161,10 @@ class CellRun:
         return self.cell.status == "ok"
 
 
-def run_cell(spec_path: str, result_path: str) -> int:
-    """Child-process entry: serve ``measure ROUND`` lines from the parent until it says ``stop`` or goes away.
-
-    One process per cell for the whole run keeps each cell's JIT, heap and
-    threads apart from every other cell's, and pays the warm-up once; the
-    parent decides when each round's repetition is taken, so every cell
-    samples the same machine states.  A line ``done`` answers each request.
-    """
+def run_cell(spec_path: str, result_path: str, round_number: int) -> int:
+    """Child-process entry: warm up and measure this cell's repetition of one round; a fault becomes its status."""
     warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\) may lead to deadlocks")
     spec = CellSpec.from_json(json.loads(Path(spec_path).read_text()))
-    run = CellRun(spec, Path(result_path), surroundings(Path(spec.simulate) if spec.simulate else None))
-    for line in sys.stdin:
-        words = line.split()
-        if not words or words[0] != "measure":
-            break
-        going_on = run.measure_guarded(int(words[1]))
-        sys.stdout.write("done\n")
-        sys.stdout.flush()
-        if not going_on:
-            break
+    where = surroundings(Path(spec.simulate) if spec.simulate else None, round_number)
+    CellRun(spec, Path(result_path), where).measure_guarded(round_number)
     return 0

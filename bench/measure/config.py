@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -162,7 +162,17 @@ def _resolve_workloads(args: Any, preset: Preset) -> list[WorkloadChoice]:
     texts += args.workload or []
     if not texts:
         raise UsageError(f"--workloads {args.workloads!r}: expected at least one of {', '.join(BUILTINS)}")
-    return [parse_workload(text) for text in texts]
+    return labelled([parse_workload(text) for text in texts])
+
+
+def labelled(choices: list[WorkloadChoice]) -> list[WorkloadChoice]:
+    """Name cells ``cpu=1000`` and ``cpu=5000`` when a workload is listed twice; the same one twice is refused."""
+    texts = [f"{c.name}={c.argument}" if c.has_argument else c.name for c in choices]
+    repeated = sorted({text for text in texts if texts.count(text) > 1})
+    if repeated:
+        raise UsageError(f"--workloads: {', '.join(repeated)} is listed twice; list each workload once")
+    names = [choice.name for choice in choices]
+    return [replace(c, label=text) if names.count(c.name) > 1 else c for c, text in zip(choices, texts)]
 
 
 def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:

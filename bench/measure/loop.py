@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import random
-import select
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any, Optional
+from typing import Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
@@ -65,8 +64,12 @@ def check_server(url: str) -> None:
 
 
 class CellProcess:
-    """The parent's handle on one cell's process: started at its first round, asked for one repetition a round.
+    """The parent's handle on one cell: a fresh process each round, which warms up and measures one repetition.
 
+    A fresh process per round keeps each cell's JIT, heap and threads apart
+    from every other cell's, and turns what one process's memory layout does
+    to its speed (a few per cent, steady within a process) into noise that the
+    rounds average out, instead of a bias that would look like a difference.
     A hang becomes "timeout" (the process group is killed, pool workers too),
     a crash "failed"; the repetitions finished before either are kept.
     """
@@ -78,95 +81,68 @@ class CellProcess:
         simulate = str(config.simulate) if config.simulate else None
         folder.mkdir()
         self.spec_path.write_text(json.dumps(CellSpec(config.record(), choice, executor, workers, simulate).to_json()))
-        self.cell = Cell(choice.name, executor, workers)
-        self.process: Optional[subprocess.Popen[bytes]] = None
+        self.cell = Cell(choice.cell_label, executor, workers)
 
     @property
     def active(self) -> bool:
         return self.cell.status == "ok"
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def measure(self, round_number: int) -> Cell:
+        """This round's repetition, in a new process (at most --timeout seconds, warm-up included)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.result_path.unlink()
         # PYTHON_GIL, when set, is inherited on purpose: a forced GIL is a visible, recorded experiment.
-        return subprocess.Popen(
-            [sys.executable, "-m", "bench", "cell", str(self.spec_path), str(self.result_path)],
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench", "cell", str(self.spec_path), str(self.result_path), str(round_number)],
             cwd=os.getcwd(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
             start_new_session=True,  # its own process group: Ctrl-C is the parent's to handle, a kill takes the pool
         )
-
-    def measure(self, round_number: int) -> Cell:
-        """Ask for this round's repetition and wait for it (at most --timeout seconds)."""
-        if self.process is None:
-            self.process = self._start()
-        process = self.process
-        assert process.stdin is not None and process.stdout is not None
         try:
-            process.stdin.write(f"measure {round_number}\n".encode())
-            process.stdin.flush()
-        except OSError:
-            pass  # it died: found out below
-        answered = _wait_for_line(process.stdout, self.config.timeout_s)
-        saved = self._read()
-        if answered is None:
-            self.stop()
-            done, rounds = len(saved.runs), self.config.repeat
+            code: Optional[int] = process.wait(timeout=self.config.timeout_s)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)  # its pool's workers too, whatever happened
+            process.wait()
+        this_round = self._read()
+        merged = replace(
+            self.cell,
+            runs=self.cell.runs + (this_round.runs if this_round else ()),
+            warmup_s=self.cell.warmup_s + (this_round.warmup_s if this_round else ()),
+            warmup_note=(this_round.warmup_note if this_round else None) or self.cell.warmup_note,
+            gil_enabled=this_round.gil_enabled if this_round else self.cell.gil_enabled,
+        )
+        if code is None:
             reason = (
                 f"no result within --timeout {self.config.timeout_s:g}s in round {round_number} "
-                f"({done} of {rounds} runs done)"
+                f"({len(merged.runs)} of {self.config.repeat} runs done)"
             )
-            self.cell = replace(saved, status="timeout", reason=reason)
-        elif answered != "done":
-            code = process.wait()
+            self.cell = replace(merged, status="timeout", reason=reason)
+        elif code != 0 or this_round is None:
             how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-            self.cell = replace(saved, status="failed", reason=f"the cell's process died ({how})")
+            self.cell = replace(merged, status="failed", reason=f"the cell's process died ({how})")
         else:
-            self.cell = saved
+            self.cell = replace(merged, status=this_round.status, reason=this_round.reason)
         return self.cell
 
-    def _read(self) -> Cell:
-        """What the cell process saved (it rewrites its file after every repetition), else what we had."""
+    def _read(self) -> Optional[Cell]:
+        """What this round's process saved, if anything usable."""
         try:
             return Cell.from_json(json.loads(self.result_path.read_text(encoding="utf-8")), "cell")
         except (OSError, ValueError, ResultError):
-            return self.cell
-
-    def stop(self) -> None:
-        """End the process (and its pool) for good; idempotent."""
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        self.process = None
+            return None
 
     def finish(self, interrupted: bool) -> Cell:
         """The cell's final record: a cell that did not get every round is interrupted or failed."""
-        self.stop()
         missing = self.config.repeat - len(self.cell.runs)
         if self.cell.status == "ok" and missing > 0 and (self.cell.runs or not interrupted):
+            rounds = f"{len(self.cell.runs)} of {self.config.repeat} rounds"
             if interrupted:
-                reason = f"interrupted after {len(self.cell.runs)} of {self.config.repeat} rounds"
-                self.cell = replace(self.cell, status="interrupted", reason=reason)
+                self.cell = replace(self.cell, status="interrupted", reason=f"interrupted after {rounds}")
             else:
-                self.cell = replace(
-                    self.cell,
-                    status="failed",
-                    reason=f"only {len(self.cell.runs)} of {self.config.repeat} runs finished",
-                )
+                self.cell = replace(self.cell, status="failed", reason=f"only {rounds} finished")
         return self.cell
-
-
-def _wait_for_line(stream: IO[bytes], timeout_s: float) -> Optional[str]:
-    """The next line, "" when the stream closed (the process died), None after ``timeout_s``."""
-    ready, _, _ = select.select([stream], [], [], timeout_s)
-    if not ready:
-        return None
-    return stream.readline().decode(errors="replace").strip()
 
 
 # --- the whole run ------------------------------------------------------------------
@@ -260,13 +236,13 @@ class Progress:
         self.started = time.monotonic()
         self.tty = sys.stderr.isatty()
 
-    def step(self, round_number: int, rounds: int, cell: Cell) -> None:
+    def step(self, round_number: int, rounds: int, cell: Cell, warmups: int) -> None:
         self.done += 1
         elapsed = time.monotonic() - self.started
         left = elapsed / self.done * (self.total - self.done)
         wall = f"{cell.runs[-1].wall_s:.3f}s" if cell.runs and cell.status == "ok" else f"{cell.status}: {cell.reason}"
-        if round_number == 1 and cell.warmup_s:
-            wall += f" after {len(cell.warmup_s)} warm-up{'s' if len(cell.warmup_s) > 1 else ''}"
+        if warmups:
+            wall += f" after {warmups} warm-up{'s' if warmups > 1 else ''}"
         line = (
             f"[{self.label}] round {round_number}/{rounds}, {self.done}/{self.total}: "
             f"{cell.workload} {cell.executor} x{cell.workers} {wall} ({elapsed:.0f}s elapsed, ~{left:.0f}s left)"
@@ -313,11 +289,12 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
                 orders.append(tuple(order))
                 for index in order:
                     if cells[index].active:
-                        progress.step(round_number, config.repeat, cells[index].measure(round_number))
+                        before = len(cells[index].cell.warmup_s)
+                        measured = cells[index].measure(round_number)
+                        progress.step(round_number, config.repeat, measured, len(measured.warmup_s) - before)
                         save()
-                live = [cell.process.pid for cell in cells if cell.process is not None]
                 label = "end" if round_number == config.repeat else f"after round {round_number}"
-                probes.append(where.probe(label, where.clock() - started, loops, cpus, live))
+                probes.append(where.probe(label, where.clock() - started, loops, cpus, []))
         except KeyboardInterrupt:
             interrupted, exit_code = True, 130
         finally:

@@ -126,8 +126,9 @@ def current_cpu() -> Optional[int]:
 class Simulation(Surroundings):
     """Everything from a file: fixed facts, fixed timestamps, and wall times per cell in call order."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, round_number: int = 0) -> None:
         self.data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        self.round = round_number
         self.calls = 0
         self.ticks = 0
         self.probes = 0
@@ -189,11 +190,13 @@ class Simulation(Surroundings):
         if not walls:
             raise ValueError(f"the simulation has no wall times for cell {cell_key!r}")
         startup = 0.0 if name == "serial" else float(self.data.get("pool_startup_s", 0.0))
-        return SimulatedExecutor(name, [float(wall) for wall in walls], startup)
+        warmups = [float(wall) for wall in walls["warmup"]]
+        measured = float(walls["rounds"][(self.round - 1) % len(walls["rounds"])])
+        return SimulatedExecutor(name, [*warmups, measured], startup)
 
 
 class SimulatedExecutor(Executor):
-    """Returns the next wall time of its list (warm-ups first), with tasks laid out evenly over the workers."""
+    """Returns the next wall time of its list (this process's warm-ups, then its round's), tasks laid out evenly."""
 
     def __init__(self, name: str, walls: list[float], pool_startup_s: float) -> None:
         self.name = name
@@ -213,5 +216,5 @@ class SimulatedExecutor(Executor):
         return Repetition(0.0, wall, self.pool_startup_s, records)
 
 
-def surroundings(simulate: Optional[Path]) -> Surroundings:
-    return Simulation(simulate) if simulate is not None else Surroundings()
+def surroundings(simulate: Optional[Path], round_number: int = 0) -> Surroundings:
+    return Simulation(simulate, round_number) if simulate is not None else Surroundings()

@@ -156,6 +156,11 @@ class WorkloadChoice(WorkloadRecord):
     """A workload as the user chose it: a builtin name or ``module:function``, and its argument, if given."""
 
     has_argument: bool = False
+    label: str = ""  # how its cells are named: the name, or name=ARG when a run lists the workload twice
+
+    @property
+    def cell_label(self) -> str:
+        return self.label or self.name
 
     @property
     def is_user(self) -> bool:

@@ -93,11 +93,16 @@ def summarize(column: Column) -> ProbeSummary | None:
     )
 
 
+def smooth(seconds: list[float]) -> list[float]:
+    """A rolling median of 3 probes (the ends repeated): one interrupted probe is not taken for a drift."""
+    padded = [seconds[0], *seconds, seconds[-1]]
+    return [statistics.median(padded[i : i + 3]) for i in range(len(seconds))]
+
+
 def _drift(seconds: list[float]) -> float:
-    """How much slower the slowest stretch of the run was than the fastest: max / min of a rolling median of 3
-    probes, so that one interrupted probe is not taken for a drift."""
-    smooth = [statistics.median(seconds[max(0, i - 1) : i + 2]) for i in range(len(seconds))]
-    return max(smooth) / min(smooth) - 1
+    """How much slower the slowest stretch of the run was than the fastest (smoothed probes)."""
+    smoothed = smooth(seconds)
+    return max(smoothed) / min(smoothed) - 1
 
 
 def _slower(series: dict[int, list[tuple[float, float]]], points: int) -> tuple[int, int, float, int] | None:
@@ -110,7 +115,8 @@ def _slower(series: dict[int, list[tuple[float, float]]], points: int) -> tuple[
         for fast in cpus:
             if slow == fast:
                 continue
-            ratios = [s / f for (_, s), (_, f) in zip(series[slow], series[fast])]
+            slow_s, fast_s = smooth([s for _, s in series[slow]]), smooth([s for _, s in series[fast]])
+            ratios = [s / f for s, f in zip(slow_s, fast_s)]
             slower = [ratio for ratio in ratios if ratio > 1 + VARIATION_WARNING]
             if slower and (best is None or len(slower) > best[3]):
                 best = (slow, fast, statistics.median(slower), len(slower))

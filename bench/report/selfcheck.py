@@ -1,12 +1,14 @@
-"""``python -m bench check``: the A/A self-check, gilbench measuring two things that cost the same.
+"""``python -m bench check``: the A/A self-check, gilbench measuring things that cost the same.
 
-Host code (it uses the report's statistics).  Each run measures ``cpu`` serially
-and in a pool of one thread under a GIL build, with the runner's default
-rounds: the two cost the same (a 1-thread pool adds well under 1% to tasks of
-tens of milliseconds), so their ratio should stay near 1.00 and the report's
-test should almost never call them different.  It prints each run's ratio and
-p-value and a summary; the exit code is 0 when at least 90% of the ratios lie
-within 0.97-1.03 and the test called at most 5% of the pairs different.
+Host code (it uses the report's statistics).  Each run measures, with the
+runner's default rounds, two pairs of cells that cost the same: the same
+``cpu`` cell listed twice (``cpu=N`` and ``cpu=N+1``: one loop iteration apart),
+and ``cpu`` serially against a pool of one thread (a 1-thread pool adds well
+under 1% to tasks of tens of milliseconds).  Their ratios should stay near
+1.00 and the report's test should almost never call them different.  It
+prints each run's ratios and p-values and a summary per pair; the exit code is
+0 when, for every pair, at least 90% of the ratios lie within 0.97-1.03 and
+the test called at most 5% of them different.
 """
 
 from __future__ import annotations
@@ -29,38 +31,57 @@ WITHIN_GOAL = 0.9
 FALSE_POSITIVE_GOAL = 0.05
 
 
+PAIRS = {
+    "same cell twice": (("first", "serial"), ("second", "serial")),
+    "serial / 1 thread": (("first", "serial"), ("first", "threads")),
+}
+"""Each A/A pair: (workload, executor) of its two cells; "first" is cpu=N, "second" cpu=N+1."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     run: int
-    comparison: stats.Comparison | None
+    comparisons: dict[str, stats.Comparison]
     problem: str = ""
+
+
+def twin_workloads(workload: str) -> tuple[str, str]:
+    """``cpu=850000`` -> (``cpu=850000``, ``cpu=850001``): the same cost, two cells."""
+    name, _, argument = workload.partition("=")
+    if not argument.isdigit():
+        raise UsageError(f"--workload {workload!r}: expected NAME=N with a whole number N, e.g. cpu=850000")
+    return workload, f"{name}={int(argument) + 1}"
 
 
 def one_run(python: str, index: int, folder: Path, *, workload: str, load: int, rounds: int | None) -> Outcome:
     out = folder / f"aa-{index}.json"
-    command = [python, "-m", "bench", "run", "--workloads", workload, "--executors", "serial,threads"]
+    first, second = twin_workloads(workload)
+    command = [python, "-m", "bench", "run", "--workloads", f"{first},{second}", "--executors", "serial,threads"]
     command += ["--workers", "1", "--load", str(load), "--label", "aa", "--run-id", f"check-{index}", "--out", str(out)]
     if rounds is not None:
         command += ["--repeat", str(rounds)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        return Outcome(index, None, (done.stderr.strip().splitlines() or ["no output"])[-1])
+        return Outcome(index, {}, (done.stderr.strip().splitlines() or ["no output"])[-1])
     try:
         document = read_document(out)
     except ResultError as exc:
-        return Outcome(index, None, str(exc))
-    cells = {cell.executor: cell for cell in document.cells if cell.status == "ok"}
-    if set(cells) != {"serial", "threads"}:
-        return Outcome(index, None, "a cell failed: " + "; ".join(f"{c.name}: {c.reason}" for c in document.cells))
-    serial, threads = cells["serial"], cells["threads"]
-    comparison = stats.compare(
-        [run.wall_s for run in serial.runs],
-        [run.round for run in serial.runs],
-        [run.wall_s for run in threads.runs],
-        [run.round for run in threads.runs],
-        paired=True,
-    )
-    return Outcome(index, comparison)
+        return Outcome(index, {}, str(exc))
+    if any(cell.status != "ok" for cell in document.cells):
+        return Outcome(index, {}, "a cell failed: " + "; ".join(f"{c.name}: {c.reason}" for c in document.cells))
+    cells = {(cell.workload, cell.executor): cell for cell in document.cells}
+    names = {"first": first, "second": second}
+    comparisons = {}
+    for pair, ((w1, e1), (w2, e2)) in PAIRS.items():
+        a, b = cells[(names[w1], e1)], cells[(names[w2], e2)]
+        comparisons[pair] = stats.compare(
+            [run.wall_s for run in a.runs],
+            [run.round for run in a.runs],
+            [run.wall_s for run in b.runs],
+            [run.round for run in b.runs],
+            paired=True,
+        )
+    return Outcome(index, comparisons)
 
 
 def check(python: str, runs: int, workload: str, load: int, rounds: int | None) -> int:
@@ -68,45 +89,38 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None) 
         raise UsageError(f"--runs {runs}: expected a positive whole number")
     if load < 1:
         raise UsageError(f"--load {load}: expected a positive whole number")
-    print(f"A/A self-check: {runs} runs of {workload} serial against a pool of 1 thread, under {python}", flush=True)
+    twin_workloads(workload)
+    print(f"A/A self-check: {runs} runs of {workload}, under {python}", flush=True)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="gilbench-check-") as folder:
         for index in range(1, runs + 1):
             outcome = one_run(python, index, Path(folder), workload=workload, load=load, rounds=rounds)
             outcomes.append(outcome)
-            if outcome.comparison is None:
-                print(f"  run {index}: failed: {outcome.problem}", flush=True)
-            else:
-                c = outcome.comparison
-                print(
-                    f"  run {index}: serial / 1 thread = {c.value:.3f} [{c.low:.3f}-{c.high:.3f}], p={c.p:.4f}",
-                    flush=True,
-                )
-    measured = [o.comparison for o in outcomes if o.comparison is not None]
+            shown = "; ".join(f"{pair} {c.value:.3f} (p={c.p:.4f})" for pair, c in outcome.comparisons.items())
+            print(f"  run {index}: {shown or 'failed: ' + outcome.problem}", flush=True)
+    measured = [outcome for outcome in outcomes if outcome.comparisons]
     if not measured:
         raise UsageError(f"no A/A run succeeded: {outcomes[0].problem}")
     rows = [
-        [
-            o.run,
-            f"{o.comparison.value:.3f}",
-            f"{o.comparison.low:.3f}-{o.comparison.high:.3f}",
-            f"{o.comparison.p:.4f}",
-            "different" if o.comparison.significant else "same",
-        ]
-        for o in outcomes
-        if o.comparison is not None
+        [o.run, *(f"{c.value:.3f} [{c.low:.3f}-{c.high:.3f}] p={c.p:.4f}" for c in o.comparisons.values())]
+        for o in measured
     ]
-    print(tabulate(rows, headers=["run", "ratio", "range of rounds", "p", "test says"], tablefmt="github"))
-    within = sum(1 for c in measured if abs(c.value - 1) <= TOLERANCE)
-    different = sum(1 for c in measured if c.significant)
-    ratios = sorted(c.value for c in measured)
-    print(
-        f"ratios {ratios[0]:.3f}-{ratios[-1]:.3f} (median {stats.median_range(ratios).value:.3f}); "
-        f"{within} of {len(measured)} within {1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; the report's test called "
-        f"{different} of {len(measured)} pairs different (p < {stats.ALPHA}; {measured[0].n} rounds, smallest "
-        f"possible p {measured[0].p_floor:.4f}); {len(outcomes) - len(measured)} runs failed"
-    )
-    steady = within >= WITHIN_GOAL * len(measured) and different <= FALSE_POSITIVE_GOAL * len(measured)
+    print(tabulate(rows, headers=["run", *PAIRS], tablefmt="github"))
+    steady = True
+    for pair in PAIRS:
+        found = [o.comparisons[pair] for o in measured]
+        within = sum(1 for c in found if abs(c.value - 1) <= TOLERANCE)
+        different = sum(1 for c in found if c.significant)
+        ratios = sorted(c.value for c in found)
+        print(
+            f"{pair}: ratios {ratios[0]:.3f}-{ratios[-1]:.3f} (median {stats.median_range(ratios).value:.3f}); "
+            f"{within} of {len(found)} within {1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; the report's test called "
+            f"{different} of {len(found)} different (p < {stats.ALPHA}; {found[0].n} rounds, smallest possible p "
+            f"{found[0].p_floor:.4f})"
+        )
+        steady &= within >= WITHIN_GOAL * len(found) and different <= FALSE_POSITIVE_GOAL * len(found)
+    if len(measured) < len(outcomes):
+        print(f"{len(outcomes) - len(measured)} runs failed")
     print(
         "this machine is steady enough for gilbench's default settings"
         if steady

@@ -162,5 +162,7 @@ def still_warming(walls: Sequence[float], drift: Sequence[float] | None = None) 
     values = np.asarray(walls, dtype=float)
     if drift is not None and len(drift) == len(walls):
         values = values / np.asarray(drift, dtype=float)
+    if np.all(values == values[0]):
+        return False  # no change at all (also: no correlation is defined)
     result = stats.spearmanr(range(len(values)), values)
     return bool(result.statistic < 0 and result.pvalue < ALPHA and values[-1] <= 0.95 * values[0])

@@ -248,13 +248,18 @@ def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
             )
         )
     warming = summary[summary["warming"]]
-    if not warming.empty:
+    jits = {column.name for column in columns if column.interpreter.implementation == "pypy"}
+    for with_jit in (True, False):
+        rows = warming[warming["interpreter"].isin(jits) == with_jit]
+        if rows.empty:
+            continue
+        why = "PyPy's JIT still compiling" if with_jit else "not a JIT: caches, memory or the machine"
         found.append(
             RunWarning(
                 "warming",
-                f"{len(warming)} cell(s) were still getting faster from one repetition to the next (a JIT warming up: "
-                f"{'; '.join(_names(warming.head(5)))}); use --warmup auto or a larger --warmup.",
-                tuple(_names(warming)),
+                f"{len(rows)} cell(s) kept getting faster from round to round beyond the machine's own drift "
+                f"({why}: {'; '.join(_names(rows.head(5)))}); use --warmup auto or a larger --warmup.",
+                tuple(_names(rows)),
             )
         )
     unsettled = [

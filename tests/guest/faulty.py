@@ -32,3 +32,9 @@ def double(argument: int = 1) -> int:
 
 def no_argument() -> str:
     return "ok"
+
+
+def note_pid(path: str) -> None:
+    """Appends the process id that ran the task to ``path`` (which process measured which round)."""
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{os.getpid()}\n")

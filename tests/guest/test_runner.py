@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -310,7 +311,7 @@ def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path
     assert done.returncode == 0, done.stderr
     cells = document["cells"]
     assert [[run["round"] for run in cell["runs"]] for cell in cells] == [[1, 2, 3, 4]] * 4
-    assert all(len(cell["warmup_s"]) == 1 for cell in cells)  # one warm-up per cell: its process lives all run
+    assert all(len(cell["warmup_s"]) == 4 for cell in cells)  # each round's fresh process warms up once
     orders = document["round_orders"]
     assert len(orders) == 4 and all(sorted(order) == [0, 1, 2, 3] for order in orders)
     assert len({tuple(order) for order in orders}) > 1  # shuffled per round
@@ -423,8 +424,9 @@ def test_warmup_auto_stops_when_repetitions_stop_improving(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert document["config"]["warmup"] == "auto"
     warmups = document["cells"][0]["warmup_s"]
-    assert 2 <= len(warmups) <= 10  # sleeping does not get faster: it stops at the second
-    assert "sleep serial x1 0.0" in done.stderr and f" after {len(warmups)} warm-ups (" in done.stderr
+    per_round = [int(count) for count in re.findall(r"sleep serial x1 0\.\d+s after (\d+) warm-ups \(", done.stderr)]
+    assert len(per_round) == 2 and sum(per_round) == len(warmups)  # each round's process warms up anew
+    assert all(2 <= count <= 10 for count in per_round)  # sleeping does not get faster: it stops at the second
 
 
 def test_disturbances_are_recorded_before_measuring(tmp_path: Path) -> None:
@@ -480,6 +482,28 @@ def test_python_gil_is_passed_on_and_recorded(tmp_path: Path) -> None:
         # The deliberate experiment: a free-threaded build with the GIL forced on, in every cell too.
         assert document["interpreter"]["gil_enabled"] is True
         assert all(cell["gil_enabled"] is True for cell in document["cells"])
+
+
+def test_every_round_is_measured_in_a_fresh_process(tmp_path: Path) -> None:
+    pids = tmp_path / "pids.txt"
+    done, document = bench_run(
+        tmp_path,
+        "--workload",
+        f"tests.guest.faulty:note_pid={str(pids)!r}",
+        "--executors",
+        "serial",
+        "--load",
+        "2",
+        "--repeat",
+        "3",
+        "--warmup",
+        "0",
+    )
+    assert done.returncode == 0, done.stderr
+    assert [run["round"] for run in document["cells"][0]["runs"]] == [1, 2, 3]
+    lines = pids.read_text().split()
+    assert len(lines) == 6 and len(set(lines)) == 3  # two tasks per round, one process per round
+    assert os.getpid() not in {int(pid) for pid in lines}
 
 
 def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:

@@ -1,0 +1,141 @@
+"""The statistics fit how the data was taken: paired by round within a run, independent across runs.
+
+Deterministic data built to tempt each method into a wrong claim: a machine
+whose speed drifts between rounds, a trend that is the machine's and not the
+cell's, one interrupted probe, CPUs of different speeds.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from bench.report import machine, stats
+from bench.report.compute import Column
+from bench.result import Cell, Config, CpuProbe, Document, Interpreter, Machine, ProbePoint, Repetition, WorkloadRecord
+
+# The machine's slowness in 16 consecutive time slots: steady, then a slow spell (up to 1.42x) in the second half.
+MACHINE_SPEED = [1.00, 1.01, 1.02, 1.00, 1.03, 1.01, 1.02, 1.00, 1.30, 1.35, 1.40, 1.42, 1.38, 1.33, 1.36, 1.41]
+ROUNDS = list(range(1, 9))
+
+
+def test_equal_cells_measured_in_a_burst_look_different_but_interleaved_rounds_do_not() -> None:
+    cost = 0.4
+    # The old design: cell A's 8 repetitions in the first half of the time, cell B's in the second.
+    burst_a, burst_b = [cost * s for s in MACHINE_SPEED[:8]], [cost * s for s in MACHINE_SPEED[8:]]
+    burst = stats.compare(burst_a, [], burst_b, [], paired=True)  # no rounds: independent samples
+    assert not burst.paired and burst.significant  # the drift becomes a false "difference"
+    # Interleaved: round r measures A then B in neighbouring time slots.
+    a = [cost * MACHINE_SPEED[2 * i] for i in range(8)]
+    b = [cost * MACHINE_SPEED[2 * i + 1] for i in range(8)]
+    b_shuffled_order = [cost * MACHINE_SPEED[2 * i + (0 if i % 2 else 1)] for i in range(8)]
+    a_shuffled_order = [cost * MACHINE_SPEED[2 * i + (1 if i % 2 else 0)] for i in range(8)]
+    for first, second in ((a, b), (a_shuffled_order, b_shuffled_order)):
+        paired = stats.compare(first, ROUNDS, second, ROUNDS, paired=True)
+        assert paired.paired and paired.n == 8
+        assert not paired.significant
+        assert 0.9 < paired.value < 1.1
+
+
+def test_a_real_difference_is_found_paired_and_reported_with_the_range_of_rounds() -> None:
+    serial = [0.40 * s for s in MACHINE_SPEED[::2]]
+    threads = [0.21 * s for s in MACHINE_SPEED[1::2]]
+    speedup = stats.compare(serial, ROUNDS, threads, ROUNDS, paired=True)
+    assert speedup.significant and speedup.p == pytest.approx(2 / 2**8)
+    ratios = [x / y for x, y in zip(serial, threads)]
+    assert (speedup.low, speedup.high) == (min(ratios), max(ratios))
+    assert speedup.value == pytest.approx(sorted(ratios)[3] / 2 + sorted(ratios)[4] / 2)
+
+
+def test_the_smallest_p_value_the_rounds_allow() -> None:
+    assert stats.p_floor_paired(8) == 2 / 256 < stats.ALPHA
+    assert stats.p_floor_paired(5) == 2 / 32 > stats.ALPHA
+    assert stats.p_floor_independent(5, 5) == pytest.approx(2 / math.comb(10, 5))
+    always_faster = stats.compare([2.0] * 5, [1, 2, 3, 4, 5], [1.0, 1.01, 0.99, 1.02, 0.98], [1, 2, 3, 4, 5], True)
+    assert always_faster.p == pytest.approx(2 / 32) and not always_faster.significant  # 5 rounds cannot reach 0.01
+
+
+def test_rounds_pair_by_number_not_by_position() -> None:
+    a, b = [1.0, 2.0, 3.0], [1.5, 3.0, 4.5]
+    by_round = stats.compare(a, [1, 2, 3], list(reversed(b)), [3, 2, 1], paired=True)
+    assert by_round.value == pytest.approx(2 / 3) and by_round.low == by_round.high
+
+
+def test_different_runs_are_compared_as_independent_samples() -> None:
+    compared = stats.compare([1.0, 1.1, 0.9, 1.0], [1, 2, 3, 4], [2.0, 2.2, 1.8, 2.1], [1, 2, 3, 4], paired=False)
+    assert not compared.paired
+    assert compared.value == pytest.approx(1.0 / 2.05)
+
+
+def test_a_trend_that_is_the_machines_own_is_not_warming() -> None:
+    drift = [1.0, 0.97, 0.94, 0.91, 0.88, 0.85, 0.82, 0.80]  # the machine got faster, round after round
+    walls = [0.5 * d for d in drift]
+    assert stats.still_warming(walls) is True  # without the probe, it looks like warming up
+    assert stats.still_warming(walls, drift) is False  # with it, the trend is the machine's
+
+
+def test_warming_needs_a_supported_trend() -> None:
+    assert stats.still_warming([1.0, 0.9, 0.85, 0.8, 0.78, 0.76, 0.75, 0.74]) is True
+    assert stats.still_warming([1.0, 0.9, 1.02, 0.88, 0.99, 0.9, 1.01, 0.95]) is False  # noise, not a trend
+    assert stats.still_warming([1.0, 0.99, 0.98, 0.97, 0.96, 0.955, 0.952, 0.951]) is False  # under 5% in total
+
+
+def column_with_probe(times: list[tuple[float, float]], serial_cpu: int = 0) -> Column:
+    points = tuple(
+        ProbePoint(
+            f"p{i}",
+            10.0 * i,
+            (CpuProbe(0, t0), CpuProbe(1, t1)),
+            busy_s=100.0 + 12.0 * i,
+            own_cpu_s=10.0 * i,
+        )
+        for i, (t0, t1) in enumerate(times)
+    )
+    serial = Cell("cpu", "serial", 1, runs=tuple(Repetition(0.1, 0.0, round=r, on_cpu=serial_cpu) for r in (1, 2)))
+    document = Document(
+        run_id="r",
+        interpreter=Interpreter("x", "cpython", "3.13.5", False, True),
+        machine=Machine("h", "cpu", 2, 2),
+        config=Config("standard", (WorkloadRecord("cpu", 1),), (("serial", 1),), 1, 2, 1, 60.0, "fork"),
+        cells=(serial,),
+        probe=points,
+    )
+    return Column("x", Path("x.json"), document)
+
+
+def test_probe_summary_names_the_slower_cpu_and_how_often() -> None:
+    column = column_with_probe([(0.010, 0.010), (0.010, 0.013), (0.010, 0.013), (0.010, 0.010), (0.010, 0.010)])
+    summary = machine.summarize(column)
+    assert summary is not None
+    assert summary.slower == (1, 0, pytest.approx(1.3), 2)
+    assert summary.line() == (
+        "x: CPU 1 ran 1.30x slower than CPU 0 at 2 of 5 probes (40% of the run); each CPU's speed varied by at most "
+        "30% over the run (CPU 1); other processes used 10% of the CPUs while it measured."
+    )
+    assert summary.others_share == pytest.approx((48 - 40) / (40 * 2))
+
+
+def test_capacity_is_what_the_cpus_deliver_relative_to_the_serial_runs_cpu() -> None:
+    equal = machine.summarize(column_with_probe([(0.010, 0.010)] * 3))
+    assert equal is not None and equal.capacity(1) == 1.0 and equal.capacity(2) == pytest.approx(2.0)
+    assert equal.capacity(5) == pytest.approx(2.0)  # never more than the usable CPUs
+    slow_second = machine.summarize(column_with_probe([(0.010, 0.013)] * 3, serial_cpu=0))
+    assert slow_second is not None
+    assert slow_second.capacity(2) == pytest.approx(1 + 1 / 1.3)
+    on_the_slow_one = machine.summarize(column_with_probe([(0.010, 0.013)] * 3, serial_cpu=1))
+    assert on_the_slow_one is not None
+    assert on_the_slow_one.capacity(2) == pytest.approx((1 + 1 / 1.3) * 1.3)  # serial ran on the slow CPU
+
+
+def test_one_interrupted_probe_is_not_a_drift() -> None:
+    spike = machine.summarize(column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.016, 0.010), (0.010, 0.010)] * 2))
+    assert spike is not None and spike.max_drift < 0.05
+    real = machine.summarize(column_with_probe([(0.010, 0.010)] * 3 + [(0.013, 0.013)] * 3))
+    assert real is not None and real.max_drift == pytest.approx(0.3)
+
+
+def test_drift_by_round_lies_between_its_two_probes() -> None:
+    drift = machine.drift_by_round(column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.014, 0.014)]))
+    assert drift[1] == pytest.approx(1.0) and drift[2] == pytest.approx(1.2)
