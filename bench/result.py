@@ -31,8 +31,17 @@ every field the version added, changed or removed):
    ``cell.warmup_note``, ``config.pin``, ``config.python_gil``,
    ``config.argv``, ``config.clock``, ``config.executors``, ``config.workers``,
    ``config.label``, ``config.out``, ``config.urls``, ``config.server_url``.
-2. Typed warnings: ``warnings`` is a list of {``code``, ``text``, ``cells``}.
-   ``cell.warmup`` becomes ``cell.warmup_s`` (a list of seconds);
+2. Interleaved rounds and typed warnings.  A run measures every cell once per
+   round (``config.repeat`` rounds), each time in a fresh process, in an order
+   shuffled per round: added ``round_orders`` (per round, the indices into
+   ``cells`` in measured order), and per run ``round``, ``cpu_s`` (user +
+   system CPU of the cell's process tree during the repetition) and ``on_cpu``
+   (the CPU the cell's main thread ended on).  The speed probe: added
+   ``probe_loops`` and ``probe`` (points {``label``, ``at_s``, ``cpus``:
+   [{``cpu``, ``seconds``, ``steal_s``, ``pinned``}], ``busy_s``,
+   ``own_cpu_s``}).  ``warnings`` is a list of {``code``, ``text``,
+   ``cells``}.  ``cell.warmup`` becomes ``cell.warmup_s`` (seconds of each
+   warm-up pass, a quarter of the tasks each, every round's process's in turn);
    ``cell.warmup_note`` is now read by the report.  Removed (never read):
    ``interpreter.gil_enabled_after_imports`` (``gil_enabled`` is taken after
    the imports), ``cell.executor_details`` (the start method is in

@@ -263,7 +263,7 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
     cpus = sorted(config.pin or allowed_cpus())
     started = where.clock()
     loops = where.calibrate_probe(cpus[0], set(cpus))
-    probes = [where.probe("start", 0.0, loops, cpus, [])]
+    probes = [where.probe("start", 0.0, loops, cpus)]
     orders: list[tuple[int, ...]] = []
     progress = Progress(config.label, len(matrix) * config.repeat)
     exit_code, interrupted = 0, False
@@ -294,7 +294,7 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
                         progress.step(round_number, config.repeat, measured, len(measured.warmup_s) - before)
                         save()
                 label = "end" if round_number == config.repeat else f"after round {round_number}"
-                probes.append(where.probe(label, where.clock() - started, loops, cpus, []))
+                probes.append(where.probe(label, where.clock() - started, loops, cpus))
         except KeyboardInterrupt:
             interrupted, exit_code = True, 130
         finally:

@@ -99,29 +99,14 @@ def _proc_stat() -> tuple[dict[int, float], Optional[float]]:
     return steal, busy
 
 
-def _process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and of its children it has waited for (``/proc/PID/stat``)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return sum(int(value) for value in fields[11:15]) / _CLOCK_TICKS  # utime stime cutime cstime
-
-
-def own_cpu_s(live_children: list[int]) -> float:
-    """CPU seconds used by gilbench's own process tree so far: this process, its finished and live children."""
+def own_cpu_s() -> float:
+    """CPU seconds used by gilbench's own process tree so far: this process and its finished cell processes
+    (between rounds no cell process is alive, and each one has waited for its pool's workers)."""
     times = os.times()
-    return (
-        times.user
-        + times.system
-        + times.children_user
-        + times.children_system
-        + sum(_process_cpu_s(pid) for pid in live_children)
-    )
+    return times.user + times.system + times.children_user + times.children_system
 
 
-def probe(label: str, at_s: float, loops: int, cpus: list[int], live_children: list[int]) -> ProbePoint:
+def probe(label: str, at_s: float, loops: int, cpus: list[int]) -> ProbePoint:
     """Time the loop pinned to each CPU in turn, then put this process back on all of them."""
     allowed = set(cpus)
     steal, busy = _proc_stat()
@@ -136,5 +121,5 @@ def probe(label: str, at_s: float, loops: int, cpus: list[int], live_children: l
         at_s=round(at_s, 3),
         cpus=tuple(results),
         busy_s=None if busy is None else round(busy, 2),
-        own_cpu_s=round(own_cpu_s(live_children), 3),
+        own_cpu_s=round(own_cpu_s(), 3),
     )

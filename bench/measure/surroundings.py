@@ -99,8 +99,8 @@ class Surroundings:
     def calibrate_probe(self, cpu: int, allowed: set[int]) -> int:
         return probe.calibrate(cpu, allowed)
 
-    def probe(self, label: str, at_s: float, loops: int, cpus: list[int], live: list[int]) -> ProbePoint:
-        return probe.probe(label, at_s, loops, cpus, live)
+    def probe(self, label: str, at_s: float, loops: int, cpus: list[int]) -> ProbePoint:
+        return probe.probe(label, at_s, loops, cpus)
 
 
 def _tree_cpu_s() -> float:
@@ -178,7 +178,7 @@ class Simulation(Surroundings):
     def calibrate_probe(self, cpu: int, allowed: set[int]) -> int:
         return int(self.data["probe_loops"])
 
-    def probe(self, label: str, at_s: float, loops: int, cpus: list[int], live: list[int]) -> ProbePoint:
+    def probe(self, label: str, at_s: float, loops: int, cpus: list[int]) -> ProbePoint:
         """The simulation's next probe point (its list is cycled), under the label the runner gives."""
         points = self.data["probe"]
         point = ProbePoint.from_json(points[self.probes % len(points)], "simulation.probe")

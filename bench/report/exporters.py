@@ -204,7 +204,7 @@ class CsvExporter(Exporter):
     def write(self, report: Report, out_dir: Path) -> list[Path]:
         runs = layout.write_atomically(out_dir / "results.csv", report.runs.to_csv(index=False))
         cells = layout.write_atomically(
-            out_dir / "cells.csv", report.summary.drop(columns=["walls"]).to_csv(index=False)
+            out_dir / "cells.csv", report.summary.drop(columns=["walls", "rounds"]).to_csv(index=False)
         )
         return [runs, cells]
 

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from bench import layout
 from bench.errors import UsageError
+from bench.report.compute import cpu_bound
 from bench.report.machine import ProbeSummary
 from bench.result import Document
 
@@ -78,18 +79,29 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Pi
     columns = min(3, len(workloads))
     rows = (len(workloads) + columns - 1) // columns
     figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.8 * rows), squeeze=False)
-    usable = int(summary["usable_cpus"].max())
     for axis, workload in zip(axes.flat, workloads):
         mine = parallel[parallel["workload"] == workload]
         counts = sorted(set(mine["workers"]))
+        plain = mine.groupby("workers")["ideal_cpus"].first()
         axis.plot(
             counts,
-            [min(count, usable) for count in counts],
+            [plain[count] for count in counts],
             color="grey",
             linewidth=3,
             alpha=0.3,
-            label=f"ideal: min(workers, {usable} CPUs)",
+            label="ideal: min(workers, usable CPUs)" if cpu_bound(workload) else "ideal: workers (waits overlap)",
         )
+        for index, name in enumerate(names):
+            measured = mine[mine["interpreter"] == name].groupby("workers")["ideal"].first()
+            if cpu_bound(workload) and any(abs(measured - plain[measured.index]) > 0.01):
+                axis.plot(
+                    list(measured.index),
+                    list(measured),
+                    color=f"C{index}",
+                    linewidth=1,
+                    linestyle=":",
+                    label=f"{name} ideal, as its CPUs measured",
+                )
         for index, name in enumerate(names):
             for executor, style in EXECUTOR_STYLES.items():
                 line = mine[(mine["interpreter"] == name) & (mine["executor"] == executor)].sort_values("workers")

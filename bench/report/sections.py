@@ -44,9 +44,10 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
     ]
     if not set(differences) - {"warm-up"}:
         lines += [
-            f"Preset: `{config.preset}`; load {config.load} tasks per cell, "
-            f"{config.repeat} repetitions after {config.warmup} warm-up(s) "
-            f"(more on PyPy), timeout {config.timeout_s} s, process start method `{config.start_method}`.",
+            f"Preset: `{config.preset}`; load {config.load} tasks per cell, {config.repeat} rounds "
+            f"(warm-up: {config.warmup} pass(es) over a quarter of the tasks in each round's process, "
+            f"more on PyPy), timeout {config.timeout_s} s per cell and round, "
+            f"process start method `{config.start_method}`.",
             "Workloads: "
             + ", ".join(
                 f"`{w.name}`" + (f" ({w.argument})" if w.argument is not None else "") for w in config.workloads
@@ -164,12 +165,7 @@ def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         for name in names:
             for executor in ("threads", "processes"):
                 cell = best(summary, name, workload, executor)
-                row.append(
-                    "–"
-                    if cell is None
-                    else ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
-                    + f" ({int(cell['workers'])})"
-                )
+                row.append("–" if cell is None else speedup_text(cell) + f" ({int(cell['workers'])})")
         row.append(verdict(workload, summary, names, free))
         rows.append(row)
     intro = (
@@ -306,10 +302,7 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                         time_text += f" ({cell['status']})"
                     if cell["warming"]:
                         time_text += " (warming)"
-                    speedup = ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
-                    if cpu_bound(workload) and cell["speedup_high"] > cell["ideal_cpus"] * 1.02:
-                        speedup += f" ⚠ above the {int(cell['ideal_cpus'])}-CPU limit"
-                    row += [time_text, speedup, efficiency_text(cell)]
+                    row += [time_text, speedup_text(cell), efficiency_text(cell)]
             rows.append(row)
         tables.append((workload, Table(headers, rows)))
     intro = (
@@ -323,6 +316,14 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         "rounds ran at different machine speeds, and the median, not the range, is the estimate."
     )
     return Section("Every cell", [intro], tables)
+
+
+def speedup_text(cell: pd.Series) -> str:
+    """The speed-up and its range, marked when the range goes above what the CPUs can physically give."""
+    text = ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
+    if cpu_bound(str(cell["workload"])) and cell["speedup_high"] > cell["ideal_cpus"] * 1.02:
+        text += f" ⚠ above the {int(cell['ideal_cpus'])}-CPU limit"
+    return text
 
 
 def efficiency_text(cell: pd.Series) -> str:
@@ -345,7 +346,9 @@ def machine_section(probes: dict[str, ProbeSummary | None]) -> Section | None:
     ]
     counts = sorted({len(probe.speeds) for probe in known.values()})
     headers = ["interpreter", "CPU speeds (fastest = 1.00)", "serial run on"]
-    headers += [f"ideal of {n} CPU-bound workers: count / measured" for n in range(1, counts[-1] + 1)]
+    headers += [
+        f"ideal, {n} CPU-bound worker{'s' if n > 1 else ''}: count / measured" for n in range(1, counts[-1] + 1)
+    ]
     rows = []
     for name, probe in known.items():
         speeds = ", ".join(f"CPU {cpu} {speed:.2f}" for cpu, speed in sorted(probe.speeds.items()))
