@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 from dataclasses import replace
@@ -29,7 +30,7 @@ from typing import Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
-from bench.measure.cell import CellSpec
+from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
 from bench.measure.introspect import allowed_cpus
 from bench.measure.probe import set_affinity
@@ -91,20 +92,7 @@ class CellProcess:
         """This round's repetition, in a new process (at most --timeout seconds, warm-up included)."""
         with contextlib.suppress(FileNotFoundError):
             self.result_path.unlink()
-        # PYTHON_GIL, when set, is inherited on purpose: a forced GIL is a visible, recorded experiment.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bench", "cell", str(self.spec_path), str(self.result_path), str(round_number)],
-            cwd=os.getcwd(),
-            start_new_session=True,  # its own process group: Ctrl-C is the parent's to handle, a kill takes the pool
-        )
-        try:
-            code: Optional[int] = process.wait(timeout=self.config.timeout_s)
-        except subprocess.TimeoutExpired:
-            code = None
-        finally:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)  # its pool's workers too, whatever happened
-            process.wait()
+        code = run_child(self.spec_path, self.result_path, round_number, self.config.timeout_s)
         this_round = self._read()
         merged = replace(
             self.cell,
@@ -143,6 +131,68 @@ class CellProcess:
             else:
                 self.cell = replace(self.cell, status="failed", reason=f"only {rounds} finished")
         return self.cell
+
+
+FORK_CELLS = sys.platform.startswith("linux") and hasattr(os, "fork")
+"""On Linux a cell's process is forked from the runner (a few ms, and every cell starts from the same clean state
+and memory layout); elsewhere it is a new interpreter (``python -m bench cell``)."""
+
+
+def run_child(spec_path: Path, result_path: Path, round_number: int, timeout_s: float) -> Optional[int]:
+    """Run one round of one cell in a new process; its exit code (negative: killed by that signal), None on timeout.
+
+    The process gets its own process group, so Ctrl-C is the runner's to handle and a kill takes the cell's pool
+    workers with it; the group is killed whatever happened.  PYTHON_GIL, when set, is inherited on purpose: a
+    forced GIL is a visible, recorded experiment.
+    """
+    if FORK_CELLS:
+        sys.stdout.flush()
+        sys.stderr.flush()  # nothing buffered is written twice
+        pid = os.fork()
+        if pid == 0:
+            _forked_cell(spec_path, result_path, round_number)
+    else:
+        command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path), str(round_number)]
+        pid = subprocess.Popen(command, cwd=os.getcwd(), start_new_session=True).pid
+    code: Optional[int] = None
+    try:
+        code = _wait(pid, timeout_s)
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        if code is None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    return code
+
+
+def _wait(pid: int, timeout_s: float) -> Optional[int]:
+    """Wait for ``pid`` without waking often (a measured cell shares the CPUs with this process)."""
+    started = time.monotonic()
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        elapsed = time.monotonic() - started
+        if elapsed >= timeout_s:
+            return None
+        time.sleep(min(0.05, max(0.001, elapsed / 10), timeout_s - elapsed))
+
+
+def _forked_cell(spec_path: Path, result_path: Path, round_number: int) -> None:
+    """The forked child: its own session, default signals, one round of the cell, then out (never returns)."""
+    code = 1
+    try:
+        os.setsid()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        code = run_cell(str(spec_path), str(result_path), round_number)
+    except BaseException:  # anything at all: reported, and the runner sees a failed exit code
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 # --- the whole run ------------------------------------------------------------------
