@@ -44,12 +44,9 @@ def warnings_from(facts: dict[str, Any]) -> list[RunWarning]:
                 "numbers will be noisy (close them, or use --pin)",
             )
         )
-    load = facts.get("load_average")
     usable = facts.get("usable_cpus") or 1
-    if load and load[0] > 0.5 * usable:
-        found.append(
-            RunWarning("load-average", f"load average {load[0]} on {usable} usable CPU(s): the machine is not idle")
-        )
+    # No warning from the load average: it remembers the last minutes (the previous interpreter's session).
+    # The report says what other processes used *while* gilbench measured, from the speed probe.
     governor = facts.get("cpu_governor")
     if governor not in (None, "performance"):
         found.append(

@@ -147,3 +147,13 @@ def test_the_probe_script_and_the_layout_agree_on_the_build_info_file() -> None:
     from bench.measure import introspect
 
     assert introspect.BUILD_INFO_NAME == layout.BUILD_INFO_NAME
+
+
+def test_a_high_load_average_alone_is_no_warning() -> None:
+    """It remembers the previous interpreter's session; what others used while measuring comes from the probe."""
+    from bench.measure import hygiene
+
+    facts = {"load_average": [1.9, 1.5, 1.2], "usable_cpus": 2, "others_cpu_share": 0.01, "max_workers": 2}
+    assert hygiene.warnings_from(facts) == []
+    busy = hygiene.warnings_from({**facts, "others_cpu_share": 0.3})
+    assert [warning.code for warning in busy] == ["others-busy"]
