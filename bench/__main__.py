@@ -80,7 +80,13 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from bench.report import selfcheck
+    try:
+        from bench.report import selfcheck
+    except ImportError as exc:
+        raise UsageError(
+            f"the self-check needs the report extras ({exc.name} is not installed): pip install -e '.[report]', "
+            "or use `nox -s check`"
+        ) from None
 
     return selfcheck.main(args.python, args.runs, args.workload, args.load, args.repeat)
 

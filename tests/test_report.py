@@ -261,6 +261,8 @@ def test_every_table_format_and_the_pictures(run_copy: Path) -> None:
     assert plots == [
         "interpreters.png",
         "interpreters.svg",
+        "probe.png",
+        "probe.svg",
         "speedup.png",
         "speedup.svg",
         "timeline-cpu-threads-x2.png",
@@ -367,7 +369,7 @@ def test_a_version_1_file_is_upgraded_and_reported(tmp_path: Path) -> None:
     done = run_bench("report", str(run))
     assert done.returncode == 0, done.stderr
     markdown = (run / "report.md").read_text()
-    assert "| cpu        | 1.00x [0.98–1.04] (1) | 1.92x [1.88–1.97] (2) |" in markdown
+    assert "| cpu        | 1.00x [0.97–1.03] (1) | 1.92x [1.87–1.98] (2) |" in markdown  # independent: no rounds
     report = pipeline.build(load_paths([run]))
     assert report.columns[0].document.cells[0].warmup_s == (1.0,)
 
@@ -383,7 +385,7 @@ def test_results_of_two_runs_with_one_label_become_two_columns(run_copy: Path, t
     assert warning.text.startswith(
         "2 results are labelled 3.13: they are shown as 3.13 (fixture-run) and 3.13 (later-run)"
     )
-    headers = report.sections[1].tables[0][1].headers
+    headers = next(section for section in report.sections if section.title == "GIL impact").tables[0][1].headers
     assert "3.13 (fixture-run) threads" in headers and "3.13 (later-run) threads" in headers
 
 
@@ -407,7 +409,9 @@ def test_merged_files_with_different_settings_warn_naming_both_values(run_copy: 
 
 def test_pypy_taking_more_warm_ups_is_not_a_difference(run_copy: Path) -> None:
     report = pipeline.build(load_paths([run_copy]))
-    assert [w.code for w in report.warnings] == ["others-busy", "turbo"]  # the fixtures' recorded run warnings
+    codes = [w.code for w in report.warnings]
+    assert codes == ["others-busy", "turbo", "probe-drift", "cpus-differ"]  # the fixtures' own warnings only
+    assert "config-differs" not in codes
 
 
 def test_runner_warnings_keep_their_codes_and_worker_counts_come_from_the_data(run_copy: Path) -> None:
@@ -418,3 +422,87 @@ def test_runner_warnings_keep_their_codes_and_worker_counts_come_from_the_data(r
     report = pipeline.build(load_paths([run_copy]))
     assert "anything at all" not in " ".join(w.text for w in report.warnings)  # by code, never by wording
     assert "workers-over-cpus" not in [w.code for w in report.warnings]  # no cell above 2 usable CPUs here
+
+
+def _keep_rounds(count: int) -> object:
+    def change(document: dict[str, object]) -> None:
+        for cell in document["cells"]:  # type: ignore[attr-defined]
+            cell["runs"] = [run for run in cell["runs"] if run["round"] <= count]
+        document["config"]["repeat"] = count  # type: ignore[index]
+
+    return change
+
+
+def test_too_few_rounds_for_significance_are_said_and_nothing_is_claimed(run_copy: Path) -> None:
+    for path in run_copy.glob("*.json"):
+        if path.name != "run.json":
+            edit(path, _keep_rounds(5))
+    report = pipeline.build(load_paths([run_copy]))
+    gil = next(section for section in report.sections if section.title == "GIL impact")
+    assert (
+        "with 5 rounds the smallest possible p-value is 0.062, so no difference can be called significant"
+        in (gil.paragraphs[0])
+    )
+    verdicts = [row[-1] for row in gil.tables[0][1].rows]
+    assert all("beat" not in text and "free-threading runs them in parallel" not in text for text in verdicts)
+    assert all("no significant gain from threads anywhere" in text for text in verdicts)
+
+
+def test_a_speed_up_range_beyond_the_cpus_is_marked(run_copy: Path) -> None:
+    def faster_threads_in_one_round(document: dict[str, object]) -> None:
+        for cell in document["cells"]:  # type: ignore[attr-defined]
+            if (cell["workload"], cell["executor"], cell["workers"]) == ("cpu", "threads", 2):
+                cell["runs"][0]["wall_s"] = 0.5  # one round 2.4x faster than serial: impossible on 2 CPUs
+
+    edit(run_copy / "3.13t.json", faster_threads_in_one_round)
+    report = pipeline.build(load_paths([run_copy]))
+    every = next(section for section in report.sections if section.title == "Every cell")
+    cpu = dict(every.tables)["cpu"]
+    threads_2 = next(row for row in cpu.rows if row[:2] == ["threads", "2"])
+    column = cpu.headers.index("3.13t speed-up")
+    assert threads_2[column].endswith("⚠ above the 2-CPU limit")
+    assert "⚠" not in cpu.rows[0][column]  # the serial row is its own baseline
+
+
+def test_other_processes_busy_while_measuring_is_a_warning(run_copy: Path) -> None:
+    def busy_machine(document: dict[str, object]) -> None:
+        probes = document["probe"]  # type: ignore[index]
+        probes[-1]["busy_s"] = probes[0]["busy_s"] + 100.0  # type: ignore[index]
+        probes[-1]["own_cpu_s"] = probes[0]["own_cpu_s"] + 20.0  # type: ignore[index]
+
+    edit(run_copy / "3.13.json", busy_machine)
+    report = pipeline.build(load_paths([run_copy]))
+    [warning] = [w for w in report.warnings if w.code == "others-busy-during"]
+    assert warning.text.startswith("3.13: other processes used 50% of the CPUs while gilbench measured")
+
+
+def test_a_jit_is_named_only_on_pypy(run_copy: Path) -> None:
+    def getting_faster(document: dict[str, object]) -> None:
+        for cell in document["cells"]:  # type: ignore[attr-defined]
+            if cell["executor"] == "serial":
+                for run in cell["runs"]:
+                    run["wall_s"] = round(1.0 - 0.05 * run["round"], 6)
+
+    edit(run_copy / "3.13.json", getting_faster)
+    edit(run_copy / "pypy3.json", getting_faster)
+    report = pipeline.build(load_paths([run_copy]))
+    warming = [w.text for w in report.warnings if w.code == "warming"]
+    assert len(warming) == 2
+    assert "PyPy's JIT still compiling: pypy3 cpu serial; pypy3 io serial" in warming[0]
+    assert "not a JIT: caches, memory or the machine: 3.13 cpu serial; 3.13 io serial" in warming[1]
+
+
+def test_the_cpus_drift_is_not_divided_out_of_waiting_cells(run_copy: Path) -> None:
+    """The probe says the CPUs got 30% slower; io waits did not, and must not look as if they got faster."""
+
+    def slowing_cpus(document: dict[str, object]) -> None:
+        for index, point in enumerate(document["probe"]):  # type: ignore[arg-type]
+            for cpu in point["cpus"]:
+                cpu["seconds"] = 0.020 * (1 + 0.04 * index)
+
+    edit(run_copy / "3.13.json", slowing_cpus)
+    report = pipeline.build(load_paths([run_copy]))
+    flagged = [name for w in report.warnings if w.code == "warming" for name in w.cells]
+    assert "3.13 cpu serial" in flagged  # flat CPU-bound times while the CPUs slowed: faster than the machine
+    assert not [name for name in flagged if " io " in name]
+    assert any(w.code == "probe-drift" for w in report.warnings)

@@ -155,7 +155,8 @@ def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None 
             mean = sum(walls) / len(walls)
             spread = pd.Series(walls).std() if len(walls) > 1 else 0.0
             drift = (drifts or {}).get(str(record["interpreter"]), {})
-            factors = [drift.get(r, 1.0) for r in rounds] if drift and rounds else None
+            # Only a CPU-bound cell slows down with the CPUs: dividing a waiting one by their drift invents a trend.
+            factors = [drift.get(r, 1.0) for r in rounds] if drift and rounds and cpu_bound(str(key[1])) else None
             record.update(
                 median=estimate.value,
                 range_low=estimate.low,

@@ -24,6 +24,8 @@ from bench.report.warnings import MERGE_CHECKS, config_differences
 from bench.result import Machine
 
 EXECUTOR_ORDER = {"serial": 0, "threads": 1, "processes": 2}
+ABOVE_LIMIT = 1.05
+"""A CPU-bound speed-up range reaching 5% above min(workers, usable CPUs) is marked: no CPU can give that."""
 
 
 # --- 1. what was measured ---------------------------------------------------------------
@@ -321,7 +323,7 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
 def speedup_text(cell: pd.Series) -> str:
     """The speed-up and its range, marked when the range goes above what the CPUs can physically give."""
     text = ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
-    if cpu_bound(str(cell["workload"])) and cell["speedup_high"] > cell["ideal_cpus"] * 1.02:
+    if cpu_bound(str(cell["workload"])) and cell["speedup_high"] > cell["ideal_cpus"] * ABOVE_LIMIT:
         text += f" ⚠ above the {int(cell['ideal_cpus'])}-CPU limit"
     return text
 

@@ -231,7 +231,7 @@ def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
             RunWarning(
                 "workers-over-cpus",
                 f"Worker counts {', '.join(map(str, counts))} exceed the {'/'.join(map(str, cores))} usable CPU(s): "
-                "beyond that, threads and processes can only wait or time-share, never add speed.",
+                "beyond that, CPU-bound workers can only time-share, while waiting ones (io, sleep) still overlap.",
                 tuple(_names(over)),
             )
         )
