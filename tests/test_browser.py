@@ -41,6 +41,7 @@ def test_page_loads_without_errors_and_shows_every_section(chromium: str, report
     assert "Uncaught" not in done.stderr
     for anchor in (
         "what-was-measured",
+        "the-machine-during-the-run",
         "gil-impact",
         "cost-of-free-threading-on-one-thread",
         "interpreters-against-each-other",
@@ -48,7 +49,7 @@ def test_page_loads_without_errors_and_shows_every_section(chromium: str, report
         "pictures",
     ):
         assert f'id="{anchor}"' in dom
-    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", dom)) == 3  # speed-up, timeline, bars
+    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", dom)) == 4  # speed-up, timeline, bars, probe
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", dom)  # self-contained: nothing to fetch
 
 

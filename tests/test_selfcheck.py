@@ -1,0 +1,25 @@
+"""`python -m bench check`: real runs of the runner, summarised with the report's own test."""
+
+from __future__ import annotations
+
+from tests.conftest import run_bench
+
+
+def test_the_self_check_runs_both_pairs_and_says_what_the_rounds_allow() -> None:
+    done = run_bench("check", "--runs", "2", "--workload", "cpu=2000", "--load", "2", "--repeat", "3", timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    out = done.stdout
+    assert "A/A self-check: 2 runs of cpu=2000" in out
+    assert "| same cell twice " in out and "| serial / 1 thread " in out  # the table of every run
+    for pair in ("same cell twice", "serial / 1 thread"):
+        assert f"{pair}: ratios " in out
+        assert "(p < 0.01; 3 rounds, smallest possible p 0.2500)" in out  # 3 rounds can never be significant
+    assert "called 0 of 2 different" in out
+
+
+def test_a_workload_without_a_whole_number_is_refused_in_one_line() -> None:
+    done = run_bench("check", "--workload", "io", timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "gilbench: error: --workload 'io': expected NAME=N with a whole number N, e.g. cpu=850000"
+    ]
