@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 SCHEMA_VERSION = 2
@@ -604,9 +604,6 @@ class Document:
     probe_loops: int = 0  # the probe loop's length, calibrated once per run
     round_orders: tuple[tuple[int, ...], ...] = ()  # per round, the cells (indices into cells) in measured order
     schema_version: int = SCHEMA_VERSION
-
-    def with_cell(self, cell: Cell) -> Document:
-        return replace(self, cells=(*self.cells, cell))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -372,6 +372,8 @@ def test_a_version_1_file_is_upgraded_and_reported(tmp_path: Path) -> None:
     assert "| cpu        | 1.00x [0.97–1.03] (1) | 1.92x [1.87–1.98] (2) |" in markdown  # independent: no rounds
     report = pipeline.build(load_paths([run]))
     assert report.columns[0].document.cells[0].warmup_s == (1.0,)
+    gil = next(section for section in report.sections if section.title == "GIL impact")
+    assert "carry no round numbers (an older file)" in gil.paragraphs[0]  # never described as paired
 
 
 def test_results_of_two_runs_with_one_label_become_two_columns(run_copy: Path, tmp_path: Path) -> None:
@@ -506,3 +508,18 @@ def test_the_cpus_drift_is_not_divided_out_of_waiting_cells(run_copy: Path) -> N
     assert "3.13 cpu serial" in flagged  # flat CPU-bound times while the CPUs slowed: faster than the machine
     assert not [name for name in flagged if " io " in name]
     assert any(w.code == "probe-drift" for w in report.warnings)
+
+
+def test_more_workers_than_cpus_is_said_truly_for_waiting_workloads(run_copy: Path) -> None:
+    for label in ("3.13", "3.13t", "pypy3"):
+        edit(run_copy / f"{label}.json", lambda document: document["machine"].update(usable_cpus=1))
+    report = pipeline.build(load_paths([run_copy]))
+    [warning] = [w for w in report.warnings if w.code == "workers-over-cpus"]
+    assert warning.text == (
+        "Worker counts 2 exceed the 1 usable CPU(s): beyond that, CPU-bound workers can only time-share, "
+        "while waiting ones (io, sleep) still overlap."
+    )
+    every = next(section for section in report.sections if section.title == "Every cell")
+    io = dict(every.tables)["io"]
+    threads_2 = next(row for row in io.rows if row[:2] == ["threads", "2"])
+    assert threads_2[io.headers.index("3.13 efficiency")] == "100% of 2.00x"  # io's ideal is the workers, not the CPU
