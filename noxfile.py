@@ -264,13 +264,14 @@ def harness(session: nox.Session) -> None:
     session.run("python", "benchmarks/harness.py", *pythons)
 
 
-@nox.session(requires=["provision"], default=False)
+@nox.session(default=False)
 def check(session: nox.Session) -> None:
-    """A/A self-check under the provisioned 3.13: how often gilbench calls two equal cells different."""
+    """A/A self-check under the provisioned 3.13 (args after -- go to `python -m bench check`)."""
     from bench.provision.discovery import find
     from bench.provision.specs import parse_spec
 
     install_once(session, "-e", ".[report]")
+    _host_python(session, "provision", "3.13")  # not `requires`: that session would take this one's arguments
     found = find(parse_spec("3.13")).resolved
     if found is None:
         session.error("3.13 is not provisioned: run `nox -s provision`")
