@@ -193,6 +193,17 @@ class Repetition:
         )
 
 
+WORKER_NOUNS = {"threads": ("thread", "threads"), "processes": ("process", "processes")}
+
+
+def cell_label(workload: str, executor: str, workers: int) -> str:
+    """How a cell is named in words: ``cpu serial``, ``cpu 5 threads``, ``io 1 process`` (a count reads as one)."""
+    if executor == "serial":
+        return f"{workload} serial"
+    one, many = WORKER_NOUNS.get(executor, (f"{executor} worker", f"{executor} workers"))
+    return f"{workload} {workers} {one if workers == 1 else many}"
+
+
 @dataclass(frozen=True)
 class Cell:
     """One workload x executor x workers, with its measured repetitions (warm-ups kept apart)."""
@@ -213,8 +224,7 @@ class Cell:
 
     @property
     def name(self) -> str:
-        """How the report names the cell: ``cpu threads, 5 workers``."""
-        return f"{self.workload} {self.executor}, {self.workers} worker{'s' if self.workers != 1 else ''}"
+        return cell_label(self.workload, self.executor, self.workers)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.report import machine, stats
-from bench.report.compute import Column
+from bench.report.load import Column
 from bench.result import Cell, Config, CpuProbe, Document, Interpreter, Machine, ProbePoint, Repetition, WorkloadRecord
 
 # The machine's slowness in 16 consecutive time slots: steady, then a slow spell (up to 1.42x) in the second half.

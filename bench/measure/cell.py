@@ -12,7 +12,7 @@ import json
 import traceback
 import warnings
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -53,15 +53,9 @@ class CellSpec:
         return next((w.argument for w in self.config.workloads if w.name == "cpu"), None)
 
     def to_json(self) -> dict[str, Any]:
-        choice = self.workload
         return {
             "config": self.config.to_json(),
-            "workload": {
-                "name": choice.name,
-                "argument": choice.argument,
-                "has_argument": choice.has_argument,
-                "label": choice.label,
-            },
+            "workload": asdict(self.workload),
             "executor": self.executor,
             "workers": self.workers,
             "simulate": self.simulate,

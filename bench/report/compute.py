@@ -1,4 +1,4 @@
-"""Loaded results -> tidy pandas data and one :class:`Column` per interpreter.
+"""Loaded columns -> tidy pandas data: one row per measured repetition, one per cell, ideals, build facts.
 
 Host code.  Everything the report says is derived from these frames, so the
 CSV export and the tables can never disagree.
@@ -9,16 +9,13 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bench.report import stats
-from bench.report.load import Source
-from bench.result import Config, Document, Interpreter, Machine
+from bench.report.load import Column
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
 
@@ -31,54 +28,6 @@ WAITING = ("io", "sleep")
 def cpu_bound(workload: str) -> bool:
     """``cpu``, or ``cpu=1000`` when a run listed the workload twice."""
     return workload.split("=", maxsplit=1)[0] in CPU_BOUND
-
-
-@dataclass(frozen=True)
-class Column:
-    """One interpreter's result as the report shows it: its column name and its typed document."""
-
-    name: str
-    path: Path
-    document: Document
-
-    @property
-    def interpreter(self) -> Interpreter:
-        return self.document.interpreter
-
-    @property
-    def machine(self) -> Machine:
-        return self.document.machine
-
-    @property
-    def config(self) -> Config:
-        return self.document.config
-
-    @property
-    def free_threaded(self) -> bool:
-        """A free-threaded build that really ran without the GIL (in the parent and every cell)."""
-        return self.interpreter.free_threaded_build and not self.gil_was_on
-
-    @property
-    def gil_was_on(self) -> bool:
-        return self.interpreter.gil_enabled or any(cell.gil_enabled for cell in self.document.cells)
-
-    @property
-    def origin(self) -> str:
-        """Where the interpreter came from: gilbench's build (and its source), or its executable."""
-        return str(
-            self.interpreter.source.get("source_origin")
-            or self.interpreter.base_executable
-            or self.interpreter.executable
-        )
-
-    @property
-    def source_sha256(self) -> str | None:
-        value = self.interpreter.source.get("source_sha256")
-        return str(value) if value else None
-
-
-def columns(results: list[Source]) -> list[Column]:
-    return [Column(source.name, source.path, source.document) for source in results]
 
 
 def tidy_runs(results: list[Column]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bench.report.compute import Column
+from bench.report.load import Column
 from bench.report.machine import ProbeSummary
 from bench.report.plots import CellChoice, Picture
 from bench.result import RunWarning

@@ -12,23 +12,58 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.layout import RUN_MANIFEST, RunManifest
-from bench.result import Document, ResultError, RunWarning
+from bench.result import Config, Document, Interpreter, Machine, ResultError, RunWarning
 
 
 @dataclass(frozen=True)
-class Source:
-    """One usable result file and the name of its column in the report."""
+class Column:
+    """One usable result file as the report shows it: its column name, its path and its typed document."""
 
+    name: str
     path: Path
     document: Document
-    name: str
+
+    @property
+    def interpreter(self) -> Interpreter:
+        return self.document.interpreter
+
+    @property
+    def machine(self) -> Machine:
+        return self.document.machine
+
+    @property
+    def config(self) -> Config:
+        return self.document.config
+
+    @property
+    def free_threaded(self) -> bool:
+        """A free-threaded build that really ran without the GIL (in the parent and every cell)."""
+        return self.interpreter.free_threaded_build and not self.gil_was_on
+
+    @property
+    def gil_was_on(self) -> bool:
+        return self.interpreter.gil_enabled or any(cell.gil_enabled for cell in self.document.cells)
+
+    @property
+    def origin(self) -> str:
+        """Where the interpreter came from: gilbench's build (and its source), or its executable."""
+        return str(
+            self.interpreter.source.get("source_origin")
+            or self.interpreter.base_executable
+            or self.interpreter.executable
+        )
+
+    @property
+    def source_sha256(self) -> str | None:
+        value = self.interpreter.source.get("source_sha256")
+        return str(value) if value else None
 
 
 @dataclass
 class Loaded:
     """What a set of paths held: usable results, problems, the runs' manifests and warnings about merging."""
 
-    results: list[Source] = field(default_factory=list)
+    results: list[Column] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     manifests: list[RunManifest] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
@@ -98,7 +133,7 @@ def load_paths(paths: list[Path]) -> Loaded:
             seen[key] = file
             documents.append((file, document))
     names, loaded.naming = column_names([document for _, document in documents])
-    loaded.results = [Source(path, document, name) for (path, document), name in zip(documents, names)]
+    loaded.results = [Column(name, path, document) for (path, document), name in zip(documents, names)]
     return loaded
 
 

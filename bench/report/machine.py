@@ -14,7 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from bench.report.compute import Column
+from bench.report.load import Column
 
 VARIATION_WARNING = 0.05
 """The probe varying more than this within a run, or between CPUs, is worth a warning."""

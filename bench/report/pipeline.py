@@ -30,7 +30,7 @@ def parse_formats(text: str | None) -> list[str]:
 
 
 def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
-    columns = compute.columns(loaded.results)
+    columns = loaded.results
     runs = compute.tidy_runs(columns)
     probes = {column.name: machine.summarize(column) for column in columns}
     summary = compute.cell_summary(runs, {column.name: machine.drift_by_round(column) for column in columns})

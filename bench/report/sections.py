@@ -14,9 +14,10 @@ import pandas as pd
 
 from bench.layout import RunManifest
 from bench.report import stats
-from bench.report.compute import CPU_BOUND, Column, build_flags, cpu_bound, twin_of
+from bench.report.compute import CPU_BOUND, build_flags, cpu_bound, twin_of
 from bench.report.content import Section, Table
 from bench.report.format import percent, ratio_ci, seconds, seconds_ci
+from bench.report.load import Column
 from bench.report.machine import ProbeSummary
 from bench.report.select import best, cell_of, cells_compared, fastest, serial_cell, workload_order
 from bench.report.verdicts import compare_text, verdict

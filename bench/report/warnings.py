@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 
 from bench.layout import RunManifest
-from bench.report.compute import Column, build_flags, twin_of
-from bench.report.load import Loaded
+from bench.report.compute import build_flags, twin_of
+from bench.report.load import Column, Loaded
 from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary
-from bench.result import RunWarning
+from bench.result import RunWarning, cell_label
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
@@ -25,15 +25,9 @@ COVERED_FROM_DATA = {"workers-over-cpus"}
 """Runner warnings the report re-derives from the measured cells (so it can say which cells)."""
 
 
-WORKER_NOUNS = {"threads": ("thread", "threads"), "processes": ("process", "processes")}
-
-
 def cell_name(interpreter: str, workload: str, executor: str, workers: int) -> str:
-    """``3.13 cpu serial``, ``3.13t cpu 5 threads``, ``pypy3 io 1 process``: the count reads as a count."""
-    if executor == "serial":
-        return f"{interpreter} {workload} serial"
-    one, many = WORKER_NOUNS.get(executor, (f"{executor} worker", f"{executor} workers"))
-    return f"{interpreter} {workload} {workers} {one if workers == 1 else many}"
+    """``3.13t cpu 5 threads``: the interpreter and the cell's own name."""
+    return f"{interpreter} {cell_label(workload, executor, workers)}"
 
 
 def report_warnings(
