@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def ctrl_c_reaches_the_child() -> None:
+    """``preexec_fn`` for a process a test will Ctrl-C: a shell that starts a job in the background (as CI may)
+    sets SIGINT to "ignore", the child inherits it, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_bench(
