@@ -50,6 +50,13 @@ every field the version added, changed or removed):
    file's own path).  Statuses
    ``interrupted`` and ``unsupported`` are accepted.  Version 1 files are
    upgraded on load.
+3. Overheads and chunks.  Per run ``shutdown_s`` (from the last task's result
+   to the pool's exit) and ``gaps_s`` (per worker, the mean time between the
+   pool being ready and the worker's last task's end not covered by its own
+   tasks: the hand-over of tasks); ``config.chunksize`` (tasks handed to a
+   process pool worker at a time, or "auto": ceil(tasks / (4 x workers)) per
+   cell, ``multiprocessing.Pool.map``'s rule; 1 before this version).  Version 2 files
+   read with ``chunksize`` 1 and no overheads.
 """
 
 from __future__ import annotations
@@ -59,7 +66,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TASK_FIELDS = ("start_s", "duration_s", "worker", "kind")
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 
@@ -168,6 +175,8 @@ class Repetition:
     round: int = 0  # which interleaved round measured it (1, 2, ...); 0 in files from before rounds
     cpu_s: Optional[float] = None  # user + system CPU of the cell's process tree during the repetition
     on_cpu: Optional[int] = None  # the CPU the cell's main thread last ran on (which CPU a serial run used)
+    shutdown_s: Optional[float] = None  # from the last task's result to the pool's exit
+    gaps_s: Optional[float] = None  # per worker (mean): time after start-up, before its last task ended, not in a task
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -176,6 +185,8 @@ class Repetition:
             "round": self.round,
             "cpu_s": self.cpu_s,
             "on_cpu": self.on_cpu,
+            "shutdown_s": self.shutdown_s,
+            "gaps_s": self.gaps_s,
             "tasks": [task.to_json() for task in self.tasks],
         }
 
@@ -190,6 +201,8 @@ class Repetition:
             fields.whole("round", optional=True) or 0,
             fields.seconds("cpu_s", optional=True),
             fields.whole("on_cpu", optional=True),
+            fields.seconds("shutdown_s", optional=True),
+            fields.seconds("gaps_s", optional=True),
         )
 
 
@@ -432,6 +445,7 @@ class WorkloadRecord:
 
 
 WarmupSetting = Union[int, str]  # a count, or "auto"
+ChunkSetting = Union[int, str]  # tasks per hand-over, or "auto"
 
 
 @dataclass(frozen=True)
@@ -453,6 +467,7 @@ class Config:
     python_gil: Optional[str] = None
     argv: tuple[str, ...] = ()
     clock: str = ""
+    chunksize: ChunkSetting = 1  # tasks handed to a process pool's worker at a time, or "auto"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -471,6 +486,7 @@ class Config:
             "python_gil": self.python_gil,
             "argv": list(self.argv),
             "clock": self.clock,
+            "chunksize": self.chunksize,
         }
 
     @classmethod
@@ -504,7 +520,17 @@ class Config:
             python_gil=fields.text("python_gil", optional=True),
             argv=tuple(str(part) for part in fields.items("argv", optional=True)),
             clock=fields.text("clock", optional=True) or "",
+            chunksize=_chunksize(fields),
         )
+
+
+def _chunksize(fields: _Fields) -> ChunkSetting:
+    value = fields.raw("chunksize", optional=True)
+    if value is None:
+        return 1
+    if value != "auto" and not (_is_int(value) and value >= 1):
+        raise ResultError(f"{fields.path('chunksize')}: expected a whole number >= 1 or 'auto', got {_shown(value)}")
+    return value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

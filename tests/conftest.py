@@ -13,10 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def ctrl_c_reaches_the_child() -> None:
-    """``preexec_fn`` for a process a test will Ctrl-C: a shell that starts a job in the background (as CI may)
-    sets SIGINT to "ignore", the child inherits it, and Python then installs no KeyboardInterrupt handler."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    # A shell that starts a job in the background (as CI may) sets SIGINT to "ignore"; every child would inherit
+    # it and Python would install no KeyboardInterrupt handler, so the Ctrl-C tests could not interrupt anything.
+    # With a handler here, children start with the default disposition again (exec resets handled signals).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_bench(

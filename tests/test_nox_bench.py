@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bench.result import Document
-from tests.conftest import ROOT, ctrl_c_reaches_the_child
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,6 @@ def nox(*args: str, results: Path, run_id: str) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=ctrl_c_reaches_the_child,
     )
 
 

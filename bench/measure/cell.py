@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
-from bench.measure.config import AUTO
+from bench.measure.config import AUTO, chunk_of
 from bench.measure.executors import Executor, Repetition
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
@@ -83,6 +83,20 @@ def compact_tasks(repetition: Repetition, kinds: list[str]) -> tuple[TaskRecord,
     )
 
 
+def dispatch_gaps(repetition: Repetition) -> float:
+    """Per worker (mean), the time from the pool being ready to the worker's last task's end that no task of its
+    own covered: what handing tasks over costs (a worker idle at the end, waiting for the others, is not counted)."""
+    ready = repetition.started + repetition.pool_startup_s
+    busy: dict[tuple[int, int], float] = {}
+    last: dict[tuple[int, int], float] = {}
+    for start, duration, pid, tid in repetition.records:
+        busy[(pid, tid)] = busy.get((pid, tid), 0.0) + duration
+        last[(pid, tid)] = max(last.get((pid, tid), ready), start + duration)
+    if not busy:
+        return 0.0
+    return max(0.0, sum(last[worker] - ready - busy[worker] for worker in busy) / len(busy))
+
+
 class CellRun:
     """The cell being measured in this process: prepared once, then one repetition per round on request."""
 
@@ -104,7 +118,8 @@ class CellRun:
             import_dependencies([spec.workload])
             context = BuildContext(urls=list(config.urls), seed=config.seed, cpu_argument=spec.cpu_argument)
             tasks = build_tasks(spec.workload, config.load, context)
-            executor = self.where.executor(spec.executor, config.start_method, spec.key)
+            chunksize = chunk_of(config.chunksize, len(tasks), spec.workers)
+            executor = self.where.executor(spec.executor, config.start_method, chunksize, spec.key)
             self.warm_up(executor, tasks)
             self.prepared = (executor, tasks, [task.kind for task in tasks])
         return self.prepared
@@ -137,6 +152,8 @@ class CellRun:
             round=round_number,
             cpu_s=None if cpu_s is None else round(cpu_s, 6),
             on_cpu=on_cpu,
+            shutdown_s=round(repetition.shutdown_s, 6),
+            gaps_s=round(dispatch_gaps(repetition), 6),
         )
         self.save(runs=(*self.cell.runs, record))
 

@@ -19,7 +19,7 @@ from bench.errors import UsageError
 from bench.measure import introspect
 from bench.measure.executors import EXECUTORS, default_start_method, start_methods
 from bench.measure.workloads import BUILTINS, WorkloadChoice, parse_workload
-from bench.result import Config, WarmupSetting
+from bench.result import ChunkSetting, Config, WarmupSetting
 
 DEFAULT_TIMEOUT_S = 600.0
 PYPY_WARMUP = 3
@@ -46,6 +46,7 @@ class Preset:
     cells: Optional[tuple[tuple[str, int], ...]] = None  # an explicit matrix instead of a cross product
     load: int = 40
     repeat: int = 8
+    chunksize: ChunkSetting = 1  # tasks per hand-over to a process pool's worker (1: as the talk ran)
 
 
 PRESETS: dict[str, Preset] = {
@@ -66,9 +67,12 @@ PRESETS: dict[str, Preset] = {
     ),
     "standard": Preset(
         "every workload x serial/threads/processes x 1, 2, 4 ... usable CPUs and 5 workers, 8 interleaved rounds",
-        ("cpu=200000", "io", "mixed", "hash=8", "objects=10000", "sleep=0.02"),
+        # cpu and objects: long enough that pool start-up, hand-overs and shut-down stay under a quarter of a
+        # 2-worker cell's wall time on PyPy too (a cpu task: ~7 ms there, ~0.4 s on CPython 3.13).
+        ("cpu=16000000", "io", "mixed=200000", "hash=8", "objects=100000", "sleep=0.02"),
         load=24,
         repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
+        chunksize=AUTO,
     ),
 }
 DEFAULT_PRESET = "standard"
@@ -93,6 +97,7 @@ class RunConfig:
     run_id: str
     out: Path
     pin: Optional[list[int]] = None
+    chunksize: ChunkSetting = 1
     argv: list[str] = field(default_factory=list)
     simulate: Optional[Path] = None  # tests: facts and timings from a file (see bench.measure.surroundings)
 
@@ -117,6 +122,7 @@ class RunConfig:
             python_gil=os.environ.get("PYTHON_GIL"),
             argv=tuple(self.argv),
             clock=CLOCK,
+            chunksize=self.chunksize,
         )
 
 
@@ -198,6 +204,25 @@ def _resolve_warmup(text: Optional[str]) -> WarmupSetting:
     return warmup
 
 
+def _resolve_chunksize(text: Optional[str], preset: Preset) -> ChunkSetting:
+    if text is None:
+        return preset.chunksize
+    if text.strip() == AUTO:
+        return AUTO
+    try:
+        return positive_int(text, "--chunksize")
+    except UsageError:
+        raise UsageError(f"--chunksize {text!r}: expected a positive whole number or 'auto'") from None
+
+
+def chunk_of(setting: ChunkSetting, tasks: int, workers: int) -> int:
+    """Tasks per hand-over: the setting, or for "auto" ceil(tasks / (4 x workers)), ``multiprocessing.Pool.map``'s
+    rule: few hand-overs, yet every worker gets several chunks, so one slow chunk does not leave the others idle."""
+    if setting == AUTO:
+        return max(1, -(-tasks // (4 * workers)))
+    return int(setting)
+
+
 def _resolve_timeout(text: Optional[str]) -> float:
     if text is None:
         return DEFAULT_TIMEOUT_S
@@ -266,6 +291,7 @@ def resolve_config(args: Any) -> RunConfig:
         out=Path(args.out) if args.out else layout.result_path(run_id, label),
         argv=["python", "-m", "bench", *sys.argv[1:]],
         pin=_resolve_pin(args.pin),
+        chunksize=_resolve_chunksize(args.chunksize, preset),
         simulate=_resolve_simulation(args.simulate),
     )
 
@@ -299,6 +325,11 @@ def add_run_options(parser: Any) -> None:
         "--timeout", help=f"seconds per cell before it is killed and marked timeout (default {DEFAULT_TIMEOUT_S:g})"
     )
     parser.add_argument("--start-method", help=f"process pool start method (default: {default_start_method()} here)")
+    parser.add_argument(
+        "--chunksize",
+        help="tasks handed to a process pool's worker at a time, or 'auto': tasks / (4 x workers) "
+        "(default 1, as the talk ran: each task on its own; the standard preset uses auto)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed of the mixed workload (default 0)")
     parser.add_argument("--server-url", help="page server to download from (default: start one)")
     parser.add_argument("--url", action="append", help="a real page to download instead (repeatable)")

@@ -17,7 +17,7 @@ import os
 import platform
 import sys
 import sysconfig
-from typing import Any
+from typing import Any, Optional
 
 GOVERNOR_PATH = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
 BUILD_INFO_NAME = "gilbench-build.json"
@@ -58,6 +58,43 @@ def jit_state() -> str:
     return "none"
 
 
+DPKG_INFO = "/var/lib/dpkg/info"
+
+
+def system_package(executable: str) -> Optional[str]:
+    """``Debian package pypy3 7.3.11+dfsg-2+deb12u3`` when dpkg installed ``executable``, else None.
+
+    Read from dpkg's own files (no subprocess), so a report says where an interpreter came from in words that
+    hold on any machine, not as a path that only existed on the one that made the run.
+    """
+    if not os.path.isdir(DPKG_INFO):
+        return None
+    try:
+        names = sorted(name for name in os.listdir(DPKG_INFO) if name.endswith(".list"))
+        for name in names:
+            with open(os.path.join(DPKG_INFO, name), encoding="utf-8", errors="replace") as handle:
+                if any(line.rstrip("\n") == executable for line in handle):
+                    package = name[: -len(".list")].split(":")[0]
+                    return f"Debian package {package} {_dpkg_version(package) or ''}".rstrip()
+    except OSError:
+        return None
+    return None
+
+
+def _dpkg_version(package: str) -> Optional[str]:
+    try:
+        with open("/var/lib/dpkg/status", encoding="utf-8", errors="replace") as handle:
+            current = None
+            for line in handle:
+                if line.startswith("Package: "):
+                    current = line[len("Package: ") :].strip()
+                elif current == package and line.startswith("Version: "):
+                    return line[len("Version: ") :].strip()
+    except OSError:
+        return None
+    return None
+
+
 def build_facts() -> dict[str, Any]:
     """How this interpreter was compiled, so the report can warn when twins differ."""
     config = sysconfig.get_config_var
@@ -69,6 +106,9 @@ def build_facts() -> dict[str, Any]:
         "pgo": "--enable-optimizations" in (config("CONFIG_ARGS") or ""),
         "lto": "--with-lto" in (config("CONFIG_ARGS") or ""),
     }
+    package = system_package(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+    if package:
+        facts["system_package"] = package
     info_path = os.path.join(sys.base_prefix, BUILD_INFO_NAME)
     if os.path.isfile(info_path):
         try:

@@ -82,8 +82,8 @@ class Surroundings:
     def gil_enabled(self) -> bool:
         return introspect.gil_enabled()
 
-    def executor(self, name: str, start_method: str, cell_key: str) -> Executor:
-        return make_executor(name, start_method)
+    def executor(self, name: str, start_method: str, chunksize: int, cell_key: str) -> Executor:
+        return make_executor(name, start_method, chunksize)
 
     def measure(
         self, executor: Executor, tasks: list[Task], workers: int
@@ -185,32 +185,39 @@ class Simulation(Surroundings):
         self.probes += 1
         return replace(point, label=label, at_s=at_s)
 
-    def executor(self, name: str, start_method: str, cell_key: str) -> Executor:
+    def executor(self, name: str, start_method: str, chunksize: int, cell_key: str) -> Executor:
         walls = self.data["walls"].get(cell_key)
         if not walls:
             raise ValueError(f"the simulation has no wall times for cell {cell_key!r}")
         startup = 0.0 if name == "serial" else float(self.data.get("pool_startup_s", 0.0))
         warmups = [float(wall) for wall in walls["warmup"]]
         measured = float(walls["rounds"][(self.round - 1) % len(walls["rounds"])])
-        return SimulatedExecutor(name, [*warmups, measured], startup)
+        busy = float(walls.get("busy", 1.0))
+        return SimulatedExecutor(name, [*warmups, measured], startup, busy)
 
 
 class SimulatedExecutor(Executor):
-    """Returns the next wall time of its list (this process's warm-ups, then its round's), tasks laid out evenly."""
+    """Returns the next wall time of its list (this process's warm-ups, then its round's), tasks laid out evenly.
 
-    def __init__(self, name: str, walls: list[float], pool_startup_s: float) -> None:
+    ``busy`` is the share of each worker's time after start-up spent in tasks; the rest becomes gaps between
+    them, as a pool that hands tasks over one at a time leaves.
+    """
+
+    def __init__(self, name: str, walls: list[float], pool_startup_s: float, busy: float = 1.0) -> None:
         self.name = name
         self.walls = walls
         self.pool_startup_s = pool_startup_s
+        self.busy = busy
         self.calls = 0
 
     def run(self, tasks: list[Task], workers: int) -> Repetition:
         wall = self.walls[self.calls % len(self.walls)]
         self.calls += 1
         per_worker = -(-len(tasks) // workers)
-        duration = (wall - self.pool_startup_s) / per_worker
+        slot = (wall - self.pool_startup_s) / per_worker
+        duration = slot * self.busy
         records = [
-            (self.pool_startup_s + (index // workers) * duration, duration, os.getpid() + index % workers, 0)
+            (self.pool_startup_s + (index // workers + 1) * slot - duration, duration, os.getpid() + index % workers, 0)
             for index in range(len(tasks))
         ]
         return Repetition(0.0, wall, self.pool_startup_s, records)

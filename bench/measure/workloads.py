@@ -143,7 +143,12 @@ BUILTINS: dict[str, Builtin] = {
     for item in (
         Builtin("cpu", 850_000, "countdown(N): pure-Python loop (the talk's CPU task)"),
         Builtin("io", None, "download a page with one requests.Session per thread (the talk's IO task)", True),
-        Builtin("mixed", None, "io and cpu tasks shuffled with a recorded seed (the talk's mixed load)", True),
+        Builtin(
+            "mixed",
+            None,
+            "io and countdown(N) tasks shuffled with a recorded seed (the talk's mixed load; N: the run's cpu N)",
+            True,
+        ),
         Builtin("hash", 8.0, "hashlib.sha256 over N MiB: C code that releases the GIL"),
         Builtin("objects", 20_000, "build N small dicts/strings/lists reading shared objects"),
         Builtin("sleep", 0.05, "time.sleep(N seconds): pure waiting"),
@@ -200,7 +205,10 @@ def parse_workload(text: str) -> WorkloadChoice:
         raise UsageError(f"unknown workload {name!r}; accepted: {', '.join(BUILTINS)} or module:function for your own")
     if not sep:
         return WorkloadChoice(name)
-    return WorkloadChoice(name, _literal(raw_argument), True)
+    argument = _literal(raw_argument)
+    if name == "mixed" and not (isinstance(argument, int) and not isinstance(argument, bool) and argument > 0):
+        raise UsageError(f"workload 'mixed={raw_argument}': expected a positive whole number (its countdown's N)")
+    return WorkloadChoice(name, argument, True)
 
 
 def load_user_function(target: str) -> TaskFunction:
@@ -251,6 +259,8 @@ def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> lis
         if choice.name == "io":
             return io_tasks
         cpu_argument = context.cpu_argument if context.cpu_argument is not None else BUILTINS["cpu"].default
+        if choice.has_argument:
+            cpu_argument = choice.argument
         mixed = io_tasks + [Task("cpu", countdown, cpu_argument)] * load
         random.Random(context.seed).shuffle(mixed)  # noqa: S311 (a recorded, repeatable order)
         return mixed

@@ -25,6 +25,10 @@ WAITING = ("io", "sleep")
 """Workloads whose tasks mostly wait: N workers can overlap N waits whatever the CPUs."""
 
 
+OVERHEAD_COLUMNS = ("tasks", "task_s", "pool_startup_s", "gaps_s", "shutdown_s", "overhead_share")
+"""Per-repetition facts whose median over the rounds each cell summary carries."""
+
+
 def cpu_bound(workload: str) -> bool:
     """``cpu``, or ``cpu=1000`` when a run listed the workload twice."""
     return workload.split("=", maxsplit=1)[0] in CPU_BOUND
@@ -61,13 +65,24 @@ def tidy_runs(results: list[Column]) -> pd.DataFrame:
             if not cell.runs:
                 rows.append({**cell_row, "repetition": None, "round": None, "wall_s": None, "pool_startup_s": None})
             for index, run in enumerate(cell.runs):
+                durations = sorted(task.duration_s for task in run.tasks)
+                overheads = (run.pool_startup_s, run.gaps_s, run.shutdown_s)
                 rows.append(
                     {
                         **cell_row,
                         "repetition": index + 1,
                         "round": run.round,
                         "wall_s": run.wall_s,
+                        "tasks": len(run.tasks),
+                        "task_s": float(np.median(durations)) if durations else None,
                         "pool_startup_s": run.pool_startup_s,
+                        "gaps_s": run.gaps_s,
+                        "shutdown_s": run.shutdown_s,
+                        "overhead_share": (
+                            sum(overheads) / run.wall_s  # type: ignore[arg-type]
+                            if None not in overheads and run.wall_s > 0
+                            else None
+                        ),
                         "cpu_s": run.cpu_s,
                         "on_cpu": run.on_cpu,
                     }
@@ -99,6 +114,9 @@ def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None 
             rounds=rounds,
             n=len(walls),
         )
+        for column in OVERHEAD_COLUMNS:
+            values = ordered[column].dropna() if column in ordered else []
+            record[column] = float(np.median(values)) if len(values) else float("nan")
         if walls:
             estimate = stats.median_range(walls)
             mean = sum(walls) / len(walls)

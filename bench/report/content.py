@@ -20,6 +20,7 @@ from bench.result import RunWarning
 class Table:
     headers: list[str]
     rows: list[list[str]]
+    sort_keys: list[list[float | None]] | None = None  # per cell, the number an HTML reader sorts by, if any
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
+    after: list[str] = field(default_factory=list)  # paragraphs below the tables
+    first: bool = False  # shown before the warnings: the answer a reader came for
 
 
 @dataclass
@@ -40,6 +43,15 @@ class Report:
     timelines: list[CellChoice]
     probes: list[ProbeSummary] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
+
+    @property
+    def leading(self) -> list[Section]:
+        """Sections shown before the warnings (the answer)."""
+        return [section for section in self.sections if section.first]
+
+    @property
+    def following(self) -> list[Section]:
+        return [section for section in self.sections if not section.first]
 
     @property
     def names(self) -> list[str]:

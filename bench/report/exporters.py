@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from tabulate import tabulate
 
 from bench import layout
 from bench.report import pyperf_export
-from bench.report.content import Report, Table
+from bench.report.content import Report, Section, Table
 
 
 class Exporter:
@@ -43,20 +44,29 @@ def markdown_table(table: Table) -> str:
     return tabulate(rows, headers=[_md_escape(h) for h in table.headers], tablefmt="github", disable_numparse=True)
 
 
+def markdown_section(section: Section) -> list[str]:
+    out = [f"## {section.title}", ""]
+    for paragraph in section.paragraphs:
+        out += [paragraph, ""]
+    for caption, table in section.tables:
+        if caption:
+            out += [f"### {_md_escape(caption)}", ""]
+        out += [markdown_table(table), ""]
+    for paragraph in section.after:
+        out += [paragraph, ""]
+    return out
+
+
 def to_markdown(report: Report) -> str:
     out = [f"# {report.title}", ""]
+    for section in report.leading:
+        out += markdown_section(section)
     if report.warnings:
         out += ["## Warnings", ""]
         out += [f"- ⚠ {_md_escape(warning.text)}" for warning in report.warnings]
         out.append("")
-    for section in report.sections:
-        out += [f"## {section.title}", ""]
-        for paragraph in section.paragraphs:
-            out += [paragraph, ""]
-        for caption, table in section.tables:
-            if caption:
-                out += [f"### {_md_escape(caption)}", ""]
-            out += [markdown_table(table), ""]
+    for section in report.following:
+        out += markdown_section(section)
     if report.pictures:
         out += ["## Pictures", ""]
         for picture in report.pictures:
@@ -85,7 +95,9 @@ document.querySelectorAll('table').forEach(function (table) {
       var ascending = th.dataset.order !== 'asc';
       th.dataset.order = ascending ? 'asc' : 'desc';
       function key(row) {
-        var text = row.cells[column].textContent.trim();
+        var cell = row.cells[column];
+        if (cell.dataset.sort !== undefined) { return parseFloat(cell.dataset.sort); }
+        var text = cell.textContent.trim();
         var number = parseFloat(text);
         return isNaN(number) ? text : number;
       }
@@ -108,8 +120,32 @@ def _html_text(text: str) -> str:
 
 
 def html_table(table: Table) -> str:
-    # tabulate's "html" format escapes every cell and header.
-    return str(tabulate(table.rows, headers=table.headers, tablefmt="html", disable_numparse=True))
+    """Escaped cells; a cell with a sort key carries it as ``data-sort``, so "89.3" sorts before "165" whatever
+    the text around the number."""
+    out = ["<table>", "<thead>", "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in table.headers) + "</tr>"]
+    out += ["</thead>", "<tbody>"]
+    for index, row in enumerate(table.rows):
+        keys = table.sort_keys[index] if table.sort_keys else [None] * len(row)
+        cells = []
+        for text, key in zip(row, keys):
+            attribute = f' data-sort="{key:.9g}"' if key is not None and not math.isnan(key) else ""
+            cells.append(f"<td{attribute}>{html.escape(text)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def html_section(section: Section) -> list[str]:
+    anchor = re.sub(r"[^a-z0-9]+", "-", section.title.lower()).strip("-")
+    out = [f'<section id="{anchor}"><h2>{html.escape(section.title)}</h2>']
+    out += [f"<p>{_html_text(paragraph)}</p>" for paragraph in section.paragraphs]
+    for caption, table in section.tables:
+        if caption:
+            out.append(f"<h3>{html.escape(caption)}</h3>")
+        out.append(html_table(table))
+    out += [f"<p>{_html_text(paragraph)}</p>" for paragraph in section.after]
+    out.append("</section>")
+    return out
 
 
 def to_html(report: Report) -> str:
@@ -120,6 +156,8 @@ def to_html(report: Report) -> str:
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(report.title)}</h1>",
     ]
+    for section in report.leading:
+        out += html_section(section)
     if report.warnings:
         out.append('<section class="warnings" id="warnings"><h2>Warnings</h2><ul>')
         out += [
@@ -127,15 +165,8 @@ def to_html(report: Report) -> str:
             for warning in report.warnings
         ]
         out.append("</ul></section>")
-    for section in report.sections:
-        anchor = re.sub(r"[^a-z0-9]+", "-", section.title.lower()).strip("-")
-        out.append(f'<section id="{anchor}"><h2>{html.escape(section.title)}</h2>')
-        out += [f"<p>{_html_text(paragraph)}</p>" for paragraph in section.paragraphs]
-        for caption, table in section.tables:
-            if caption:
-                out.append(f"<h3>{html.escape(caption)}</h3>")
-            out.append(html_table(table))
-        out.append("</section>")
+    for section in report.following:
+        out += html_section(section)
     if report.pictures:
         out.append('<section id="pictures"><h2>Pictures</h2>')
         for picture in report.pictures:
@@ -150,7 +181,7 @@ def to_html(report: Report) -> str:
 def to_text_format(report: Report, tablefmt: str, heading: Callable[[str, int], str]) -> str:
     """The tables in another tabulate format (reStructuredText, LaTeX) for docs and papers."""
     out = [heading(report.title, 1)]
-    for section in report.sections:
+    for section in [*report.leading, *report.following]:
         out.append(heading(section.title, 2))
         for caption, table in section.tables:
             if caption:

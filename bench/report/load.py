@@ -46,9 +46,10 @@ class Column:
 
     @property
     def origin(self) -> str:
-        """Where the interpreter came from: gilbench's build (and its source), or its executable."""
+        """Where the interpreter came from: gilbench's build (and its source), the system package, or its executable."""
         return str(
             self.interpreter.source.get("source_origin")
+            or self.interpreter.build.get("system_package")
             or self.interpreter.base_executable
             or self.interpreter.executable
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.errors import UsageError
-from bench.report import compute, machine, plots, sections
+from bench.report import answer, compute, machine, plots, sections
 from bench.report.content import Report
 from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
 from bench.report.load import Loaded
@@ -39,6 +39,7 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     chosen = [plots.parse_cell(text) for text in timelines] if timelines else plots.default_timelines(summary)
     plots.check_timelines(chosen, summary)
     built = [
+        answer.answer_section(summary, columns, sections.method_text(summary)),
         sections.measured_section(columns, loaded.manifests),
         sections.machine_section(probes),
         sections.gil_impact_section(summary, columns),
@@ -64,10 +65,12 @@ def draw(report: Report, out_dir: Path) -> None:
     """Make the pictures under ``out_dir/plots`` (PNG and SVG)."""
     plot_dir = out_dir / "plots"
     documents = [(column.name, column.document) for column in report.columns]
+    talk = [w for w in ("cpu", "io", "mixed") if w in set(report.summary["workload"])]
     drawn = [
+        *(plots.talk_figure(workload, documents, plot_dir) for workload in talk),
         plots.speedup_curves(report.summary, report.names, plot_dir),
         *(plots.timeline(choice, documents, plot_dir) for choice in report.timelines),
-        plots.interpreters_bars(report.summary, report.names, plot_dir),
+        plots.interpreters_points(report.summary, report.names, plot_dir),
         plots.probe_plot(report.probes, plot_dir),
     ]
     report.pictures = [picture for picture in drawn if picture is not None]

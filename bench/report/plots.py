@@ -23,7 +23,7 @@ from bench import layout
 from bench.errors import UsageError
 from bench.report.compute import cpu_bound
 from bench.report.machine import ProbeSummary
-from bench.result import Document
+from bench.result import Cell, Document, Repetition
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
 EXECUTOR_STYLES = {"threads": "-", "processes": "--", "serial": ":"}
@@ -134,13 +134,8 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Pi
 
 
 def default_timelines(summary: pd.DataFrame) -> list[CellChoice]:
-    """``cpu`` and ``mixed`` with threads at the largest worker count measured."""
-    chosen = []
-    for workload in ("cpu", "mixed"):
-        threads = summary[(summary["workload"] == workload) & (summary["executor"] == "threads") & summary["n"].gt(0)]
-        if not threads.empty:
-            chosen.append(CellChoice(workload, "threads", int(threads["workers"].max())))
-    return chosen
+    """No extra timelines by default: the talk's pictures (:func:`talk_figure`) show cpu, io and mixed."""
+    return []
 
 
 def check_timelines(choices: list[CellChoice], summary: pd.DataFrame) -> None:
@@ -159,68 +154,153 @@ def check_timelines(choices: list[CellChoice], summary: pd.DataFrame) -> None:
             raise UsageError(f"--timeline {choice}: no interpreter measured that cell; measured: {', '.join(cells)}")
 
 
+def median_run(cell: Cell) -> Repetition | None:
+    """The repetition with the median wall time (the lower of the two middle ones): a typical run, not the first."""
+    runs = sorted((run for run in cell.runs if run.tasks), key=lambda run: run.wall_s)
+    return runs[(len(runs) - 1) // 2] if runs else None
+
+
+def _draw_tasks(axis: Any, run: Repetition, workers: int, kinds_seen: dict[str, Any], scale: float) -> None:
+    for task in run.tasks:
+        bars = axis.broken_barh(
+            [(task.start_s * scale, task.duration_s * scale)],
+            (task.worker - 0.4, 0.8),
+            facecolors=KIND_COLOURS.get(task.kind, "#7f7f7f"),
+            edgecolor="white",
+            linewidth=0.3,
+        )
+        kinds_seen.setdefault(task.kind, bars)
+    axis.axvline(run.wall_s * scale, color="black", linewidth=0.8)
+    axis.set_yticks(range(workers))
+    axis.set_yticklabels([f"w{index}" for index in range(workers)], fontsize=7)
+    axis.set_ylim(-0.6, workers - 0.4)
+    axis.grid(axis="x", alpha=0.3)
+
+
+def _unit(seconds: float) -> tuple[float, str]:
+    return (1.0, "s") if seconds >= 1.0 else (1000.0, "ms")
+
+
+def _panel_title(name: str, choice: tuple[str, int], run: Repetition, scale: float, unit: str) -> str:
+    executor, workers = choice
+    what = "serial" if executor == "serial" else f"{workers} {executor if workers != 1 else executor.rstrip('s')}"
+    what = what.replace("processe", "process") if what.endswith("processe") else what
+    return f"{name}, {what}: {run.wall_s * scale:.3g} {unit}"
+
+
+def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
+    """The talk's picture: 1 worker, N threads and N processes side by side, one row per interpreter.
+
+    One bar per task from its start to its end, coloured by kind, from each cell's median repetition; the three
+    panels of an interpreter share its time axis (the black line is the end of the run), and each interpreter
+    has its own scale, so PyPy's milliseconds are as readable as CPython's seconds.
+    """
+    rows = []
+    for name, document in results:
+        cells = {cell.key: cell for cell in document.cells if cell.workload == workload and cell.runs}
+        parallel = [w for (_, e, w) in cells if e in ("threads", "processes") and w > 1]
+        if not parallel:
+            continue
+        most = max(parallel)
+        one = next((key for key in ((workload, "serial", 1), (workload, "threads", 1)) if key in cells), None)
+        chosen = [key for key in (one, (workload, "threads", most), (workload, "processes", most)) if key in cells]
+        runs = [(key, median_run(cells[key])) for key in chosen if key is not None]
+        rows.append((name, [(key, run) for key, run in runs if run is not None]))
+    rows = [(name, panels) for name, panels in rows if panels]
+    if not rows:
+        return None
+    columns = max(len(panels) for _, panels in rows)
+    most_workers = max(key[2] for _, panels in rows for key, _ in panels)
+    figure, axes = plt.subplots(
+        len(rows), columns, figsize=(4.2 * columns, 0.9 + (0.35 * most_workers + 0.8) * len(rows)), squeeze=False
+    )
+    kinds_seen: dict[str, Any] = {}
+    for row_axes, (name, panels) in zip(axes, rows):
+        longest = max(run.wall_s for _, run in panels)
+        scale, unit = _unit(longest)
+        for axis, (key, run) in zip(row_axes, panels):
+            _draw_tasks(axis, run, key[2], kinds_seen, scale)
+            axis.set_xlim(0, longest * scale * 1.02)
+            axis.set_title(_panel_title(name, (key[1], key[2]), run, scale, unit), fontsize=9, loc="left")
+            axis.set_xlabel(f"{unit} since the pool was created", fontsize=8)
+        for axis in row_axes[len(panels) :]:
+            axis.set_visible(False)
+    figure.legend(list(kinds_seen.values()), [f"{kind} task" for kind in kinds_seen], loc="upper right")
+    figure.suptitle(
+        f"{workload}: one worker, threads and processes (median run; each interpreter on its own time scale)"
+    )
+    figure.tight_layout()
+    return _save(figure, out_dir, f"talk-{workload}", f"The talk's picture: {workload}")
+
+
 def timeline(choice: CellChoice, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
-    """One panel per interpreter, one row per worker, one bar per task from its start to its end."""
+    """One panel per interpreter, one row per worker, one bar per task (median repetition, own time scale)."""
     wanted = (choice.workload, choice.executor, choice.workers)
     panels = [
-        (name, cell.runs[0])
+        (name, run)
         for name, document in results
         for cell in document.cells
-        if cell.key == wanted and cell.runs
+        if cell.key == wanted and (run := median_run(cell)) is not None
     ]
     if not panels:
         return None
-    end = max(max(task.start_s + task.duration_s for task in run.tasks) for _, run in panels)
     figure, axes = plt.subplots(
-        len(panels), 1, figsize=(11, 1.2 + 0.45 * choice.workers * len(panels)), sharex=True, squeeze=False
+        len(panels), 1, figsize=(11, 1.2 + (0.35 * choice.workers + 0.8) * len(panels)), squeeze=False
     )
     kinds_seen: dict[str, Any] = {}
     for axis, (name, run) in zip(axes.flat, panels):
-        for task in run.tasks:
-            bars = axis.broken_barh(
-                [(task.start_s, task.duration_s)],
-                (task.worker - 0.4, 0.8),
-                facecolors=KIND_COLOURS.get(task.kind, "#7f7f7f"),
-                edgecolor="white",
-                linewidth=0.3,
-            )
-            kinds_seen.setdefault(task.kind, bars)
-        axis.set_yticks(range(choice.workers))
-        axis.set_yticklabels([f"worker {index}" for index in range(choice.workers)])
-        axis.set_ylim(-0.6, choice.workers - 0.4)
-        axis.set_title(f"{name}: wall {run.wall_s:.3f} s", loc="left", fontsize=10)
-        axis.grid(axis="x", alpha=0.3)
-    axes.flat[-1].set_xlim(0, end * 1.01)
-    axes.flat[-1].set_xlabel("seconds since the pool was created")
+        scale, unit = _unit(run.wall_s)
+        _draw_tasks(axis, run, choice.workers, kinds_seen, scale)
+        axis.set_xlim(0, run.wall_s * scale * 1.02)
+        axis.set_title(_panel_title(name, (choice.executor, choice.workers), run, scale, unit), loc="left", fontsize=10)
+        axis.set_xlabel(f"{unit} since the pool was created")
     figure.legend(list(kinds_seen.values()), list(kinds_seen), loc="upper right")
-    figure.suptitle(f"Task timeline: {choice.workload}, {choice.executor} x{choice.workers} (first measured run)")
+    figure.suptitle(f"Task timeline: {choice} (median run; each interpreter on its own time scale)")
     figure.tight_layout()
     return _save(figure, out_dir, f"timeline-{choice.slug}", f"Task timeline: {choice}")
 
 
-def interpreters_bars(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Picture | None:
-    """Serial and best time per workload, one group per workload, one bar pair per interpreter."""
+def interpreters_points(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Picture | None:
+    """Serial and fastest time per interpreter, one panel per workload on its own linear axis, values written."""
     workloads = list(dict.fromkeys(summary["workload"]))
     if not workloads:
         return None
-    figure, axis = plt.subplots(figsize=(max(6, 1.8 * len(workloads) * max(1, len(names)) / 2), 4.2))
-    width = 0.8 / max(1, len(names))
-    for index, name in enumerate(names):
-        serial, best = [], []
-        for workload in workloads:
+    columns = min(3, len(workloads))
+    rows = (len(workloads) + columns - 1) // columns
+    figure, axes = plt.subplots(rows, columns, figsize=(4.6 * columns, 3.2 * rows), squeeze=False)
+    for axis, workload in zip(axes.flat, workloads):
+        longest = summary[summary["workload"] == workload]["serial_s"].max()
+        scale, unit = _unit(float(longest) if pd.notna(longest) else 0.0)
+        for index, name in enumerate(names):
             mine = summary[(summary["interpreter"] == name) & (summary["workload"] == workload)]
-            serial.append(float(mine["serial_s"].dropna().iloc[0]) if mine["serial_s"].notna().any() else 0.0)
-            best.append(float(mine["median"].min()) if mine["median"].notna().any() else 0.0)
-        positions = [w + index * width for w in range(len(workloads))]
-        axis.bar(positions, serial, width * 0.95, color=f"C{index}", alpha=0.45, label=f"{name} serial")
-        axis.bar(positions, best, width * 0.55, color=f"C{index}", label=f"{name} best")
-    axis.set_xticks([w + 0.4 - width / 2 for w in range(len(workloads))])
-    axis.set_xticklabels(workloads)
-    axis.set_yscale("log")
-    axis.set_ylabel("wall time per cell (s, log scale)")
-    axis.set_title("Interpreters side by side: serial (wide, light) and best strategy (narrow, dark)")
-    axis.legend(ncol=len(names), fontsize=8)
-    axis.grid(axis="y", alpha=0.3)
+            serial = mine["serial_s"].dropna()
+            fastest = mine[(mine["executor"] == "serial") | (mine["workers"] > 1)]["median"].dropna()
+            for value, marker, label in (
+                (serial.iloc[0] if not serial.empty else None, "o", "serial"),
+                (fastest.min() if not fastest.empty else None, "D", "fastest"),
+            ):
+                if value is None:
+                    continue
+                axis.plot([index], [value * scale], marker=marker, color=f"C{index}", linestyle="none", markersize=7)
+                axis.annotate(
+                    f"{value * scale:.3g}",
+                    (index, value * scale),
+                    textcoords="offset points",
+                    xytext=(8 if label == "serial" else -8, 0),
+                    ha="left" if label == "serial" else "right",
+                    va="center",
+                    fontsize=8,
+                )
+        axis.set_xticks(range(len(names)))
+        axis.set_xticklabels(names)
+        axis.set_xlim(-0.7, len(names) - 0.3)
+        axis.set_ylim(bottom=0)
+        axis.set_ylabel(f"wall time per cell ({unit})")
+        axis.set_title(workload)
+        axis.grid(axis="y", alpha=0.3)
+    for axis in list(axes.flat)[len(workloads) :]:
+        axis.set_visible(False)
+    figure.suptitle("Interpreters side by side: serial (circle) and fastest configuration (diamond), linear axes")
     figure.tight_layout()
     return _save(figure, out_dir, "interpreters", "Interpreters side by side")
 

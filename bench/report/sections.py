@@ -14,13 +14,14 @@ import pandas as pd
 
 from bench.layout import RunManifest
 from bench.report import stats
+from bench.report.answer import candidates, strategy
 from bench.report.compute import CPU_BOUND, build_flags, cpu_bound, twin_of
 from bench.report.content import Section, Table
-from bench.report.format import percent, ratio_ci, seconds, seconds_ci
+from bench.report.format import percent, present, ratio_ci, seconds, time_unit
 from bench.report.load import Column
 from bench.report.machine import ProbeSummary
-from bench.report.select import best, cell_of, cells_compared, fastest, serial_cell, workload_order
-from bench.report.verdicts import compare_text, verdict
+from bench.report.select import cell_of, cells_compared, rows_of, serial_cell, workload_order
+from bench.report.verdicts import best_parallel, compare_text, interpreter_verdict
 from bench.report.warnings import MERGE_CHECKS, config_differences
 from bench.result import Machine
 
@@ -156,26 +157,31 @@ def reproduce_command(columns: list[Column], manifests: list[RunManifest]) -> st
 
 
 def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
-    names = [column.name for column in columns]
-    free = {column.name for column in columns if column.free_threaded}
-    headers = ["workload"]
-    for name in names:
-        headers += [f"{name} threads", f"{name} processes"]
-    headers.append("verdict")
-    rows = []
+    """One row per workload and interpreter: each strategy's best cell with 2+ workers, and the verdict."""
+    rows: list[list[str]] = []
+    keys: list[list[float | None]] = []
     for workload in workload_order(summary):
-        row = [workload]
-        for name in names:
+        for column in columns:
+            if rows_of(summary, column.name, workload).empty:
+                continue
+            row = [workload, column.name]
+            key: list[float | None] = [None, None]
             for executor in ("threads", "processes"):
-                cell = best(summary, name, workload, executor)
-                row.append("–" if cell is None else speedup_text(cell) + f" ({int(cell['workers'])})")
-        row.append(verdict(workload, summary, names, free))
-        rows.append(row)
+                cell = best_parallel(summary, column.name, workload, executor)
+                row.append("–" if cell is None else f"{speedup_text(cell)}, {int(cell['workers'])} workers")
+                key.append(None if cell is None else float(cell["speedup"]))
+            row.append(interpreter_verdict(summary, column.name, workload, column.gil_was_on))
+            key.append(None)
+            rows.append(row)
+            keys.append(key)
     intro = (
-        "Best speed-up of each strategy over the same interpreter's serial run and, in parentheses, the worker "
-        "count that reached it. " + method_text(summary)
+        "Each strategy's best speed-up over the same interpreter's serial run among its cells with two or more "
+        "workers (a pool of one worker is the serial run plus overhead), with the range of the per-round ratios, "
+        "and one verdict per interpreter. A gain is compared in absolute time with the fastest other "
+        "configuration of any interpreter; the tests are those described under the answer."
     )
-    return Section("GIL impact", [intro], [("", Table(headers, rows))])
+    headers = ["workload", "interpreter", "threads", "processes", "verdict"]
+    return Section("GIL impact", [intro], [("", Table(headers, rows, keys))])
 
 
 def method_text(summary: pd.DataFrame) -> str:
@@ -193,15 +199,20 @@ def method_text(summary: pd.DataFrame) -> str:
     reach = (
         f"the smallest p-value {rounds} rounds allow is {floor:.4f}"
         if floor < stats.ALPHA
-        else f"with {rounds} rounds the smallest possible p-value is {floor:.3f}, so no difference can be called "
-        "significant: use --repeat 8 or more"
+        else f"with {rounds} rounds the smallest possible p-value is {floor:.3f}, so no difference within an "
+        "interpreter can be called significant: use --repeat 8 or more"
     )
+    independent = stats.p_floor_independent(rounds, rounds)
     return (
-        f"Each cell was measured once in each of {rounds} rounds, the cells in a shuffled order every round, each "
-        "cell in its own process. A speed-up is the median of the per-round ratios (paired by round) with their "
-        "range in brackets; a claim (scales, beats) is made only where a two-sided Wilcoxon signed-rank test on the "
-        f"per-round ratios gives p < {stats.ALPHA}; {reach}. Different interpreters were measured at different "
-        "times and are compared as independent samples (ratio of medians, 95% bootstrap interval, Mann-Whitney U)."
+        f"How the numbers were taken and tested: each cell was measured once in each of {rounds} rounds, the "
+        "cells in a shuffled order every round, each cell in a fresh process. A time is the median of the rounds; "
+        "in brackets, the range of the rounds (smallest to largest, not a confidence interval). Within one "
+        "interpreter, two cells are compared paired by round: the median of the per-round ratios with their "
+        f"range, tested with a two-sided Wilcoxon signed-rank test ({reach}). Interpreters ran one after "
+        "another, so their cells are compared as independent samples: the ratio of the medians with a 95% "
+        "bootstrap interval, tested with a two-sided Mann-Whitney U test (smallest p-value with "
+        f"{rounds} and {rounds} rounds: {independent:.4f}). A difference is put into words only where "
+        f'p < {stats.ALPHA}; otherwise the report says "no significant difference".'
     )
 
 
@@ -243,71 +254,122 @@ def baseline_interpreter(columns: list[Column]) -> Column | None:
 
 
 def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Section | None:
+    """Serial and fastest time of each interpreter per workload, against the CPython GIL build's."""
     base = baseline_interpreter(columns)
     if base is None:
         return None
-    names = [column.name for column in columns]
-    headers = ["workload"]
-    for name in names:
-        headers += [f"{name} serial", f"{name} best"]
-    rows = []
+    rows: list[list[str]] = []
+    keys: list[list[float | None]] = []
+    chosen: list[tuple[str, str, pd.Series | None, pd.Series | None, pd.Series | None]] = []
     for workload in workload_order(summary):
         base_serial = serial_cell(summary, base.name, workload)
-        base_best = fastest(summary, base.name, workload)
-        row = [workload]
-        for name in names:
-            mine = serial_cell(summary, name, workload)
-            top = fastest(summary, name, workload)
-            for cell, reference, where in ((mine, base_serial, ""), (top, base_best, "best")):
-                if cell is None or reference is None:
-                    row.append("–")
-                    continue
-                label = f" {cell['executor']} x{int(cell['workers'])}" if where else ""
-                relative = cells_compared(reference, cell)
-                row.append(
-                    f"{seconds(float(cell['median']))}{label} ({ratio_ci(relative.value, relative.low, relative.high)})"
-                )
+        for column in columns:
+            mine = serial_cell(summary, column.name, workload)
+            ranked = candidates(summary, workload, [column.name])
+            top = None if ranked.empty else ranked.iloc[0]
+            chosen.append((workload, column.name, mine, top, base_serial))
+    serial_unit = time_unit(float(c[2]["median"]) for c in chosen if c[2] is not None)
+    best_unit = time_unit(float(c[3]["median"]) for c in chosen if c[3] is not None)
+    for workload, name, mine, top, reference in chosen:
+        row = [workload, name]
+        key: list[float | None] = [None, None]
+        for cell, unit in ((mine, serial_unit), (top, best_unit)):
+            row.append("–" if cell is None else unit.text(float(cell["median"])))
+            key.append(None if cell is None else float(cell["median"]))
+            if cell is None or reference is None:
+                row.append("–")
+                key.append(None)
+                continue
+            relative = cells_compared(reference, cell)
+            row.append(ratio_ci(relative.value, relative.low, relative.high))
+            key.append(relative.value)
+        row.insert(4, "–" if top is None else strategy(top))
+        key.insert(4, None)
         rows.append(row)
+        keys.append(key)
+    headers = [
+        "workload",
+        "interpreter",
+        f"serial ({serial_unit.unit})",
+        f"serial vs {base.name} serial",
+        "fastest strategy",
+        f"its time ({best_unit.unit})",
+        f"fastest vs {base.name} serial",
+    ]
     intro = (
-        f"Serial time and best time (any strategy) per workload; in parentheses, how many times faster than "
-        f"{base.name} (the CPython GIL baseline) in the same column kind, with its 95% interval."
+        f"Each interpreter's serial time and its fastest configuration (two or more workers, or serial), and how "
+        f"many times faster than {base.name} (the CPython GIL build) each is, with its 95% interval "
+        "(independent samples: the interpreters ran one after another)."
     )
-    return Section("Interpreters against each other", [intro], [("", Table(headers, rows))])
+    return Section("Interpreters against each other", [intro], [("", Table(headers, rows, keys))])
 
 
 # --- 5. full matrix per workload ----------------------------------------------------------
 
 
 def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
+    """Every cell, one table per workload: time, speed-up, efficiency and where the time went."""
     names = [column.name for column in columns]
     tables = []
     for workload in workload_order(summary):
         mine = summary[summary["workload"] == workload]
-        keys = sorted(
-            {(e, int(w)) for e, w in zip(mine["executor"], mine["workers"])},
-            key=lambda k: (EXECUTOR_ORDER.get(k[0], 9), k[1]),
-        )
-        headers = ["executor", "workers"]
-        for name in names:
-            headers += [f"{name} time", f"{name} speed-up", f"{name} efficiency"]
-        rows = []
-        for executor, workers in keys:
-            row = [executor, str(workers)]
-            for name in names:
-                cell = cell_of(mine, name, workload, executor, workers)
-                if cell is None:
-                    row += ["–", "–", "–"]
-                elif pd.isna(cell["median"]):
-                    row += [str(cell["status"]), "–", "–"]
-                else:
-                    time_text = seconds_ci(cell["median"], cell["range_low"], cell["range_high"])
-                    if cell["status"] != "ok":
-                        time_text += f" ({cell['status']})"
-                    if cell["warming"]:
-                        time_text += " (warming)"
-                    row += [time_text, speedup_text(cell), efficiency_text(cell)]
+        cells = [
+            cell
+            for name in names
+            for executor, workers in sorted(
+                {(e, int(w)) for e, w in zip(mine["executor"], mine["workers"])},
+                key=lambda k: (EXECUTOR_ORDER.get(k[0], 9), k[1]),
+            )
+            if (cell := cell_of(mine, name, workload, executor, workers)) is not None
+        ]
+        wall = time_unit(float(cell["median"]) for cell in cells if pd.notna(cell["median"]))
+        rows: list[list[str]] = []
+        keys: list[list[float | None]] = []
+        for cell in cells:
+            workers = int(cell["workers"])
+            row = [str(cell["interpreter"]), str(cell["executor"]), str(workers)]
+            key: list[float | None] = [None, None, float(workers)]
+            if pd.isna(cell["median"]):
+                rows.append(row + [str(cell["status"])] + ["–"] * 8)
+                keys.append(key + [None] * 9)
+                continue
+            time_text = wall.interval(cell["median"], cell["range_low"], cell["range_high"])
+            if cell["status"] != "ok":
+                time_text += f" ({cell['status']})"
+            if cell["warming"]:
+                time_text += " (warming)"
+            row += [
+                time_text,
+                speedup_text(cell),
+                efficiency_text(cell),
+                _ms(cell["task_s"]),
+                _ms(cell["pool_startup_s"]),
+                _ms(cell["gaps_s"]),
+                _ms(cell["shutdown_s"]),
+                percent(cell["overhead_share"]),
+            ]
+            key += [
+                float(cell["median"]),
+                float(cell["speedup"]),
+                float(cell["efficiency"]),
+                *(float(cell[c]) for c in ("task_s", "pool_startup_s", "gaps_s", "shutdown_s", "overhead_share")),
+            ]
             rows.append(row)
-        tables.append((workload, Table(headers, rows)))
+            keys.append(key)
+        headers = [
+            "interpreter",
+            "executor",
+            "workers",
+            f"time ({wall.unit})",
+            "speed-up",
+            "efficiency",
+            "task (ms)",
+            "start-up (ms)",
+            "gaps (ms)",
+            "shut-down (ms)",
+            "overhead",
+        ]
+        tables.append((workload, Table(headers, rows, keys)))
     intro = (
         "Median wall time of the rounds with their range; speed-up over the same interpreter's serial run "
         "(median of the per-round ratios, with their range); efficiency = speed-up ÷ the ideal speed-up, "
@@ -316,9 +378,21 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         "waiting and mixed workloads can overlap every worker's waits, so theirs is the number of workers. "
         '"(warming)" marks cells still getting faster from round to round (a test on the trend, after the '
         "machine's own drift is divided out). A speed-up range above the CPU limit is marked ⚠: the two cells' "
-        "rounds ran at different machine speeds, and the median, not the range, is the estimate."
+        "rounds ran at different machine speeds, and the median, not the range, is the estimate. "
+        "Where the time went (medians of the rounds): task is one task's duration; start-up is the pool's "
+        "creation until every worker answered; gaps is, per worker, the time between start-up and its last task "
+        "not spent in its own tasks (tasks being handed over, or, with a GIL, a thread waiting for it between tasks); shut-down is from the last result to the pool's exit; "
+        "overhead is their sum as a share of the wall time."
     )
     return Section("Every cell", [intro], tables)
+
+
+def _ms(value: float | None) -> str:
+    number = present(value)
+    if number is None:
+        return "–"
+    milliseconds = number * 1000
+    return f"{milliseconds:.2f}" if milliseconds < 10 else f"{milliseconds:.1f}"
 
 
 def speedup_text(cell: pd.Series) -> str:

@@ -256,6 +256,7 @@ def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
                 tuple(_names(rows)),
             )
         )
+    found += _overhead(summary)
     unsettled = [
         cell_name(column.name, cell.workload, cell.executor, cell.workers)
         for column in columns
@@ -272,6 +273,36 @@ def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
             )
         )
     return found
+
+
+OVERHEAD_WARNING = 0.25
+"""Cells that spent more than this share of their wall time outside tasks are named."""
+
+
+def _overhead(summary: pd.DataFrame) -> list[RunWarning]:
+    """Cells whose pool start-up, hand-over gaps and shut-down took over a quarter of the wall time."""
+    if "overhead_share" not in summary:
+        return []
+    heavy = summary[summary["overhead_share"] > OVERHEAD_WARNING].sort_values("overhead_share", ascending=False)
+    if heavy.empty:
+        return []
+    shown = []
+    for name, (_, cell) in zip(_names(heavy.head(3)), heavy.head(3).iterrows()):
+        shown.append(
+            f"{name}: {cell['overhead_share']:.0%} of {cell['median'] * 1000:.0f} ms (start-up "
+            f"{cell['pool_startup_s'] * 1000:.1f} ms, gaps {cell['gaps_s'] * 1000:.1f} ms per worker, shut-down "
+            f"{cell['shutdown_s'] * 1000:.1f} ms; tasks of {cell['task_s'] * 1000:.2f} ms)"
+        )
+    return [
+        RunWarning(
+            "overhead",
+            f"{len(heavy)} cell(s) spent more than a quarter of their wall time outside their tasks, so they "
+            f"measure the pool more than the work (worst: {'; '.join(shown)}): starting and stopping a pool is a "
+            "fixed cost, and a pool that hands tasks over one at a time leaves a gap before each; use longer tasks "
+            "(a larger workload argument) or, for process pools, --chunksize auto.",
+            tuple(_names(heavy)),
+        )
+    ]
 
 
 def _names(rows: pd.DataFrame) -> list[str]:

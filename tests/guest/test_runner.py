@@ -20,7 +20,7 @@ import pytest
 
 from bench.measure import introspect
 from bench.result import SCHEMA_VERSION, TASK_FIELDS, Document
-from tests.conftest import ROOT, ctrl_c_reaches_the_child, run_bench
+from tests.conftest import ROOT, run_bench
 
 
 def bench_run(
@@ -268,7 +268,6 @@ def test_ctrl_c_keeps_every_repetition_measured_so_far(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=ctrl_c_reaches_the_child,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
