@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ def test_page_loads_without_errors_and_shows_every_section(chromium: str, report
     assert 'data-ready="ok"' in dom, "the page's script did not run to the end"
     assert "Uncaught" not in done.stderr
     for anchor in (
+        "the-answer",
         "what-was-measured",
         "the-machine-during-the-run",
         "gil-impact",
@@ -49,7 +51,8 @@ def test_page_loads_without_errors_and_shows_every_section(chromium: str, report
         "pictures",
     ):
         assert f'id="{anchor}"' in dom
-    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", dom)) == 4  # speed-up, timeline, bars, probe
+    # the talk's pictures (cpu, io), speed-up curves, interpreters, probe
+    assert len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", dom)) == 5
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", dom)  # self-contained: nothing to fetch
 
 
@@ -64,6 +67,18 @@ def test_warnings_come_first(chromium: str, tmp_path: Path) -> None:
     assert 'id="warnings"' in dom
     assert dom.index('id="warnings"') < dom.index('id="what-was-measured"')
     assert "Interpreter pypy3 is missing from this run" in dom
+
+
+def test_tables_sort_by_their_numbers_in_the_browser(chromium: str, tmp_path: Path) -> None:
+    """The answer table opened sorted by "per cell (ms)": 20.0 < 105 < 500 (as text, 105 would come first)."""
+    folder = tmp_path / "run"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "run-verdicts", folder)
+    assert run_bench("report", str(folder)).returncode == 0
+    page = (folder / "report.html").as_uri() + "#sort=the-answer:3"
+    dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", page).stdout
+    answer = dom.split('id="the-answer"', 1)[1].split("</table>", 1)[0]
+    workloads = re.findall(r"<tr><td>(\w+)</td>", answer)
+    assert workloads == ["cpu", "io", "objects"]
 
 
 def test_screenshot_of_the_report(chromium: str, report_page: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import pytest
 
 from bench.report import pipeline
 from bench.report.load import load_paths
+from bench.result import SCHEMA_VERSION
 from tests.conftest import run_bench
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -167,6 +168,13 @@ def test_seed_preset_adds_the_talks_table(tmp_path: Path) -> None:
     assert rows[4] == ["cpu_work_load 5 threads", "–", "–"]  # the fixture has no 5-worker cells
 
 
+def gil_interpreters(markdown: str) -> list[str]:
+    """The interpreter column of the GIL impact table: who the report made claims about."""
+    section = markdown.split("## GIL impact", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| workload")]
+    return list(dict.fromkeys(line.split("|")[2].strip() for line in rows))
+
+
 def _problem_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("gilbench: warning: ")]
 
@@ -182,7 +190,7 @@ def test_corrupt_and_truncated_files_are_named_and_the_rest_reported(run_copy: P
     assert any(f"{run_copy / 'pypy3.json'}: not valid JSON, truncated or corrupt" in line for line in problems)
     assert any(f"{run_copy / 'junk.json'}: not valid JSON" in line for line in problems)
     markdown = (run_copy / "report.md").read_text()
-    assert "| 3.13t threads" in markdown and "pypy3 threads" not in markdown
+    assert gil_interpreters(markdown) == ["3.13", "3.13t"]
     assert "Interpreter pypy3 is missing from this run" in markdown
     assert not (run_copy.parent / "latest").exists()  # an incomplete run is not "latest"
 
@@ -193,7 +201,7 @@ def test_a_newer_schema_version_is_refused_by_name(run_copy: Path) -> None:
     assert done.returncode == 0
     assert _problem_lines(done.stderr) == [
         f"gilbench: warning: {run_copy / '3.13t.json'}: schema_version 99 is newer than this gilbench understands "
-        "(up to 2); upgrade gilbench to report it"
+        f"(up to {SCHEMA_VERSION}); upgrade gilbench to report it"
     ]
 
 
@@ -245,7 +253,7 @@ def test_results_from_two_machines_get_a_machine_column(run_copy: Path, tmp_path
     done = run_bench("report", str(run_copy), str(other), "--out", str(out))
     assert done.returncode == 0, done.stderr
     markdown = (out / "report.md").read_text()
-    assert "3.13 @ laptop threads" in markdown and "3.13 @ fixture-host threads" in markdown
+    assert {"3.13 @ laptop", "3.13 @ fixture-host"} <= set(gil_interpreters(markdown))
     assert "2 results are labelled 3.13: they are shown as 3.13 @ fixture-host and 3.13 @ laptop" in markdown
     assert "The merged results differ in machine: fixture-host" in markdown
 
@@ -265,8 +273,10 @@ def test_every_table_format_and_the_pictures(run_copy: Path) -> None:
         "probe.svg",
         "speedup.png",
         "speedup.svg",
-        "timeline-cpu-threads-x2.png",
-        "timeline-cpu-threads-x2.svg",
+        "talk-cpu.png",  # the talk's picture for each of its workloads the run measured
+        "talk-cpu.svg",
+        "talk-io.png",
+        "talk-io.svg",
     ]
     markdown = (run_copy / "report.md").read_text()
     assert "![Speed-up curves](plots/speedup.png)" in markdown
@@ -352,7 +362,7 @@ def test_a_bad_file_is_skipped_with_one_line_and_the_report_still_renders(
     assert line.startswith(f"gilbench: warning: {run_copy / 'pypy3.json'}: ")
     assert problem in line
     markdown = (run_copy / "report.md").read_text()
-    assert "| 3.13t threads" in markdown and "pypy3 threads" not in markdown
+    assert gil_interpreters(markdown) == ["3.13", "3.13t"]
 
 
 def test_non_utf8_bytes_are_named(run_copy: Path) -> None:
@@ -369,11 +379,13 @@ def test_a_version_1_file_is_upgraded_and_reported(tmp_path: Path) -> None:
     done = run_bench("report", str(run))
     assert done.returncode == 0, done.stderr
     markdown = (run / "report.md").read_text()
-    assert "| cpu        | 1.00x [0.97–1.03] (1) | 1.92x [1.87–1.98] (2) |" in markdown  # independent: no rounds
+    assert (
+        "| cpu        | 3.13          | 1.00x [0.97–1.03], 2 workers | 1.92x [1.87–1.98], 2 workers |" in markdown
+    )  # independent: no rounds
     report = pipeline.build(load_paths([run]))
     assert report.columns[0].document.cells[0].warmup_s == (1.0,)
-    gil = next(section for section in report.sections if section.title == "GIL impact")
-    assert "carry no round numbers (an older file)" in gil.paragraphs[0]  # never described as paired
+    answer = next(section for section in report.sections if section.title == "The answer")
+    assert "carry no round numbers (an older file)" in answer.paragraphs[1]  # never described as paired
 
 
 def test_results_of_two_runs_with_one_label_become_two_columns(run_copy: Path, tmp_path: Path) -> None:
@@ -387,8 +399,8 @@ def test_results_of_two_runs_with_one_label_become_two_columns(run_copy: Path, t
     assert warning.text.startswith(
         "2 results are labelled 3.13: they are shown as 3.13 (fixture-run) and 3.13 (later-run)"
     )
-    headers = next(section for section in report.sections if section.title == "GIL impact").tables[0][1].headers
-    assert "3.13 (fixture-run) threads" in headers and "3.13 (later-run) threads" in headers
+    rows = next(section for section in report.sections if section.title == "GIL impact").tables[0][1].rows
+    assert {"3.13 (fixture-run)", "3.13 (later-run)"} <= {row[1] for row in rows}
 
 
 def test_merged_files_with_different_settings_warn_naming_both_values(run_copy: Path) -> None:
@@ -401,7 +413,7 @@ def test_merged_files_with_different_settings_warn_naming_both_values(run_copy: 
         "The merged results differ in start method: fork (3.13, 3.13t) vs spawn (pypy3). Their numbers are not like "
         "for like; each interpreter's own configuration is listed under What was measured.",
     ]
-    measured = report.sections[0]
+    measured = next(section for section in report.sections if section.title == "What was measured")
     caption, own = measured.tables[2]
     assert caption == "Each interpreter's own configuration (they differ)"
     assert own.headers[:4] == ["interpreter", "workloads", "load", "repeat"]
@@ -440,14 +452,15 @@ def test_too_few_rounds_for_significance_are_said_and_nothing_is_claimed(run_cop
         if path.name != "run.json":
             edit(path, _keep_rounds(5))
     report = pipeline.build(load_paths([run_copy]))
-    gil = next(section for section in report.sections if section.title == "GIL impact")
+    answer = next(section for section in report.sections if section.title == "The answer")
     assert (
-        "with 5 rounds the smallest possible p-value is 0.062, so no difference can be called significant"
-        in (gil.paragraphs[0])
+        "with 5 rounds the smallest possible p-value is 0.062, so no difference within an interpreter can be "
+        "called significant" in answer.paragraphs[1]
     )
+    gil = next(section for section in report.sections if section.title == "GIL impact")
     verdicts = [row[-1] for row in gil.tables[0][1].rows]
-    assert all("beat" not in text and "free-threading runs them in parallel" not in text for text in verdicts)
-    assert all("no significant gain from threads anywhere" in text for text in verdicts)
+    assert all("beat" not in text and "run in parallel" not in text for text in verdicts)
+    assert all("threads: no significant difference from serial" in text for text in verdicts)
 
 
 def test_a_speed_up_range_beyond_the_cpus_is_marked(run_copy: Path) -> None:
@@ -460,10 +473,11 @@ def test_a_speed_up_range_beyond_the_cpus_is_marked(run_copy: Path) -> None:
     report = pipeline.build(load_paths([run_copy]))
     every = next(section for section in report.sections if section.title == "Every cell")
     cpu = dict(every.tables)["cpu"]
-    threads_2 = next(row for row in cpu.rows if row[:2] == ["threads", "2"])
-    column = cpu.headers.index("3.13t speed-up")
+    threads_2 = next(row for row in cpu.rows if row[:3] == ["3.13t", "threads", "2"])
+    serial = next(row for row in cpu.rows if row[:2] == ["3.13t", "serial"])
+    column = cpu.headers.index("speed-up")
     assert threads_2[column].endswith("⚠ above the 2-CPU limit")
-    assert "⚠" not in cpu.rows[0][column]  # the serial row is its own baseline
+    assert "⚠" not in serial[column]  # the serial row is its own baseline
 
 
 def test_other_processes_busy_while_measuring_is_a_warning(run_copy: Path) -> None:
@@ -521,5 +535,5 @@ def test_more_workers_than_cpus_is_said_truly_for_waiting_workloads(run_copy: Pa
     )
     every = next(section for section in report.sections if section.title == "Every cell")
     io = dict(every.tables)["io"]
-    threads_2 = next(row for row in io.rows if row[:2] == ["threads", "2"])
-    assert threads_2[io.headers.index("3.13 efficiency")] == "100% of 2.00x"  # io's ideal is the workers, not the CPU
+    threads_2 = next(row for row in io.rows if row[:3] == ["3.13", "threads", "2"])
+    assert threads_2[io.headers.index("efficiency")] == "100% of 2.00x"  # io's ideal is the workers, not the CPU

@@ -16,7 +16,7 @@ import pandas as pd
 
 from bench.report import stats
 from bench.report.content import Section, Table
-from bench.report.format import p_text, ratio_ci, time_unit
+from bench.report.format import p_text, ratio, ratio_ci, time_unit
 from bench.report.load import Column
 from bench.report.select import cells_compared, serial_cell, workload_order
 
@@ -51,7 +51,7 @@ def _lead(first: pd.Series, second: pd.Series) -> tuple[str, bool]:
     comparison = cells_compared(second, first)  # second / first: > 1 means first is faster
     if not stats.significant(comparison.p):
         return f"no significant difference ({p_text(comparison.p)})", False
-    return f"{comparison.value:.2f}x faster ({p_text(comparison.p)})", True
+    return f"{ratio(comparison.value)} faster ({p_text(comparison.p)})", True
 
 
 def _pair_sentence(first: pd.Series, second: pd.Series | None) -> str:
@@ -63,9 +63,8 @@ def _pair_sentence(first: pd.Series, second: pd.Series | None) -> str:
             f"{configuration(first)} and {configuration(second)} are tied "
             f"(no significant difference, {p_text(comparison.p)})"
         )
-    return (
-        f"{configuration(first)}, {comparison.value:.2f}x faster than {configuration(second)} ({p_text(comparison.p)})"
-    )
+    lead = f"{ratio(comparison.value)} faster than {configuration(second)}"
+    return f"{configuration(first)}, {lead} ({p_text(comparison.p)})"
 
 
 def workload_sentence(summary: pd.DataFrame, workload: str, cpythons: list[str]) -> str | None:

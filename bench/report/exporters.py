@@ -86,30 +86,39 @@ code { background: #f3f3f3; padding: 0 0.2rem; }
 """
 
 SORT_SCRIPT = """
+function sortTable(table, column, ascending) {
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  function key(row) {
+    var cell = row.cells[column];
+    if (cell.dataset.sort !== undefined) { return parseFloat(cell.dataset.sort); }
+    var text = cell.textContent.trim();
+    var number = parseFloat(text);
+    return isNaN(number) ? text : number;
+  }
+  rows.sort(function (a, b) {
+    var x = key(a), y = key(b);
+    var result = (typeof x === typeof y) ? (x < y ? -1 : x > y ? 1 : 0) : (typeof x === 'number' ? -1 : 1);
+    return ascending ? result : -result;
+  });
+  rows.forEach(function (row) { body.appendChild(row); });
+}
 document.querySelectorAll('table').forEach(function (table) {
   table.querySelectorAll('th').forEach(function (th, column) {
     th.title = 'click to sort';
     th.addEventListener('click', function () {
-      var body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
       var ascending = th.dataset.order !== 'asc';
       th.dataset.order = ascending ? 'asc' : 'desc';
-      function key(row) {
-        var cell = row.cells[column];
-        if (cell.dataset.sort !== undefined) { return parseFloat(cell.dataset.sort); }
-        var text = cell.textContent.trim();
-        var number = parseFloat(text);
-        return isNaN(number) ? text : number;
-      }
-      rows.sort(function (a, b) {
-        var x = key(a), y = key(b);
-        var result = (typeof x === typeof y) ? (x < y ? -1 : x > y ? 1 : 0) : (typeof x === 'number' ? -1 : 1);
-        return ascending ? result : -result;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
+      sortTable(table, column, ascending);
     });
   });
 });
+// A link can open the page sorted: report.html#sort=SECTION-ID:COLUMN (0-based), e.g. #sort=the-answer:3
+var wanted = /^#sort=([a-z0-9-]+):(\\d+)$/.exec(location.hash);
+if (wanted) {
+  var sorted = document.querySelector('#' + wanted[1] + ' table');
+  if (sorted) { sortTable(sorted, parseInt(wanted[2], 10), true); }
+}
 document.body.setAttribute('data-ready', 'ok');  // the page's script ran to the end without an error
 """
 

@@ -176,8 +176,8 @@ def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
             keys.append(key)
     intro = (
         "Each strategy's best speed-up over the same interpreter's serial run among its cells with two or more "
-        "workers (a pool of one worker is the serial run plus overhead), with the range of the per-round ratios, "
-        "and one verdict per interpreter. A gain is compared in absolute time with the fastest other "
+        "workers (a pool of one worker is the serial run plus overhead), in brackets as described under the "
+        "answer, and one verdict per interpreter. A gain is compared in absolute time with the fastest other "
         "configuration of any interpreter; the tests are those described under the answer."
     )
     headers = ["workload", "interpreter", "threads", "processes", "verdict"]
@@ -381,7 +381,8 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         "rounds ran at different machine speeds, and the median, not the range, is the estimate. "
         "Where the time went (medians of the rounds): task is one task's duration; start-up is the pool's "
         "creation until every worker answered; gaps is, per worker, the time between start-up and its last task "
-        "not spent in its own tasks (tasks being handed over, or, with a GIL, a thread waiting for it between tasks); shut-down is from the last result to the pool's exit; "
+        "not spent in its own tasks (tasks being handed over, or, with a GIL, a thread waiting for it between "
+        "tasks); shut-down is from the last result to the pool's exit; "
         "overhead is their sum as a share of the wall time."
     )
     return Section("Every cell", [intro], tables)

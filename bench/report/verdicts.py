@@ -23,7 +23,7 @@ import pandas as pd
 from bench.report import stats
 from bench.report.answer import candidates, configuration
 from bench.report.compute import cpu_bound
-from bench.report.format import p_text, ratio_ci
+from bench.report.format import p_text, ratio, ratio_ci
 from bench.report.select import cell_of, cells_compared, rows_of
 
 SCALES = 1.1
@@ -57,7 +57,7 @@ def _against_the_fastest(summary: pd.DataFrame, cell: pd.Series) -> str:
     fastest = others.iloc[0]
     comparison = cells_compared(cell, fastest)  # cell / fastest: > 1 means the other is faster
     if stats.significant(comparison.p) and comparison.value > 1:
-        return f", but {configuration(fastest)} is faster still ({comparison.value:.2f}x, {p_text(comparison.p)})"
+        return f", but {configuration(fastest)} is faster still ({ratio(comparison.value)}, {p_text(comparison.p)})"
     if stats.significant(comparison.p):
         return f", the fastest configuration measured ({comparison.value**-1:.2f}x ahead of {configuration(fastest)})"
     return f", tied with {configuration(fastest)} (no significant difference, {p_text(comparison.p)})"
@@ -109,12 +109,12 @@ def interpreter_verdict(summary: pd.DataFrame, interpreter: str, workload: str, 
     if threads is not None and processes is not None:
         comparison = cells_compared(threads, processes)  # threads / processes: < 1 means threads are faster
         if stats.significant(comparison.p):
-            winner, loser, ratio = (
+            winner, loser, factor = (
                 ("threads", "processes", 1 / comparison.value)
                 if comparison.value < 1
                 else ("processes", "threads", comparison.value)
             )
-            parts.append(f"{winner} beat {loser} ({ratio:.2f}x, {p_text(comparison.p)})")
+            parts.append(f"{winner} beat {loser} ({ratio(factor)}, {p_text(comparison.p)})")
         else:
             parts.append(f"threads and processes: no significant difference ({p_text(comparison.p)})")
     return "; ".join(parts) + "." if parts else "no parallel cells measured."

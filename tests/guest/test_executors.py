@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from bench.measure.executors import EXECUTORS, make_executor, start_methods
+from bench.measure.cell import dispatch_gaps
+from bench.measure.executors import EXECUTORS, Repetition, make_executor, start_methods
 from bench.measure.workloads import Task, countdown, sleep
 
 SLEEPS = [Task("sleep", sleep, 0.02)] * 8
@@ -32,7 +33,7 @@ def test_threads_use_as_many_workers_as_asked() -> None:
 @pytest.mark.parametrize("method", start_methods())
 def test_processes_run_in_other_processes_with_each_start_method(method: str) -> None:
     executor = make_executor("processes", method)
-    assert executor.describe() == {"name": "processes", "start_method": method}
+    assert executor.describe() == {"name": "processes", "start_method": method, "chunksize": 1}
     repetition = executor.run(SLEEPS, 2)
     pids = {pid for _, _, pid, _ in repetition.records}
     assert len(pids) == 2
@@ -52,3 +53,27 @@ def test_serial_runs_in_the_calling_thread() -> None:
     assert repetition.pool_startup_s == 0.0
     starts = [start for start, _, _, _ in repetition.records]
     assert starts == sorted(starts)
+
+
+def test_a_chunk_of_tasks_goes_to_one_worker_process() -> None:
+    """--chunksize 4: tasks 0-3 run in one process, one after another, and 4-7 in one process."""
+    method = "fork" if "fork" in start_methods() else "spawn"
+    repetition = make_executor("processes", method, 4).run(SLEEPS, 2)
+    pids = [pid for _, _, pid, _ in repetition.records]
+    assert len(set(pids[:4])) == 1 and len(set(pids[4:])) == 1
+    starts = [start for start, _, _, _ in repetition.records[:4]]
+    assert starts == sorted(starts)
+
+
+def test_shut_down_is_timed_inside_the_wall_time() -> None:
+    method = "fork" if "fork" in start_methods() else "spawn"
+    repetition = make_executor("processes", method).run(SLEEPS, 2)
+    last_end = max(start + duration for start, duration, _, _ in repetition.records)
+    assert 0 < repetition.shutdown_s <= repetition.started + repetition.wall_s - last_end + 1e-6
+
+
+def test_dispatch_gaps_are_the_time_a_worker_spends_between_its_tasks() -> None:
+    """Worker A: tasks at 1-2 and 3-4 after a pool ready at 1 (1 s between); worker B: 1-4 (none): mean 0.5 s."""
+    records = [(1.0, 1.0, 10, 1), (3.0, 1.0, 10, 1), (1.0, 3.0, 11, 1)]
+    assert dispatch_gaps(Repetition(0.0, 5.0, 1.0, records)) == pytest.approx(0.5)
+    assert dispatch_gaps(Repetition(0.0, 5.0, 1.0, [])) == 0.0

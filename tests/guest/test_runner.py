@@ -343,6 +343,8 @@ def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path
         (["--repeat", "1.5"], "--repeat '1.5': expected a positive whole number"),
         (["--warmup", "-1"], "--warmup '-1': expected a whole number >= 0"),
         (["--timeout", "0"], "--timeout '0': expected a positive number of seconds"),
+        (["--chunksize", "0"], "--chunksize '0': expected a positive whole number or 'auto'"),
+        (["--workloads", "mixed=fast"], "workload 'mixed=fast': expected a positive whole number"),
         (["--start-method", "teleport"], "--start-method 'teleport': accepted here:"),
         (["--preset", "huge"], "argument --preset: invalid choice: 'huge'"),
         (
@@ -527,3 +529,33 @@ def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
     assert lines[1].startswith("[lbl] round 2/2, 2/2: sleep serial x1 0.0")
     assert "s elapsed, ~" in lines[1]
     assert "\r" not in done.stderr
+
+
+def test_overheads_and_the_chunk_size_are_recorded(tmp_path: Path) -> None:
+    """Every run records its shut-down and hand-over gaps; --chunksize auto hands 2 of 16 tasks at a time to 2
+    workers (16 / (4 x 2)), so each worker's tasks come in pairs of consecutive ones."""
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "sleep=0.005",
+        "--executors",
+        "serial,processes",
+        "--workers",
+        "2",
+        "--load",
+        "16",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--chunksize",
+        "auto",
+    )
+    assert done.returncode == 0, done.stderr
+    assert document["config"]["chunksize"] == "auto"
+    for cell in document["cells"]:
+        [run] = cell["runs"]
+        assert run["shutdown_s"] >= 0 and run["gaps_s"] >= 0
+        assert run["pool_startup_s"] + run["gaps_s"] + run["shutdown_s"] < run["wall_s"]
+    workers = [task[2] for task in cell_of(document, "sleep", "processes")["runs"][0]["tasks"]]
+    assert all(workers[index] == workers[index + 1] for index in range(0, 16, 2))

@@ -1,0 +1,215 @@
+"""The report's conclusions, each checked on a fixture built to tempt it into a wrong one.
+
+``tests/fixtures/run-verdicts`` is written by the real runner from simulated
+timings (``make_fixtures.py``): PyPy serial 50x faster than CPython, a PyPy
+1-thread pool already at 0.53x, 3.13 processes beating 3.13t threads in
+absolute time, 3.13t threads gaining over their own slow serial run yet
+slower than 3.13 serial, 1-worker pools as fast as serial, io scaling with 5
+workers on 2 CPUs, two identical cells, and PyPy process pools that spend 70%
+of their time between tasks.  Each test names the wrong sentence it guards
+against.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bench.report import pipeline
+from bench.report.content import Report, Section
+from bench.report.load import load_paths
+from bench.report.select import cell_of, cells_compared
+from tests.conftest import ROOT, run_bench
+
+VERDICTS = Path(__file__).resolve().parent / "fixtures" / "run-verdicts"
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return pipeline.build(load_paths([VERDICTS]))
+
+
+def section(report: Report, title: str) -> Section:
+    return next(s for s in report.sections if s.title == title)
+
+
+def verdict(report: Report, workload: str, interpreter: str) -> str:
+    rows = section(report, "GIL impact").tables[0][1].rows
+    return next(row[-1] for row in rows if row[:2] == [workload, interpreter])
+
+
+def answer_row(report: Report, workload: str) -> dict[str, str]:
+    table = section(report, "The answer").tables[0][1]
+    row = next(row for row in table.rows if row[0] == workload)
+    return dict(zip(table.headers, row))
+
+
+def test_the_answer_comes_first_in_absolute_time(tmp_path: Path) -> None:
+    """Wrong: speed-ups only over each interpreter's own serial run ("pypy3 processes 0.03x" reads as slow)."""
+    run = tmp_path / "run"
+    shutil.copytree(VERDICTS, run)
+    done = run_bench("report", str(run))
+    assert done.returncode == 0, done.stderr
+    markdown = (run / "report.md").read_text()
+    assert markdown.index("## The answer") < markdown.index("## Warnings") < markdown.index("## GIL impact")
+    html = (run / "report.html").read_text()
+    assert html.index('id="the-answer"') < html.index('id="warnings"')
+
+
+def test_pypy_serial_is_named_fastest_with_its_gain_over_cpython_serial(report: Report) -> None:
+    cpu = answer_row(report, "cpu")
+    assert cpu["fastest"] == "pypy3 serial"
+    assert cpu["vs 3.13 serial"].startswith("50.0x")
+    assert cpu["per cell (ms)"] == "20.0" and cpu["per task (ms)"] == "5.00"  # 4 tasks per cell
+
+
+def test_among_cpythons_processes_beat_free_threaded_threads_in_absolute_time(report: Report) -> None:
+    """Wrong: 3.13t threads 1.97x against 3.13 processes 1.79x suggests 3.13t is the faster CPython."""
+    [sentence] = [s for s in section(report, "The answer").after if s.startswith("cpu:")]
+    among = sentence.split("among CPythons, ", 1)[1]
+    assert among.startswith("3.13 with 2 processes")
+    assert "3.13t" not in among
+    summary = report.summary
+    processes = cell_of(summary, "3.13", "cpu", "processes", 2)
+    threads = cell_of(summary, "3.13t", "cpu", "threads", 5)
+    assert processes is not None and threads is not None
+    comparison = cells_compared(threads, processes)
+    assert comparison.value > 1 and comparison.p < 0.01  # the data the sentence rests on
+    assert "but pypy3 serial is faster still" in verdict(report, "cpu", "3.13t")
+
+
+def test_a_one_worker_pool_is_never_best_or_scaling(report: Report) -> None:
+    """Wrong: "0.99x (1)" as 3.13's best threads result, while 5 threads are significantly slower."""
+    for row in section(report, "GIL impact").tables[0][1].rows:
+        for strategy in row[2:4]:
+            assert strategy == "–" or not strategy.endswith(", 1 workers"), row
+    for row in section(report, "The answer").tables[0][1].rows:
+        assert not re.search(r"with 1 (thread|process)\b", row[1] + row[5]), row
+    text = verdict(report, "cpu", "3.13")
+    assert text.startswith("threads: no significant difference from serial")
+    assert "run in parallel" not in text.split(";")[0]
+
+
+def test_pool_overhead_is_not_blamed_on_the_gil(report: Report) -> None:
+    """Wrong: "the GIL serialises threads" for PyPy, whose 1-thread pool is already 0.53x."""
+    text = verdict(report, "cpu", "pypy3")
+    assert re.search(r"a 1-thread pool is already 0\.5\dx: the pool's own cost", text)
+    assert "GIL" not in text
+    assert "the GIL lets one thread run at a time" in verdict(report, "cpu", "3.13")  # GIL on, pool costs nothing
+
+
+def test_processes_are_judged_per_interpreter(report: Report) -> None:
+    """Wrong: "processes 0.06x-1.59x on all" hides that processes help 3.13 and wreck PyPy."""
+    assert re.search(r"processes run in parallel: 1\.\d\dx", verdict(report, "cpu", "3.13"))
+    assert "processes slower than serial: 0.06x" in verdict(report, "cpu", "pypy3")
+    every = " ".join(row[-1] for row in section(report, "GIL impact").tables[0][1].rows)
+    assert "on all" not in every
+
+
+def test_a_parallel_gain_is_compared_with_the_fastest_alternative(report: Report) -> None:
+    """Wrong: "free-threading runs them in parallel" when 3.13t's best threaded time is slower than 3.13 serial."""
+    text = verdict(report, "objects", "3.13t")
+    assert text.startswith("threads run in parallel: 1.33x")
+    assert "but pypy3 serial is faster still" in text
+    threads = cell_of(report.summary, "3.13t", "objects", "threads", 2)
+    serial = cell_of(report.summary, "3.13", "objects", "serial", 1)
+    assert threads is not None and serial is not None and threads["median"] > serial["median"]
+    assert answer_row(report, "objects")["fastest"] != "3.13t with 2 threads"
+
+
+def test_waiting_workloads_scale_past_the_cpus_and_are_judged_against_their_workers(report: Report) -> None:
+    """Wrong: "worker counts above the usable CPUs never add speed" and "efficiency 232%" for io."""
+    [warning] = [w for w in report.warnings if w.code == "workers-over-cpus"]
+    assert "waiting ones (io, sleep) still overlap" in warning.text
+    assert "never add speed" not in " ".join(w.text for w in report.warnings)
+    io = dict(section(report, "Every cell").tables)["io"]
+    threads_5 = next(row for row in io.rows if row[:3] == ["3.13", "threads", "5"])
+    assert re.fullmatch(r"9\d% of 5\.00x", threads_5[io.headers.index("efficiency")])
+    cpu = dict(section(report, "Every cell").tables)["cpu"]
+    threads_5 = next(row for row in cpu.rows if row[:3] == ["3.13t", "threads", "5"])
+    assert threads_5[cpu.headers.index("efficiency")].endswith("of 2.00x")
+
+
+def test_identical_cells_are_tied_not_ranked(report: Report) -> None:
+    """Wrong: calling one of two indistinguishable configurations "faster"."""
+    io = answer_row(report, "io")
+    assert io["fastest vs runner-up"].startswith("no significant difference")
+    [sentence] = [s for s in section(report, "The answer").after if s.startswith("io:")]
+    assert "are tied (no significant difference" in sentence
+    assert "tied with 3.13t with 5 threads (no significant difference" in verdict(report, "io", "3.13")
+
+
+def test_the_method_is_said_once_near_the_answer(report: Report) -> None:
+    answer = section(report, "The answer")
+    method = answer.paragraphs[1]
+    assert "paired by round" in method and "smallest p-value 8 rounds allow is 0.0078" in method
+    assert "95% bootstrap interval" in method and "Mann-Whitney U" in method
+    assert "no significant difference" in method
+    others = " ".join(p for s in report.sections if s.title != "The answer" for p in s.paragraphs)
+    assert "Wilcoxon" not in others
+
+
+def test_overheads_are_shown_and_warned_about_with_the_reason(report: Report) -> None:
+    """Wrong: PyPy's process pools measured as if all of their time were work."""
+    [warning] = [w for w in report.warnings if w.code == "overhead"]
+    assert "pypy3 cpu 2 processes" in warning.cells
+    assert all((name.startswith("pypy3 ") and " processes" in name) or " process" in name for name in warning.cells)
+    assert "a pool that hands tasks over one at a time leaves a gap before each" in warning.text
+    cpu = dict(section(report, "Every cell").tables)["cpu"]
+    row = dict(zip(cpu.headers, next(r for r in cpu.rows if r[:3] == ["pypy3", "processes", "2"])))
+    assert row["overhead"] == "70%"
+    assert float(row["gaps (ms)"]) > 0 and float(row["task (ms)"]) > 0 and row["start-up (ms)"] == "2.00"
+
+
+def test_time_columns_carry_one_unit_in_their_header(report: Report) -> None:
+    """Wrong: "89.3 ms" and "0.165 s" in one column."""
+    for s in report.sections:
+        for _, table in s.tables:
+            for index, header in enumerate(table.headers):
+                if header.endswith(("(ms)", "(s)")):
+                    assert all(not re.search(r"\d (ms|s)\b", row[index]) for row in table.rows), (s.title, header)
+    assert all(
+        "x5" not in cell and "x2" not in cell for row in section(report, "GIL impact").tables[0][1].rows for cell in row
+    )
+
+
+class _SortKeys(HTMLParser):
+    """The data-sort keys of one column of the answer table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[float] = []
+        self.column = 0
+        self.in_answer = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "section":
+            self.in_answer = values.get("id") == "the-answer"
+        if tag == "tr":
+            self.column = 0
+        if tag == "td" and self.in_answer:
+            self.column += 1
+            if self.column == 4 and values.get("data-sort"):
+                self.keys.append(float(values["data-sort"] or "nan"))
+
+
+def test_html_tables_sort_by_number_not_by_text(tmp_path: Path) -> None:
+    """Wrong: "89.3 ms" sorted after "0.165 s" because text sorts by its first character."""
+    run = tmp_path / "run"
+    shutil.copytree(VERDICTS, run)
+    assert run_bench("report", str(run)).returncode == 0
+    parser = _SortKeys()
+    parser.feed((run / "report.html").read_text())
+    assert parser.keys == pytest.approx([0.020, 0.5, 0.105])  # seconds, whatever unit the column shows
+
+
+def test_readme_answer_table_fits_in_120_characters() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## What it found", 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
+    lines = ["|" + table.splitlines()[0], *table.splitlines()[1:]]
+    assert lines and all(len(line) <= 120 for line in lines), max(lines, key=len)
