@@ -264,6 +264,22 @@ def harness(session: nox.Session) -> None:
     session.run("python", "benchmarks/harness.py", *pythons)
 
 
+@nox.session(requires=["provision"], default=False)
+def subinterpreters(session: nox.Session) -> None:
+    """Benchmark of the interpreters strategy (speed-up, against processes, per-task overhead) on 3.13 and 3.13t."""
+    from bench.provision.discovery import find
+    from bench.provision.specs import parse_spec
+
+    pythons = []
+    for label in ("3.13", "3.13t"):
+        found = find(parse_spec(label)).resolved
+        if found is not None:
+            pythons += ["--python", f"{label}={found.executable}"]
+    if not pythons:
+        session.error("neither 3.13 nor 3.13t is provisioned: run `nox -s provision`")
+    session.run("python", "benchmarks/subinterpreters.py", *pythons)
+
+
 @nox.session(default=False)
 def check(session: nox.Session) -> None:
     """A/A self-check under the provisioned 3.13 (args after -- go to `python -m bench check`)."""

@@ -50,13 +50,17 @@ every field the version added, changed or removed):
    file's own path).  Statuses
    ``interrupted`` and ``unsupported`` are accepted.  Version 1 files are
    upgraded on load.
-3. Overheads and chunks.  Per run ``shutdown_s`` (from the last task's result
+3. Overheads, chunks, memory and subinterpreters.  Per run ``peak_rss_bytes``
+   (peak resident memory during the repetition: ``VmHWM`` of the cell's
+   process, reset before it, plus each process-pool worker's), ``shutdown_s`` (from the last task's result
    to the pool's exit) and ``gaps_s`` (per worker, the mean time between the
    pool being ready and the worker's last task's end not covered by its own
    tasks: the hand-over of tasks); ``config.chunksize`` (tasks handed to a
    process pool worker at a time, or "auto": ceil(tasks / (4 x workers)) per
    cell, ``multiprocessing.Pool.map``'s rule; 1 before this version).  Version 2 files
-   read with ``chunksize`` 1 and no overheads.
+   read with ``chunksize`` 1 and no overheads or memory.  The executor
+   ``interpreters`` (isolated subinterpreters fed by threads) may appear in
+   ``config.cells`` and cells.
 """
 
 from __future__ import annotations
@@ -177,6 +181,7 @@ class Repetition:
     on_cpu: Optional[int] = None  # the CPU the cell's main thread last ran on (which CPU a serial run used)
     shutdown_s: Optional[float] = None  # from the last task's result to the pool's exit
     gaps_s: Optional[float] = None  # per worker (mean): time after start-up, before its last task ended, not in a task
+    peak_rss_bytes: Optional[int] = None  # peak resident memory: the cell's process plus a process pool's workers
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -187,6 +192,7 @@ class Repetition:
             "on_cpu": self.on_cpu,
             "shutdown_s": self.shutdown_s,
             "gaps_s": self.gaps_s,
+            "peak_rss_bytes": self.peak_rss_bytes,
             "tasks": [task.to_json() for task in self.tasks],
         }
 
@@ -203,6 +209,7 @@ class Repetition:
             fields.whole("on_cpu", optional=True),
             fields.seconds("shutdown_s", optional=True),
             fields.seconds("gaps_s", optional=True),
+            fields.whole("peak_rss_bytes", optional=True),
         )
 
 

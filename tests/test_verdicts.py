@@ -63,6 +63,7 @@ def test_the_answer_comes_first_in_absolute_time(tmp_path: Path) -> None:
 def test_pypy_serial_is_named_fastest_with_its_gain_over_cpython_serial(report: Report) -> None:
     cpu = answer_row(report, "cpu")
     assert cpu["fastest"] == "pypy3 serial"
+    assert cpu["vs runner-up"] == "2.00x faster (p=0.008)"
     assert cpu["vs 3.13 serial"].startswith("50.0x")
     assert cpu["per cell (ms)"] == "20.0" and cpu["per task (ms)"] == "5.00"  # 4 tasks per cell
 
@@ -70,8 +71,9 @@ def test_pypy_serial_is_named_fastest_with_its_gain_over_cpython_serial(report: 
 def test_among_cpythons_processes_beat_free_threaded_threads_in_absolute_time(report: Report) -> None:
     """Wrong: 3.13t threads 1.97x against 3.13 processes 1.79x suggests 3.13t is the faster CPython."""
     [sentence] = [s for s in section(report, "The answer").after if s.startswith("cpu:")]
+    assert sentence.startswith("cpu: on this machine, pypy3 serial is fastest, 2.00x faster than pypy3 with 2 threads")
     among = sentence.split("among CPythons, ", 1)[1]
-    assert among.startswith("3.13 with 2 processes")
+    assert among.startswith("3.13 with 2 processes and 3.13 with 2 interpreters are tied for fastest")
     assert "3.13t" not in among
     summary = report.summary
     processes = cell_of(summary, "3.13", "cpu", "processes", 2)
@@ -88,7 +90,7 @@ def test_a_one_worker_pool_is_never_best_or_scaling(report: Report) -> None:
         for strategy in row[2:4]:
             assert strategy == "–" or not strategy.endswith(", 1 workers"), row
     for row in section(report, "The answer").tables[0][1].rows:
-        assert not re.search(r"with 1 (thread|process)\b", row[1] + row[5]), row
+        assert not re.search(r" 1 (thread|process|interpreter)\b", row[1] + row[5]), row
     text = verdict(report, "cpu", "3.13")
     assert text.startswith("threads: no significant difference from serial")
     assert "run in parallel" not in text.split(";")[0]
@@ -118,7 +120,7 @@ def test_a_parallel_gain_is_compared_with_the_fastest_alternative(report: Report
     threads = cell_of(report.summary, "3.13t", "objects", "threads", 2)
     serial = cell_of(report.summary, "3.13", "objects", "serial", 1)
     assert threads is not None and serial is not None and threads["median"] > serial["median"]
-    assert answer_row(report, "objects")["fastest"] != "3.13t with 2 threads"
+    assert answer_row(report, "objects")["fastest"] != "3.13t 2 threads"
 
 
 def test_waiting_workloads_scale_past_the_cpus_and_are_judged_against_their_workers(report: Report) -> None:
@@ -137,9 +139,9 @@ def test_waiting_workloads_scale_past_the_cpus_and_are_judged_against_their_work
 def test_identical_cells_are_tied_not_ranked(report: Report) -> None:
     """Wrong: calling one of two indistinguishable configurations "faster"."""
     io = answer_row(report, "io")
-    assert io["fastest vs runner-up"].startswith("no significant difference")
+    assert io["vs runner-up"].startswith("tied (p=")
     [sentence] = [s for s in section(report, "The answer").after if s.startswith("io:")]
-    assert "are tied (no significant difference" in sentence
+    assert "are tied for fastest (no significant difference" in sentence
     assert "tied with 3.13t with 5 threads (no significant difference" in verdict(report, "io", "3.13")
 
 
@@ -208,8 +210,42 @@ def test_html_tables_sort_by_number_not_by_text(tmp_path: Path) -> None:
     assert parser.keys == pytest.approx([0.020, 0.5, 0.105])  # seconds, whatever unit the column shows
 
 
-def test_readme_answer_table_fits_in_120_characters() -> None:
+def test_answer_md_and_the_readme_table_fit_in_120_characters(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(VERDICTS, run)
+    assert run_bench("report", str(run)).returncode == 0
+    answer = (run / "answer.md").read_text()
+    rows = [line for line in answer.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + 3 and all(len(line) <= 120 for line in rows), max(rows, key=len)
     readme = (ROOT / "README.md").read_text()
-    table = readme.split("## What it found", 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
-    lines = ["|" + table.splitlines()[0], *table.splitlines()[1:]]
-    assert lines and all(len(line) <= 120 for line in lines), max(lines, key=len)
+    table = readme.split("## The answer on this machine", 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
+    lines = ("|" + table).splitlines()
+    assert len(lines) >= 3 and all(line.startswith("|") and len(line) <= 120 for line in lines), max(lines, key=len)
+
+
+def test_subinterpreters_stand_beside_threads_and_processes(report: Report) -> None:
+    """A fourth strategy in the GIL-impact table, judged like the others; n/a with the reason where unsupported."""
+    table = section(report, "GIL impact").tables[0][1]
+    assert table.headers[:5] == ["workload", "interpreter", "threads", "processes", "interpreters"]
+    cpu = {row[1]: dict(zip(table.headers, row)) for row in table.rows if row[0] == "cpu"}
+    assert cpu["3.13"]["interpreters"].endswith(", 2 workers")
+    assert "interpreters run in parallel" in cpu["3.13"]["verdict"]
+    assert "processes and interpreters: no significant difference" in cpu["3.13"]["verdict"]
+    assert cpu["pypy3"]["interpreters"] == "n/a"
+    assert "interpreters: n/a (subinterpreters with their own GIL are not available on pypy" in cpu["pypy3"]["verdict"]
+    [warning] = [w for w in report.warnings if w.code == "cell-unsupported"]
+    assert warning.text.startswith("pypy3: 9 cell(s) cannot run here and show n/a: subinterpreters")
+    matrix = dict(section(report, "Every cell").tables)["cpu"]
+    row = next(r for r in matrix.rows if r[:3] == ["pypy3", "interpreters", "2"])
+    assert row[3] == "n/a (unsupported)"
+    assert all(document.complete for document in (c.document for c in report.columns))  # unsupported is final
+
+
+def test_what_the_fastest_strategy_costs_is_said(report: Report) -> None:
+    table = section(report, "Interpreters against each other").tables[0][1]
+    row = next(dict(zip(table.headers, r)) for r in table.rows if r[:2] == ["cpu", "3.13"])
+    cost = row["what the fastest costs, against its serial run"]
+    assert cost.startswith("2 processes: 1.80x faster, ")
+    assert cost.endswith("x the CPU time, 3.00x the memory")  # the serial process vs it and its 2 workers
+    matrix = dict(section(report, "Every cell").tables)["cpu"]
+    assert {"CPU per task (ms)", "peak memory (MiB)"} <= set(matrix.headers)

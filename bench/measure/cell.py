@@ -20,6 +20,7 @@ from bench import layout
 from bench.errors import UsageError
 from bench.measure.config import AUTO, chunk_of
 from bench.measure.executors import Executor, Repetition
+from bench.measure.subinterpreters import Unsupported
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
 from bench.result import Cell, Config, TaskRecord
@@ -144,7 +145,7 @@ class CellRun:
     def measure(self, round_number: int) -> None:
         """One measured repetition, recorded with its round, CPU time and the CPU it ended on."""
         executor, tasks, kinds = self.prepare()
-        repetition, cpu_s, on_cpu = self.where.measure(executor, tasks, self.spec.workers)
+        repetition, cpu_s, on_cpu, peak_rss = self.where.measure(executor, tasks, self.spec.workers)
         record = RepetitionRecord(
             round(repetition.wall_s, 6),
             round(repetition.pool_startup_s, 6),
@@ -154,6 +155,7 @@ class CellRun:
             on_cpu=on_cpu,
             shutdown_s=round(repetition.shutdown_s, 6),
             gaps_s=round(dispatch_gaps(repetition), 6),
+            peak_rss_bytes=peak_rss,
         )
         self.save(runs=(*self.cell.runs, record))
 
@@ -161,6 +163,8 @@ class CellRun:
         """:meth:`measure`, with a fault recorded as the cell's status; False when the cell cannot go on."""
         try:
             self.measure(round_number)
+        except Unsupported as exc:
+            self.save(status="unsupported", reason=str(exc))
         except BrokenProcessPool as exc:
             self.save(status="failed", reason=f"a pool worker process died ({exc})")
         except UsageError as exc:

@@ -41,7 +41,7 @@ def standard_workers(usable_cpus: int) -> list[int]:
 class Preset:
     description: str
     workloads: tuple[str, ...]
-    executors: tuple[str, ...] = ("serial", "threads", "processes")
+    executors: tuple[str, ...] = ("serial", "threads", "processes", "interpreters")
     workers: Optional[tuple[int, ...]] = None  # None: standard_workers()
     cells: Optional[tuple[tuple[str, int], ...]] = None  # an explicit matrix instead of a cross product
     load: int = 40
@@ -66,7 +66,8 @@ PRESETS: dict[str, Preset] = {
         repeat=3,
     ),
     "standard": Preset(
-        "every workload x serial/threads/processes x 1, 2, 4 ... usable CPUs and 5 workers, 8 interleaved rounds",
+        "every workload x serial/threads/processes/interpreters x 1, 2, 4 ... usable CPUs and 5 workers, "
+        "8 interleaved rounds",
         # cpu and objects: long enough that pool start-up, hand-overs and shut-down stay under a quarter of a
         # 2-worker cell's wall time on PyPy too (a cpu task: ~7 ms there, ~0.4 s on CPython 3.13).
         ("cpu=16000000", "io", "mixed=200000", "hash=8", "objects=100000", "sleep=0.02"),

@@ -1,4 +1,4 @@
-"""Strategies that run a task list: serial, a thread pool, a process pool.
+"""Strategies that run a task list: serial, a thread pool, a process pool, subinterpreters.
 
 Guest code: standard library only.  One small interface (:class:`Executor`)
 so the runner treats every strategy alike; each measures one repetition the
@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from bench.measure.memory import peak_rss_bytes
 from bench.measure.workloads import Task
 
 TaskRecord = tuple[float, float, int, int]
@@ -71,6 +72,7 @@ class Repetition:
     pool_startup_s: float
     records: list[TaskRecord]
     shutdown_s: float = 0.0  # from the last result to the pool's exit (its workers joined)
+    workers_peak_rss: int = 0  # bytes: the peaks of a process pool's workers, summed (read before they exit)
 
 
 class Executor:
@@ -88,8 +90,13 @@ class Executor:
             startup = time.perf_counter() - started
             records = list(pool.map(timed_call, tasks, **self.map_options()))
             done = time.perf_counter()
+            workers_peak = self.workers_peak_rss(pool)
         ended = time.perf_counter()
-        return Repetition(started, ended - started, startup, records, ended - done)
+        return Repetition(started, ended - started, startup, records, ended - done, workers_peak)
+
+    def workers_peak_rss(self, pool: FuturesExecutor) -> int:
+        """Bytes held at peak by the pool's own worker processes (none for threads)."""
+        return 0
 
     def make_pool(self, workers: int) -> FuturesExecutor:
         raise NotImplementedError
@@ -159,6 +166,11 @@ class ProcessesExecutor(Executor):
     def make_pool(self, workers: int) -> FuturesExecutor:
         return _ProcessPool(max_workers=workers, mp_context=multiprocessing.get_context(self.start_method))
 
+    def workers_peak_rss(self, pool: FuturesExecutor) -> int:
+        """Each worker's peak resident memory, read while it is still alive, summed."""
+        processes = getattr(pool, "_processes", None) or {}
+        return sum(peak_rss_bytes(pid) or 0 for pid in list(processes))
+
     def map_options(self) -> dict[str, Any]:
         """``chunksize`` tasks per hand-over: 1 (the default, as the talk ran) sends each task on its own."""
         return {"chunksize": self.chunksize}
@@ -173,10 +185,17 @@ def default_start_method() -> str:
     return "fork" if "fork" in start_methods() and sys.platform != "darwin" else "spawn"
 
 
+def _interpreters(start_method: str, chunksize: int) -> Executor:
+    from bench.measure.subinterpreters import InterpretersExecutor  # it builds on this module
+
+    return InterpretersExecutor()
+
+
 EXECUTORS: dict[str, Callable[[str, int], Executor]] = {
     "serial": lambda start_method, chunksize: SerialExecutor(),
     "threads": lambda start_method, chunksize: ThreadsExecutor(),
     "processes": ProcessesExecutor,
+    "interpreters": _interpreters,
 }
 
 

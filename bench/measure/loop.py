@@ -355,7 +355,9 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
     if interrupted:
         sys.stderr.write(f"interrupted: {len(document.cells)} cells kept in {config.out}\n")
     complete = (
-        not interrupted and len(document.cells) == len(matrix) and all(cell.status == "ok" for cell in document.cells)
+        not interrupted
+        and len(document.cells) == len(matrix)
+        and all(cell.status in ("ok", "unsupported") for cell in document.cells)  # unsupported: a final answer
     )
     load_end = where.load_average()
     document = replace(

@@ -16,10 +16,10 @@ import subprocess
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from bench import __version__
-from bench.measure import hygiene, introspect, probe
+from bench.measure import hygiene, introspect, memory, probe
 from bench.measure.executors import Executor, Repetition, make_executor
 from bench.measure.workloads import Task
 from bench.result import Interpreter, ProbePoint, RunWarning, Tool
@@ -58,6 +58,15 @@ def interpreter_record(label: str, facts: dict[str, Any]) -> Interpreter:
     )
 
 
+class Measured(NamedTuple):
+    """One repetition and what the surroundings measured around it."""
+
+    repetition: Repetition
+    cpu_s: Optional[float]
+    on_cpu: Optional[int]
+    peak_rss_bytes: Optional[int]
+
+
 class Surroundings:
     """The real thing: this interpreter, this machine, the wall clock, real pools."""
 
@@ -85,13 +94,16 @@ class Surroundings:
     def executor(self, name: str, start_method: str, chunksize: int, cell_key: str) -> Executor:
         return make_executor(name, start_method, chunksize)
 
-    def measure(
-        self, executor: Executor, tasks: list[Task], workers: int
-    ) -> tuple[Repetition, Optional[float], Optional[int]]:
-        """One repetition, with the CPU time of this process tree during it and the CPU it ended on."""
+    def measure(self, executor: Executor, tasks: list[Task], workers: int) -> Measured:
+        """One repetition, with the CPU time of this process tree during it, the CPU it ended on and the peak
+        resident memory of the process and its pool's workers."""
+        memory.reset_peak()
         before = _tree_cpu_s()
         repetition = executor.run(tasks, workers)  # a pool's workers are joined inside: their CPU time is counted
-        return repetition, _tree_cpu_s() - before, current_cpu()
+        cpu_s = _tree_cpu_s() - before
+        own = memory.peak_rss_bytes()
+        peak = None if own is None else own + repetition.workers_peak_rss
+        return Measured(repetition, cpu_s, current_cpu(), peak)
 
     def clock(self) -> float:
         return time.monotonic()
@@ -164,12 +176,11 @@ class Simulation(Surroundings):
     def gil_enabled(self) -> bool:
         return bool(self.data["interpreter"]["gil_enabled"])
 
-    def measure(
-        self, executor: Executor, tasks: list[Task], workers: int
-    ) -> tuple[Repetition, Optional[float], Optional[int]]:
+    def measure(self, executor: Executor, tasks: list[Task], workers: int) -> Measured:
         repetition = executor.run(tasks, workers)
         busy = sum(duration for _, duration, _, _ in repetition.records)  # every task on a CPU all along
-        return repetition, busy, int(self.data.get("on_cpu", 0))
+        peak = int(self.data.get("peak_rss_bytes", 50_000_000)) * (workers + 1 if executor.name == "processes" else 1)
+        return Measured(repetition, busy, int(self.data.get("on_cpu", 0)), peak)
 
     def clock(self) -> float:
         self.ticks += 1
@@ -186,6 +197,11 @@ class Simulation(Surroundings):
         return replace(point, label=label, at_s=at_s)
 
     def executor(self, name: str, start_method: str, chunksize: int, cell_key: str) -> Executor:
+        unsupported = self.data.get("unsupported", {}).get(name)
+        if unsupported:
+            from bench.measure.subinterpreters import Unsupported
+
+            raise Unsupported(unsupported)
         walls = self.data["walls"].get(cell_key)
         if not walls:
             raise ValueError(f"the simulation has no wall times for cell {cell_key!r}")

@@ -46,25 +46,32 @@ def candidates(summary: pd.DataFrame, workload: str, interpreters: list[str] | N
     return ordered
 
 
-def _lead(first: pd.Series, second: pd.Series) -> tuple[str, bool]:
-    """How far ``first`` is ahead of ``second``, in words, and whether the test supports it."""
+def _lead(first: pd.Series, second: pd.Series) -> str:
+    """How far ``first`` is ahead of ``second``: ``1.07x faster (p=0.002)``, or ``tied (p=0.721)`` when the
+    test does not support a difference."""
     comparison = cells_compared(second, first)  # second / first: > 1 means first is faster
     if not stats.significant(comparison.p):
-        return f"no significant difference ({p_text(comparison.p)})", False
-    return f"{ratio(comparison.value)} faster ({p_text(comparison.p)})", True
+        return f"tied ({p_text(comparison.p)})"
+    return f"{ratio(comparison.value)} faster ({p_text(comparison.p)})"
+
+
+def short(cell: pd.Series) -> str:
+    """``pypy3 serial``, ``3.13t 5 threads``: a configuration for a narrow table column."""
+    return f"{cell['interpreter']} {strategy(cell)}"
 
 
 def _pair_sentence(first: pd.Series, second: pd.Series | None) -> str:
+    """``A is fastest, 1.20x faster than B (p=0.008)`` or ``A and B are tied for fastest (no significant ...)``."""
     if second is None:
-        return f"{configuration(first)} (the only configuration measured)"
+        return f"{configuration(first)} is the only configuration measured"
     comparison = cells_compared(second, first)
     if not stats.significant(comparison.p):
         return (
-            f"{configuration(first)} and {configuration(second)} are tied "
+            f"{configuration(first)} and {configuration(second)} are tied for fastest "
             f"(no significant difference, {p_text(comparison.p)})"
         )
     lead = f"{ratio(comparison.value)} faster than {configuration(second)}"
-    return f"{configuration(first)}, {lead} ({p_text(comparison.p)})"
+    return f"{configuration(first)} is fastest, {lead} ({p_text(comparison.p)})"
 
 
 def workload_sentence(summary: pd.DataFrame, workload: str, cpythons: list[str]) -> str | None:
@@ -112,15 +119,15 @@ def answer_section(summary: pd.DataFrame, columns: list[Column], method: str) ->
             comparison = cells_compared(reference, first)  # baseline / fastest: how many times faster
             gain = comparison.value
             gain_text = ratio_ci(comparison.value, comparison.low, comparison.high)
-        lead = _lead(first, second)[0] if second is not None else "–"
+        lead = _lead(first, second) if second is not None else "–"
         rows.append(
             [
                 workload,
-                configuration(first),
+                short(first),
                 task_unit.text(task_time),
                 cell_unit.text(float(first["median"])),
                 gain_text,
-                configuration(second) if second is not None else "–",
+                short(second) if second is not None else "–",
                 lead,
             ]
         )
@@ -132,7 +139,7 @@ def answer_section(summary: pd.DataFrame, columns: list[Column], method: str) ->
         f"per cell ({cell_unit.unit})",
         f"vs {base_name} serial" if base_name else "vs CPython serial",
         "runner-up",
-        "fastest vs runner-up",
+        "vs runner-up",
     ]
     cpythons = [c.name for c in columns if c.interpreter.implementation == "cpython"]
     sentences = [s for s in (workload_sentence(summary, w, cpythons) for w in workloads) if s]
@@ -141,6 +148,8 @@ def answer_section(summary: pd.DataFrame, columns: list[Column], method: str) ->
         "of the rounds, pool start-up and shut-down included) and per task (that time divided by the cell's "
         f'tasks). "vs {base_name or "CPython"} serial" is how many times faster it ran than the CPython GIL '
         "build's serial run, with its 95% interval; the runner-up is the next fastest configuration of any "
-        "interpreter. A pool of one worker is never listed: it is the serial run plus the pool's overhead."
+        'interpreter, and "vs runner-up" how many times faster the fastest was, or "tied" where the test '
+        "finds no significant difference. A pool of one worker is never listed: it is the serial run plus the "
+        "pool's overhead."
     )
     return Section("The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True)

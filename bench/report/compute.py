@@ -19,13 +19,24 @@ from bench.report.load import Column
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
 
+STRATEGIES = ("threads", "processes", "interpreters")
+"""The parallel strategies, in the order the report shows them (subinterpreters: PEP 684/734)."""
 CPU_BOUND = ("cpu", "objects", "hash")
 """Workloads whose tasks keep a CPU busy all along: N workers can at best use min(N, usable CPUs)."""
 WAITING = ("io", "sleep")
 """Workloads whose tasks mostly wait: N workers can overlap N waits whatever the CPUs."""
 
 
-OVERHEAD_COLUMNS = ("tasks", "task_s", "pool_startup_s", "gaps_s", "shutdown_s", "overhead_share")
+OVERHEAD_COLUMNS = (
+    "tasks",
+    "task_s",
+    "pool_startup_s",
+    "gaps_s",
+    "shutdown_s",
+    "overhead_share",
+    "cpu_per_task_s",
+    "peak_rss_bytes",
+)
 """Per-repetition facts whose median over the rounds each cell summary carries."""
 
 
@@ -84,6 +95,8 @@ def tidy_runs(results: list[Column]) -> pd.DataFrame:
                             else None
                         ),
                         "cpu_s": run.cpu_s,
+                        "cpu_per_task_s": run.cpu_s / len(run.tasks) if run.cpu_s is not None and run.tasks else None,
+                        "peak_rss_bytes": run.peak_rss_bytes,
                         "on_cpu": run.on_cpu,
                     }
                 )
@@ -109,6 +122,7 @@ def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None 
         record: dict[str, Any] = dict(zip(CELL_KEYS, key))
         record.update(
             status=cell["status"].iloc[0],
+            reason=cell["reason"].iloc[0],
             usable_cpus=cell["usable_cpus"].iloc[0],
             walls=walls,
             rounds=rounds,

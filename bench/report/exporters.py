@@ -44,6 +44,23 @@ def markdown_table(table: Table) -> str:
     return tabulate(rows, headers=[_md_escape(h) for h in table.headers], tablefmt="github", disable_numparse=True)
 
 
+def compact_markdown_table(table: Table) -> str:
+    """A Markdown table without padding: as narrow as its content, for pasting into a README."""
+    lines = ["| " + " | ".join(_md_escape(h) for h in table.headers) + " |", "|" + "---|" * len(table.headers)]
+    lines += ["| " + " | ".join(_md_escape(cell) for cell in row) + " |" for row in table.rows]
+    return "\n".join(lines)
+
+
+def answer_markdown(report: Report) -> str:
+    """``answer.md``: the answer table (compact) and its sentences, ready for a README."""
+    out = []
+    for section in report.leading:
+        for _, table in section.tables:
+            out += [compact_markdown_table(table), ""]
+        out += [f"- {sentence}" for sentence in section.after]
+    return "\n".join(out) + "\n"
+
+
 def markdown_section(section: Section) -> list[str]:
     out = [f"## {section.title}", ""]
     for paragraph in section.paragraphs:
@@ -210,10 +227,13 @@ def _latex_heading(text: str, level: int) -> str:
 
 
 class MarkdownExporter(Exporter):
-    name, description = "markdown", "report.md (GitHub tables)"
+    name, description = "markdown", "report.md (GitHub tables) and answer.md (the answer alone, for a README)"
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
-        return [layout.write_atomically(out_dir / "report.md", to_markdown(report))]
+        written = [layout.write_atomically(out_dir / "report.md", to_markdown(report))]
+        if report.leading:
+            written.append(layout.write_atomically(out_dir / "answer.md", answer_markdown(report)))
+        return written
 
 
 class HtmlExporter(Exporter):

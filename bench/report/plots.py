@@ -26,7 +26,7 @@ from bench.report.machine import ProbeSummary
 from bench.result import Cell, Document, Repetition
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
-EXECUTOR_STYLES = {"threads": "-", "processes": "--", "serial": ":"}
+EXECUTOR_STYLES = {"threads": "-", "processes": "--", "interpreters": "-."}
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def _save(figure: Figure, out_dir: Path, name: str, title: str) -> Picture:
 
 def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Picture | None:
     """Workers on x, speed-up over the same interpreter's serial run on y, ideal line drawn."""
-    parallel = summary[summary["executor"].isin(["threads", "processes"]) & summary["speedup"].notna()]
+    parallel = summary[summary["executor"].isin(list(EXECUTOR_STYLES)) & summary["speedup"].notna()]
     if parallel.empty:
         return None
     workloads = list(dict.fromkeys(parallel["workload"]))
@@ -127,7 +127,10 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Pi
     for axis in list(axes.flat)[len(workloads) :]:
         axis.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    figure.suptitle("Speed-up of threads (solid) and processes (dashed) over each interpreter's serial run")
+    figure.suptitle(
+        "Speed-up of threads (solid), processes (dashed) and subinterpreters (dash-dot) over each interpreter's "
+        "serial run"
+    )
     figure.tight_layout()
     figure.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
     return _save(figure, out_dir, "speedup", "Speed-up curves")
@@ -189,7 +192,8 @@ def _panel_title(name: str, choice: tuple[str, int], run: Repetition, scale: flo
 
 
 def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
-    """The talk's picture: 1 worker, N threads and N processes side by side, one row per interpreter.
+    """The talk's picture: 1 worker, N threads and N processes (and N subinterpreters) side by side, one row per
+    interpreter.
 
     One bar per task from its start to its end, coloured by kind, from each cell's median repetition; the three
     panels of an interpreter share its time axis (the black line is the end of the run), and each interpreter
@@ -198,12 +202,13 @@ def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Pat
     rows = []
     for name, document in results:
         cells = {cell.key: cell for cell in document.cells if cell.workload == workload and cell.runs}
-        parallel = [w for (_, e, w) in cells if e in ("threads", "processes") and w > 1]
+        parallel = [w for (_, e, w) in cells if e in EXECUTOR_STYLES and w > 1]
         if not parallel:
             continue
         most = max(parallel)
         one = next((key for key in ((workload, "serial", 1), (workload, "threads", 1)) if key in cells), None)
-        chosen = [key for key in (one, (workload, "threads", most), (workload, "processes", most)) if key in cells]
+        strategies = [(workload, executor, most) for executor in EXECUTOR_STYLES]
+        chosen = [key for key in (one, *strategies) if key in cells]
         runs = [(key, median_run(cells[key])) for key in chosen if key is not None]
         rows.append((name, [(key, run) for key, run in runs if run is not None]))
     rows = [(name, panels) for name, panels in rows if panels]
@@ -226,9 +231,7 @@ def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Pat
         for axis in row_axes[len(panels) :]:
             axis.set_visible(False)
     figure.legend(list(kinds_seen.values()), [f"{kind} task" for kind in kinds_seen], loc="upper right")
-    figure.suptitle(
-        f"{workload}: one worker, threads and processes (median run; each interpreter on its own time scale)"
-    )
+    figure.suptitle(f"{workload}: one worker and each strategy (median run; each interpreter on its own time scale)")
     figure.tight_layout()
     return _save(figure, out_dir, f"talk-{workload}", f"The talk's picture: {workload}")
 

@@ -15,9 +15,9 @@ import pandas as pd
 from bench.layout import RunManifest
 from bench.report import stats
 from bench.report.answer import candidates, strategy
-from bench.report.compute import CPU_BOUND, build_flags, cpu_bound, twin_of
+from bench.report.compute import CPU_BOUND, STRATEGIES, build_flags, cpu_bound, twin_of
 from bench.report.content import Section, Table
-from bench.report.format import percent, present, ratio_ci, seconds, time_unit
+from bench.report.format import percent, present, ratio, ratio_ci, seconds, time_unit
 from bench.report.load import Column
 from bench.report.machine import ProbeSummary
 from bench.report.select import cell_of, cells_compared, rows_of, serial_cell, workload_order
@@ -25,7 +25,7 @@ from bench.report.verdicts import best_parallel, compare_text, interpreter_verdi
 from bench.report.warnings import MERGE_CHECKS, config_differences
 from bench.result import Machine
 
-EXECUTOR_ORDER = {"serial": 0, "threads": 1, "processes": 2}
+EXECUTOR_ORDER = {"serial": 0, "threads": 1, "processes": 2, "interpreters": 3}
 ABOVE_LIMIT = 1.05
 """A CPU-bound speed-up range reaching 5% above min(workers, usable CPUs) is marked: no CPU can give that."""
 
@@ -158,6 +158,7 @@ def reproduce_command(columns: list[Column], manifests: list[RunManifest]) -> st
 
 def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
     """One row per workload and interpreter: each strategy's best cell with 2+ workers, and the verdict."""
+    strategies = [s for s in STRATEGIES if s in set(summary["executor"])]
     rows: list[list[str]] = []
     keys: list[list[float | None]] = []
     for workload in workload_order(summary):
@@ -166,9 +167,11 @@ def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                 continue
             row = [workload, column.name]
             key: list[float | None] = [None, None]
-            for executor in ("threads", "processes"):
+            for executor in strategies:
                 cell = best_parallel(summary, column.name, workload, executor)
-                row.append("–" if cell is None else f"{speedup_text(cell)}, {int(cell['workers'])} workers")
+                measured = rows_of(summary, column.name, workload, executor)
+                missing = "n/a" if (measured["status"] == "unsupported").any() else "–"
+                row.append(missing if cell is None else f"{speedup_text(cell)}, {int(cell['workers'])} workers")
                 key.append(None if cell is None else float(cell["speedup"]))
             row.append(interpreter_verdict(summary, column.name, workload, column.gil_was_on))
             key.append(None)
@@ -180,7 +183,7 @@ def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         "answer, and one verdict per interpreter. A gain is compared in absolute time with the fastest other "
         "configuration of any interpreter; the tests are those described under the answer."
     )
-    headers = ["workload", "interpreter", "threads", "processes", "verdict"]
+    headers = ["workload", "interpreter", *strategies, "verdict"]
     return Section("GIL impact", [intro], [("", Table(headers, rows, keys))])
 
 
@@ -253,6 +256,18 @@ def baseline_interpreter(columns: list[Column]) -> Column | None:
     return None
 
 
+def cost_text(top: pd.Series | None, serial: pd.Series | None) -> str:
+    """``5 processes: 1.61x faster, 1.10x the CPU time, 4.8x the memory``."""
+    if top is None or serial is None or top["executor"] == "serial":
+        return "–"
+    parts = [f"{strategy(top)}: {ratio(top['speedup'])} faster"]
+    for column, what in (("cpu_per_task_s", "the CPU time"), ("peak_rss_bytes", "the memory")):
+        mine, theirs = present(top[column]), present(serial[column])
+        if mine is not None and theirs:
+            parts.append(f"{ratio(mine / theirs)} {what}")
+    return ", ".join(parts)
+
+
 def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Section | None:
     """Serial and fastest time of each interpreter per workload, against the CPython GIL build's."""
     base = baseline_interpreter(columns)
@@ -285,6 +300,8 @@ def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Sectio
             key.append(relative.value)
         row.insert(4, "–" if top is None else strategy(top))
         key.insert(4, None)
+        row.append(cost_text(top, mine))
+        key.append(None)
         rows.append(row)
         keys.append(key)
     headers = [
@@ -295,11 +312,14 @@ def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Sectio
         "fastest strategy",
         f"its time ({best_unit.unit})",
         f"fastest vs {base.name} serial",
+        "what the fastest costs, against its serial run",
     ]
     intro = (
         f"Each interpreter's serial time and its fastest configuration (two or more workers, or serial), and how "
         f"many times faster than {base.name} (the CPython GIL build) each is, with its 95% interval "
-        "(independent samples: the interpreters ran one after another)."
+        "(independent samples: the interpreters ran one after another). The last column says what the fastest "
+        "configuration costs against the same interpreter's serial run: CPU time (all threads and worker "
+        "processes) and peak resident memory (the process plus its pool's workers)."
     )
     return Section("Interpreters against each other", [intro], [("", Table(headers, rows, keys))])
 
@@ -330,8 +350,9 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
             row = [str(cell["interpreter"]), str(cell["executor"]), str(workers)]
             key: list[float | None] = [None, None, float(workers)]
             if pd.isna(cell["median"]):
-                rows.append(row + [str(cell["status"])] + ["–"] * 8)
-                keys.append(key + [None] * 9)
+                status = "n/a (unsupported)" if cell["status"] == "unsupported" else str(cell["status"])
+                rows.append(row + [status] + ["–"] * 9)
+                keys.append(key + [None] * 10)
                 continue
             time_text = wall.interval(cell["median"], cell["range_low"], cell["range_high"])
             if cell["status"] != "ok":
@@ -347,12 +368,25 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                 _ms(cell["gaps_s"]),
                 _ms(cell["shutdown_s"]),
                 percent(cell["overhead_share"]),
+                _ms(cell["cpu_per_task_s"]),
+                _mib(cell["peak_rss_bytes"]),
             ]
             key += [
                 float(cell["median"]),
                 float(cell["speedup"]),
                 float(cell["efficiency"]),
-                *(float(cell[c]) for c in ("task_s", "pool_startup_s", "gaps_s", "shutdown_s", "overhead_share")),
+                *(
+                    float(cell[c])
+                    for c in (
+                        "task_s",
+                        "pool_startup_s",
+                        "gaps_s",
+                        "shutdown_s",
+                        "overhead_share",
+                        "cpu_per_task_s",
+                        "peak_rss_bytes",
+                    )
+                ),
             ]
             rows.append(row)
             keys.append(key)
@@ -368,6 +402,8 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
             "gaps (ms)",
             "shut-down (ms)",
             "overhead",
+            "CPU per task (ms)",
+            "peak memory (MiB)",
         ]
         tables.append((workload, Table(headers, rows, keys)))
     intro = (
@@ -383,9 +419,17 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
         "creation until every worker answered; gaps is, per worker, the time between start-up and its last task "
         "not spent in its own tasks (tasks being handed over, or, with a GIL, a thread waiting for it between "
         "tasks); shut-down is from the last result to the pool's exit; "
-        "overhead is their sum as a share of the wall time."
+        "overhead is their sum as a share of the wall time. What it cost: CPU per task is the user + system CPU "
+        "time of the cell's process and its pool's workers during a repetition, divided by its tasks; peak memory "
+        "is the most resident memory the cell's process held during a repetition plus, for process pools, each "
+        "worker's peak (pages a forked worker shares with its parent count in both, as the kernel counts them)."
     )
     return Section("Every cell", [intro], tables)
+
+
+def _mib(value: float | None) -> str:
+    number = present(value)
+    return "–" if number is None else f"{number / 1024**2:.0f}"
 
 
 def _ms(value: float | None) -> str:

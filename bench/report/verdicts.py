@@ -22,7 +22,7 @@ import pandas as pd
 
 from bench.report import stats
 from bench.report.answer import candidates, configuration
-from bench.report.compute import cpu_bound
+from bench.report.compute import STRATEGIES, cpu_bound
 from bench.report.format import p_text, ratio, ratio_ci
 from bench.report.select import cell_of, cells_compared, rows_of
 
@@ -31,7 +31,11 @@ SCALES = 1.1
 POOL_OVERHEAD = 0.9
 """A one-worker pool significantly below this fraction of serial speed: the pool's own cost is the story."""
 
-NOUNS = {"threads": ("thread", "threads"), "processes": ("process", "processes")}
+NOUNS = {
+    "threads": ("thread", "threads"),
+    "processes": ("process", "processes"),
+    "interpreters": ("interpreter", "interpreters"),
+}
 
 
 def best_parallel(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) -> pd.Series | None:
@@ -69,16 +73,22 @@ def strategy_verdict(
     """What ``executor`` does for this interpreter and workload, in words that the tests support."""
     best = best_parallel(summary, interpreter, workload, executor)
     if best is None:
+        unsupported = rows_of(summary, interpreter, workload, executor)
+        unsupported = unsupported[unsupported["status"] == "unsupported"]
+        if not unsupported.empty:
+            return f"{executor}: n/a ({unsupported.iloc[0]['reason']})"
         return None
     speedup, p = float(best["speedup"]), float(best["p_vs_serial"])
     measured = f"{ratio_ci(speedup, best['speedup_low'], best['speedup_high'])} with {_workers(best)}"
     one = cell_of(summary, interpreter, workload, executor, 1)
+    one_measured = one is not None and pd.notna(one["speedup"])
     pool_cost = (
-        one is not None
-        and pd.notna(one["speedup"])
-        and float(one["speedup"]) < POOL_OVERHEAD
-        and stats.significant(float(one["p_vs_serial"]))
+        one_measured
+        and float(one["speedup"]) < POOL_OVERHEAD  # type: ignore[index]
+        and stats.significant(float(one["p_vs_serial"]))  # type: ignore[index]
     )
+    # The GIL is named only where a 1-thread pool shows the pool itself costs next to nothing.
+    gil_explains = executor == "threads" and gil_enabled and cpu_bound(workload) and one_measured and not pool_cost
     single = NOUNS.get(executor, (executor, executor))[0]
     if stats.significant(p) and speedup >= SCALES:
         return f"{executor} run in parallel: {measured} ({p_text(p)}){_against_the_fastest(summary, best)}"
@@ -88,35 +98,33 @@ def strategy_verdict(
         text = f"{executor} slower than serial: {measured} ({p_text(p)})"
         if pool_cost and one is not None:
             text += f"; a 1-{single} pool is already {float(one['speedup']):.2f}x: the pool's own cost"
-        elif executor == "threads" and gil_enabled and cpu_bound(workload):
+        elif gil_explains:
             text += "; the GIL lets one thread run at a time, and switching between them costs"
         return text
     text = f"{executor}: no significant difference from serial ({measured}, {p_text(p)})"
-    if executor == "threads" and gil_enabled and cpu_bound(workload) and not pool_cost:
+    if gil_explains:
         text += "; the GIL lets one thread run at a time"
     return text
 
 
 def interpreter_verdict(summary: pd.DataFrame, interpreter: str, workload: str, gil_enabled: bool) -> str:
-    """Threads, processes and how they compare, for one interpreter and workload."""
+    """Each strategy, then how the fastest strategy compares with the others, for one interpreter and workload."""
     parts = [
         verdict
-        for executor in ("threads", "processes")
+        for executor in STRATEGIES
         if (verdict := strategy_verdict(summary, interpreter, workload, executor, gil_enabled)) is not None
     ]
-    threads = best_parallel(summary, interpreter, workload, "threads")
-    processes = best_parallel(summary, interpreter, workload, "processes")
-    if threads is not None and processes is not None:
-        comparison = cells_compared(threads, processes)  # threads / processes: < 1 means threads are faster
+    bests = [
+        cell for executor in STRATEGIES if (cell := best_parallel(summary, interpreter, workload, executor)) is not None
+    ]
+    bests.sort(key=lambda cell: float(cell["median"]))
+    for other in bests[1:]:
+        winner, loser = str(bests[0]["executor"]), str(other["executor"])
+        comparison = cells_compared(other, bests[0])  # loser / winner: > 1 means the winner is faster
         if stats.significant(comparison.p):
-            winner, loser, factor = (
-                ("threads", "processes", 1 / comparison.value)
-                if comparison.value < 1
-                else ("processes", "threads", comparison.value)
-            )
-            parts.append(f"{winner} beat {loser} ({ratio(factor)}, {p_text(comparison.p)})")
+            parts.append(f"{winner} beat {loser} ({ratio(comparison.value)}, {p_text(comparison.p)})")
         else:
-            parts.append(f"threads and processes: no significant difference ({p_text(comparison.p)})")
+            parts.append(f"{winner} and {loser}: no significant difference ({p_text(comparison.p)})")
     return "; ".join(parts) + "." if parts else "no parallel cells measured."
 
 

@@ -211,9 +211,18 @@ def _recorded(columns: list[Column]) -> list[RunWarning]:
 
 def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
     found = []
-    failed = summary[summary["status"] != "ok"]
+    failed = summary[~summary["status"].isin(["ok", "unsupported"])]
     for name, status in zip(_names(failed), failed["status"]):
         found.append(RunWarning(f"cell-{status}", f"{name}: {status}.", (name,)))
+    unsupported = summary[summary["status"] == "unsupported"]
+    for (interpreter, reason), rows in unsupported.groupby(["interpreter", "reason"], sort=False):
+        found.append(
+            RunWarning(
+                "cell-unsupported",
+                f"{interpreter}: {len(rows)} cell(s) cannot run here and show n/a: {reason}.",
+                tuple(_names(rows)),
+            )
+        )
     usable = {column.name: column.machine.usable_cpus for column in columns}
     over = summary[
         [workers > usable.get(str(name), 1) for name, workers in zip(summary["interpreter"], summary["workers"])]

@@ -38,3 +38,16 @@ def note_pid(path: str) -> None:
     """Appends the process id that ran the task to ``path`` (which process measured which round)."""
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{os.getpid()}\n")
+
+
+def note_interpreter(path: str) -> None:
+    """Appends ``pid interpreter-id`` to ``path``: which (sub)interpreter ran the task (0 is the main one)."""
+    try:
+        import _interpreters  # CPython 3.13+
+
+        current = _interpreters.get_current()
+        ident = current[0] if isinstance(current, tuple) else current
+    except ImportError:
+        ident = 0
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{os.getpid()} {int(ident)}\n")

@@ -29,6 +29,9 @@ GUEST_MODULES = [
     "bench.measure.surroundings",
     "bench.measure.cell",
     "bench.measure.loop",
+    "bench.measure.memory",
+    "bench.measure.probe",
+    "bench.measure.subinterpreters",
 ]
 REQUESTS_AND_ITS_DEPENDENCIES = {"requests", "urllib3", "idna", "charset_normalizer", "certifi", "chardet"}
 GUEST_AND_SHARED = ("bench.measure", "bench.result", "bench.layout", "bench.errors", "bench.__main__")
