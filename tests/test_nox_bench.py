@@ -77,9 +77,14 @@ def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
     assert {d["run_id"] for d in documents.values()} == {"e2e"}
     assert all(d["complete"] for d in documents.values())
     assert len({d["config"]["server_url"] for d in documents.values()}) == 1  # one shared server
-    assert all(len(d["cells"]) == 18 for d in documents.values())
+    assert all(len(d["cells"]) == 24 for d in documents.values())  # 6 workloads x serial + 3 strategies
+    statuses = {
+        label: {c["status"] for c in d["cells"] if c["executor"] == "interpreters"} for label, d in documents.items()
+    }
+    assert statuses == {"3.13": {"ok"}, "3.13t": {"ok"}, "pypy3": {"unsupported"}}
     markdown = (run / "report.md").read_text()
     for title in (
+        "## The answer",
         "## What was measured",
         "## GIL impact",
         "## Cost of free-threading on one thread",
@@ -87,7 +92,8 @@ def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
         "## Every cell",
     ):
         assert title in markdown
-    assert "| 3.13t threads" in markdown
+    assert "| workload   | interpreter   | threads" in markdown and "| interpreters " in markdown
+    assert (run / "answer.md").is_file()
     assert "Reproduce with: `nox -s bench -- --preset smoke --load 2 --repeat 1 --warmup 0`" in markdown
     assert (run / "report.html").is_file() and (run / "results.csv").is_file()
     assert (tmp_path / "latest").resolve() == run.resolve()
