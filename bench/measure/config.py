@@ -69,8 +69,8 @@ PRESETS: dict[str, Preset] = {
         "every workload x serial/threads/processes/interpreters x 1, 2, 4 ... usable CPUs and 5 workers, "
         "8 interleaved rounds",
         # cpu and objects: long enough that pool start-up, hand-overs and shut-down stay under a quarter of a
-        # 2-worker cell's wall time on PyPy too (a cpu task: ~7 ms there, ~0.4 s on CPython 3.13).
-        ("cpu=16000000", "io", "mixed=200000", "hash=8", "objects=100000", "sleep=0.02"),
+        # 2-worker cell's wall time on PyPy too (a cpu task: ~10 ms there, ~0.6 s on CPython 3.13).
+        ("cpu=24000000", "io", "mixed=200000", "hash=8", "objects=100000", "sleep=0.02"),
         load=24,
         repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
         chunksize=AUTO,
