@@ -213,7 +213,11 @@ class Repetition:
         )
 
 
-WORKER_NOUNS = {"threads": ("thread", "threads"), "processes": ("process", "processes")}
+WORKER_NOUNS = {
+    "threads": ("thread", "threads"),
+    "processes": ("process", "processes"),
+    "interpreters": ("interpreter", "interpreters"),
+}
 
 
 def cell_label(workload: str, executor: str, workers: int) -> str:

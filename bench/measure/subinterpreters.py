@@ -40,8 +40,11 @@ import os as _os
 import struct as _struct
 import sys as _sys
 import time as _time
+import warnings as _warnings
 
 _sys.path[:] = _json.loads(_path)
+# requests warns once per interpreter that charset_normalizer (compiled for the main interpreter only) is missing
+_warnings.filterwarnings("ignore", message="Unable to find acceptable character detection dependency")
 _pack = _struct.Struct("dd").pack
 _clock = _time.perf_counter
 

@@ -19,15 +19,12 @@ from bench.report.content import Section, Table
 from bench.report.format import p_text, ratio, ratio_ci, time_unit
 from bench.report.load import Column
 from bench.report.select import cells_compared, serial_cell, workload_order
+from bench.result import cell_label
 
 
 def strategy(cell: pd.Series) -> str:
     """``serial``, ``2 threads``, ``1 process``: the strategy in words, worker count first."""
-    executor, workers = str(cell["executor"]), int(cell["workers"])
-    if executor == "serial":
-        return "serial"
-    single = {"threads": "thread", "processes": "process"}.get(executor, executor)
-    return f"{workers} {executor if workers != 1 else single}"
+    return cell_label("", str(cell["executor"]), int(cell["workers"])).strip()
 
 
 def configuration(cell: pd.Series) -> str:

@@ -23,7 +23,7 @@ from bench import layout
 from bench.errors import UsageError
 from bench.report.compute import cpu_bound
 from bench.report.machine import ProbeSummary
-from bench.result import Cell, Document, Repetition
+from bench.result import Cell, Document, Repetition, cell_label
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
 EXECUTOR_STYLES = {"threads": "-", "processes": "--", "interpreters": "-."}
@@ -186,9 +186,7 @@ def _unit(seconds: float) -> tuple[float, str]:
 
 def _panel_title(name: str, choice: tuple[str, int], run: Repetition, scale: float, unit: str) -> str:
     executor, workers = choice
-    what = "serial" if executor == "serial" else f"{workers} {executor if workers != 1 else executor.rstrip('s')}"
-    what = what.replace("processe", "process") if what.endswith("processe") else what
-    return f"{name}, {what}: {run.wall_s * scale:.3g} {unit}"
+    return f"{name}, {cell_label('', executor, workers).strip()}: {run.wall_s * scale:.3g} {unit}"
 
 
 def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
