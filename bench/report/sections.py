@@ -15,7 +15,7 @@ import pandas as pd
 from bench.layout import RunManifest
 from bench.report import stats
 from bench.report.answer import candidates, strategy
-from bench.report.compute import CPU_BOUND, STRATEGIES, build_flags, cpu_bound, twin_of
+from bench.report.compute import CPU_BOUND, OVERHEAD_COLUMNS, STRATEGIES, build_flags, cpu_bound, twin_of
 from bench.report.content import Section, Table
 from bench.report.format import percent, present, ratio, ratio_ci, seconds, time_unit
 from bench.report.load import Column
@@ -375,18 +375,7 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                 float(cell["median"]),
                 float(cell["speedup"]),
                 float(cell["efficiency"]),
-                *(
-                    float(cell[c])
-                    for c in (
-                        "task_s",
-                        "pool_startup_s",
-                        "gaps_s",
-                        "shutdown_s",
-                        "overhead_share",
-                        "cpu_per_task_s",
-                        "peak_rss_bytes",
-                    )
-                ),
+                *(float(cell[c]) for c in OVERHEAD_COLUMNS[1:]),  # in the order of the columns below
             ]
             rows.append(row)
             keys.append(key)

@@ -29,23 +29,17 @@ def _intervals(cell: dict[str, Any]) -> dict[int, list[tuple[float, float]]]:
     return by_worker
 
 
+def run_cells(
+    tmp_path: Path, *workloads: str, executors: str = "interpreters", load: int = 4, repeat: int = 1
+) -> tuple[Any, dict[str, Any]]:
+    """``bench run`` with 2 workers and no warm-up: the options every test here shares."""
+    options = ["--executors", executors, "--workers", "2", "--load", str(load), "--repeat", str(repeat)]
+    return bench_run(tmp_path, *workloads, *options, "--warmup", "0")
+
+
 @needs_subinterpreters
 def test_two_subinterpreters_run_cpu_tasks_at_the_same_time(tmp_path: Path) -> None:
-    done, document = bench_run(
-        tmp_path,
-        "--workloads",
-        "cpu=3000000",
-        "--executors",
-        "serial,interpreters",
-        "--workers",
-        "2",
-        "--load",
-        "4",
-        "--repeat",
-        "1",
-        "--warmup",
-        "0",
-    )
+    done, document = run_cells(tmp_path, "--workloads", "cpu=3000000", executors="serial,interpreters")
     assert done.returncode == 0, done.stderr
     cell = cell_of(document, "cpu", "interpreters")
     assert cell["status"] == "ok", cell.get("reason")
@@ -67,21 +61,7 @@ def test_two_subinterpreters_run_cpu_tasks_at_the_same_time(tmp_path: Path) -> N
 @needs_subinterpreters
 def test_a_user_workload_is_imported_inside_the_subinterpreters(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
-    done, document = bench_run(
-        tmp_path,
-        "--workload",
-        f"tests.guest.faulty:note_interpreter={str(notes)!r}",
-        "--executors",
-        "interpreters",
-        "--workers",
-        "2",
-        "--load",
-        "4",
-        "--repeat",
-        "1",
-        "--warmup",
-        "0",
-    )
+    done, document = run_cells(tmp_path, "--workload", f"tests.guest.faulty:note_interpreter={str(notes)!r}")
     assert done.returncode == 0, done.stderr
     assert document["cells"][0]["status"] == "ok", document["cells"][0].get("reason")
     lines = [line.split() for line in notes.read_text().splitlines()]
@@ -92,22 +72,8 @@ def test_a_user_workload_is_imported_inside_the_subinterpreters(tmp_path: Path) 
 
 @needs_subinterpreters
 def test_a_task_raising_inside_a_subinterpreter_fails_the_cell_with_its_type_and_message(tmp_path: Path) -> None:
-    done, document = bench_run(
-        tmp_path,
-        "--workload",
-        "tests.guest.faulty:raise_value_error=7",
-        "--workloads",
-        "cpu=1000",
-        "--executors",
-        "interpreters",
-        "--workers",
-        "2",
-        "--load",
-        "2",
-        "--repeat",
-        "1",
-        "--warmup",
-        "0",
+    done, document = run_cells(
+        tmp_path, "--workload", "tests.guest.faulty:raise_value_error=7", "--workloads", "cpu=1000", load=2
     )
     assert done.returncode == 0, done.stderr  # a failed cell is recorded, nothing crashed
     failed = next(cell for cell in document["cells"] if "raise_value_error" in cell["workload"])
@@ -118,21 +84,7 @@ def test_a_task_raising_inside_a_subinterpreter_fails_the_cell_with_its_type_and
 
 @pytest.mark.skipif(HAVE_SUBINTERPRETERS, reason="this interpreter has subinterpreters")
 def test_without_subinterpreters_the_cell_is_unsupported_and_the_rest_runs(tmp_path: Path) -> None:
-    done, document = bench_run(
-        tmp_path,
-        "--workloads",
-        "cpu=1000",
-        "--executors",
-        "serial,interpreters",
-        "--workers",
-        "2",
-        "--load",
-        "2",
-        "--repeat",
-        "2",
-        "--warmup",
-        "0",
-    )
+    done, document = run_cells(tmp_path, "--workloads", "cpu=1000", executors="serial,interpreters", load=2, repeat=2)
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert document["complete"] is True  # unsupported is a final answer, not a gap
     cell = cell_of(document, "cpu", "interpreters")
