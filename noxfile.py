@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import shlex
 import subprocess
@@ -28,6 +29,7 @@ ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 
 from bench import layout  # noqa: E402  (needs the project on sys.path)
+from bench.errors import EXIT_CELLS_FAILED  # noqa: E402
 from bench.provision.cache import link_dir  # noqa: E402
 from bench.provision.specs import DEFAULT_SPECS  # noqa: E402
 
@@ -158,6 +160,7 @@ def bench(session: nox.Session) -> None:
     install_once(session, "-e", ".")
     session.notify("report", [str(RUN.directory)])
     label = layout.file_name(str(session.python))  # "3.13t"; a path spec becomes a safe name
+    out = layout.result_path(RUN.run_id, label, RESULTS)
     session.run(
         "python",
         "-m",
@@ -172,10 +175,25 @@ def bench(session: nox.Session) -> None:
         "--server-url",
         RUN.server_url,
         "--out",
-        str(layout.result_path(RUN.run_id, label, RESULTS)),
+        str(out),
         interrupt_timeout=1.0,  # Ctrl-C reaches the runner too; it saves and exits at once
         terminate_timeout=15.0,  # a SIGTERM also makes it save what was measured
+        success_codes=[0, EXIT_CELLS_FAILED],  # told below, after the other interpreters are queued to run
     )
+    faulty = failed_cells(out)
+    if faulty:
+        # The session fails (so does `nox`, for CI), yet the other interpreters and the report still run.
+        session.error(f"{label}: {len(faulty)} cells failed or timed out ({', '.join(faulty[:3])}); see the report")
+
+
+def failed_cells(result: Path) -> list[str]:
+    """The cells of a result file that failed or timed out, by name (the runner's exit code 3)."""
+    document = json.loads(result.read_text(encoding="utf-8"))
+    return [
+        f"{cell['workload']} {cell['executor']} x{cell['workers']}: {cell['status']}"
+        for cell in document.get("cells") or []
+        if cell.get("status") in ("failed", "timeout")
+    ]
 
 
 @nox.session

@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from bench import __version__
-from bench.errors import EXIT_USAGE, UsageError
+from bench.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_WRITE_FAILED, UsageError, WriteError
 
 if TYPE_CHECKING:
     from bench.provision.specs import InterpreterSpec
@@ -68,8 +68,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _cell(args: argparse.Namespace) -> int:
-    from bench.measure.cell import run_cell
+    import os
+    from pathlib import Path
 
+    from bench.measure.cell import run_cell
+    from bench.measure.orphans import PARENT_FD_VARIABLE, watch_parent
+
+    parent_fd = os.environ.get(PARENT_FD_VARIABLE)
+    if parent_fd is not None:  # started by a runner (not forked): end with it
+        watch_parent(int(parent_fd), Path(args.spec).parent.parent)
     return run_cell(args.spec, args.result, args.round)
 
 
@@ -182,9 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"gilbench: error: {exc}\n")
         return EXIT_USAGE
+    except WriteError as exc:
+        sys.stderr.write(f"gilbench: error: {exc}\n")
+        return EXIT_WRITE_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("gilbench: interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
     return result
 
 

@@ -8,6 +8,7 @@ gilbench goes through :func:`write_atomically` and every link swap through
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -46,6 +47,21 @@ def new_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
 
 
+def reserve_run_dir(root: Path) -> tuple[str, Path]:
+    """A new run's id and folder, the folder made exclusively: two runs started in the same second get
+    ``20261126-021500`` and ``20261126-021500-2``, never one folder (ids still sort by start time)."""
+    base = new_run_id()
+    root.mkdir(parents=True, exist_ok=True)
+    for number in range(1, 10_000):
+        run_id = base if number == 1 else f"{base}-{number}"
+        try:
+            (root / run_id).mkdir()
+        except FileExistsError:
+            continue
+        return run_id, root / run_id
+    raise UsageError(f"{root}: 10,000 runs started in one second; cannot find a free run id")
+
+
 def interpreter_label(implementation: str, version_info: tuple[int, ...], free_threaded_build: bool) -> str:
     """The label an interpreter gets when the user names none: the spec that asks for it (3.13, 3.13t, pypy3)."""
     if implementation == "pypy":
@@ -78,8 +94,20 @@ def is_results_folder(folder: Path) -> bool:
 # --- atomic writes and links -------------------------------------------------------------
 
 
+def check_replaceable(path: Path, option: str) -> None:
+    """Only a regular file (or a missing path) may be replaced: ``--out /dev/null`` as root must not swap the
+    device for a file, nor a folder, FIFO or dangling link be clobbered."""
+    if os.path.lexists(path) and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise UsageError(f"{option} {str(path)!r}: is {kind}; expected a path to a new or existing regular file")
+
+
 def write_atomically(path: Path, content: Union[str, bytes]) -> Path:
-    """Write a temporary file in the same folder, then rename it over ``path``: never half a file."""
+    """Write a temporary file in the same folder, then rename it over ``path``: never half a file.
+
+    On any failure (a full disk included) the temporary file is removed and ``path`` keeps what it held.
+    """
+    check_replaceable(path, "writing")
     data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -113,6 +141,53 @@ def point_latest(run_dir: Path) -> Optional[Path]:
         return None
     replace_symlink(latest, run_dir.name)
     return latest
+
+
+class ResultClaim:
+    """One run's claim on its result file, held from before measuring to the last write.
+
+    A second run writing the same file is refused with one line naming it (a lock, not a race of renames that
+    would leave one run's cells and two "complete" messages), and an existing result is replaced only when the
+    user asks (``--force``).  The lock is a ``.<name>.lock`` file beside the result, removed on release.
+    """
+
+    def __init__(self, path: Path, option: str, replace_existing: bool) -> None:
+        check_replaceable(path, option)
+        self.lock_path = path.with_name(f".{path.name}.lock")
+        self._handle: Optional[Any] = None
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, the existence check below still guards sequential runs
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                handle.close()
+                raise UsageError(
+                    f"{option} {str(path)!r}: another gilbench run (pid {holder}) is writing it; "
+                    "wait for it or choose another path"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            self._handle = handle
+        if path.exists() and not replace_existing:
+            self.release()
+            raise UsageError(
+                f"{option} {str(path)!r}: already holds a result; pass --force to replace it, or choose another path"
+            )
+
+    def release(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self.lock_path.unlink()
+            self._handle.close()
+            self._handle = None
 
 
 # --- the run manifest ----------------------------------------------------------------------

@@ -28,6 +28,9 @@ from bench.errors import EXIT_USAGE
 LOOPBACK = "127.0.0.1"
 DEFAULT_LATENCY_MS = 50.0
 DEFAULT_SIZE = 20_000
+MAX_LATENCY_MS = 60_000.0
+MAX_SIZE = 64 * 1024 * 1024  # a page is built in memory once; 3 GB would take minutes before the URL appears
+IDLE_TIMEOUT_S = 30.0
 
 
 class PageHandler(BaseHTTPRequestHandler):
@@ -35,6 +38,7 @@ class PageHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server: PageServer
+    timeout = IDLE_TIMEOUT_S  # a keep-alive connection idle this long (its client frozen or gone) is closed
 
     def setup(self) -> None:
         super().setup()
@@ -64,6 +68,13 @@ class PageHandler(BaseHTTPRequestHandler):
 class PageServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that resets or drops its connection (a killed cell, a timed-out one) is normal here: silent.
+        Anything else is a bug worth the default traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def __init__(self, port: int, latency_s: float, size: int) -> None:
         super().__init__((LOOPBACK, port), PageHandler)
@@ -114,10 +125,10 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
 
 
 def check_options(latency_ms: float, size: int, port: int) -> str | None:
-    if not latency_ms >= 0:
-        return f"--latency-ms {latency_ms}: expected a number of milliseconds >= 0"
-    if size < 1:
-        return f"--size {size}: expected a positive number of bytes"
+    if not 0 <= latency_ms <= MAX_LATENCY_MS:
+        return f"--latency-ms {latency_ms}: expected a number of milliseconds from 0 to {MAX_LATENCY_MS:g}"
+    if not 1 <= size <= MAX_SIZE:
+        return f"--size {size}: expected a number of bytes from 1 to {MAX_SIZE} (64 MiB)"
     if not 0 <= port <= 65535:
         return f"--port {port}: expected 0 (any free port) to 65535"
     return None

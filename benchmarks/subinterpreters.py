@@ -28,7 +28,7 @@ ROUNDS = 8
 
 
 def run(python: str, out: Path, *args: str) -> dict[str, Any]:
-    command = [python, "-m", "bench", "run", "--out", str(out), "--warmup", "1", *args]
+    command = [python, "-m", "bench", "run", "--out", str(out), "--force", "--warmup", "1", *args]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     document: dict[str, Any] = json.loads(out.read_text())
     return document

@@ -174,3 +174,36 @@ def test_nox_python_option_selects_and_provisions_a_subset(tmp_path: Path) -> No
     assert manifest["command"].startswith("nox -s bench -p 3.13t -- --workloads cpu=1000")
     assert "provisioned 1 of 1" in output
     assert "is missing from this run" not in (run / "report.md").read_text()
+
+
+def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_run(tmp_path: Path) -> None:
+    process = nox(
+        "-s",
+        "bench",
+        "-p",
+        "3.13",
+        "-p",
+        "pypy3",
+        "--",
+        "--workloads",
+        "tests.guest.faulty:raise_value_error=7,sleep=0.001",
+        "--executors",
+        "serial",
+        "--load",
+        "2",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        results=tmp_path,
+        run_id="faulty",
+    )
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 1, output  # a CI job sees it
+    run = tmp_path / "faulty"
+    for label in ("3.13", "pypy3"):
+        document = load(run / f"{label}.json")
+        assert [cell["status"] for cell in document["cells"]] == ["failed", "ok"]
+        told = f"{label}: 1 cells failed or timed out (tests.guest.faulty:raise_value_error serial x1: failed)"
+        assert told in output
+    assert "a task raised ValueError: bad input 7" in (run / "report.md").read_text()

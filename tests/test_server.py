@@ -97,8 +97,23 @@ def test_server_stops_when_its_parent_dies() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--size", "0"], "gilbench: error: --size 0: expected a positive number of bytes"),
-        (["--latency-ms", "-5"], "gilbench: error: --latency-ms -5.0: expected a number of milliseconds >= 0"),
+        (["--size", "0"], "gilbench: error: --size 0: expected a number of bytes from 1 to 67108864 (64 MiB)"),
+        (
+            ["--size", "3000000000"],
+            "gilbench: error: --size 3000000000: expected a number of bytes from 1 to 67108864 (64 MiB)",
+        ),
+        (
+            ["--latency-ms", "-5"],
+            "gilbench: error: --latency-ms -5.0: expected a number of milliseconds from 0 to 60000",
+        ),
+        (
+            ["--latency-ms", "inf"],
+            "gilbench: error: --latency-ms inf: expected a number of milliseconds from 0 to 60000",
+        ),
+        (
+            ["--latency-ms", "nan"],
+            "gilbench: error: --latency-ms nan: expected a number of milliseconds from 0 to 60000",
+        ),
         (["--port", "70000"], "gilbench: error: --port 70000: expected 0 (any free port) to 65535"),
     ],
 )
@@ -106,3 +121,48 @@ def test_bad_server_options(args: list[str], message: str) -> None:
     done = run_bench("serve", *args, timeout=30)
     assert done.returncode == 2
     assert done.stderr.strip() == message
+
+
+def test_a_client_resetting_its_connection_leaves_no_traceback() -> None:
+    """A killed or timed-out io cell drops its connections mid-request: normal here, so the server stays silent."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench", "serve", "--latency-ms", "200"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        parts = urlsplit(server.stdout.readline().strip())
+        for _ in range(5):
+            client = socket.create_connection((parts.hostname, parts.port))
+            client.sendall(b"GET /page/0 HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            client.close()  # linger 0: an RST while the server still sleeps before answering
+        time.sleep(0.6)  # every handler has tried to answer its reset connection
+        answered = requests.get(f"{parts.scheme}://{parts.netloc}/page/1", timeout=10)
+        assert answered.status_code == 200
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+
+
+def test_an_idle_keep_alive_connection_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client that connects and never asks (a frozen cell) does not hold a server thread for ever."""
+    import bench.server
+
+    assert 0 < bench.server.PageHandler.timeout <= 60  # the real setting; shortened below so the test is quick
+    monkeypatch.setattr(bench.server.PageHandler, "timeout", 0.5)
+    server = bench.server.PageServer(0, 0.0, 100)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        client = socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10)
+        started = time.monotonic()
+        assert client.recv(1) == b""  # the server closed it
+        assert time.monotonic() - started < 10
+        client.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
@@ -100,6 +101,8 @@ class RunConfig:
     pin: Optional[list[int]] = None
     chunksize: ChunkSetting = 1
     argv: list[str] = field(default_factory=list)
+    force: bool = False  # replace an existing result file at --out
+    reserve_run_dir: bool = False  # neither run id nor path given: the runner makes the run's folder, uniquely
     simulate: Optional[Path] = None  # tests: facts and timings from a file (see bench.measure.surroundings)
 
     @property
@@ -254,6 +257,16 @@ def _resolve_pin(text: Optional[str]) -> Optional[list[int]]:
     return sorted(cpus)
 
 
+def web_url(text: Optional[str], option: str) -> Optional[str]:
+    """--url and --server-url: http(s) with a host, checked before measuring (``file:`` would fail every io cell)."""
+    if text is None:
+        return None
+    parts = urllib.parse.urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option} {text!r}: expected an http:// or https:// URL with a host")
+    return text.strip()
+
+
 def _resolve_simulation(text: Optional[str]) -> Optional[Path]:
     if text is None:
         return None
@@ -271,10 +284,11 @@ def resolve_config(args: Any) -> RunConfig:
     if start_method not in methods:
         raise UsageError(f"--start-method {start_method!r}: accepted here: {', '.join(methods)}")
     label = layout.check_name(args.label, "--label") if args.label else default_label()
-    run_id = layout.check_name(
-        args.run_id or os.environ.get("GILBENCH_RUN_ID") or layout.new_run_id(),
-        "--run-id" if args.run_id else "GILBENCH_RUN_ID",
-    )
+    given_run_id = args.run_id or os.environ.get("GILBENCH_RUN_ID")
+    if given_run_id:
+        run_id = layout.check_name(given_run_id, "--run-id" if args.run_id else "GILBENCH_RUN_ID")
+    else:
+        run_id = layout.new_run_id()  # for --dry-run; a real run reserves its folder (and may add "-2")
     return RunConfig(
         preset=args.preset,
         workloads=_resolve_workloads(args, preset),
@@ -285,11 +299,13 @@ def resolve_config(args: Any) -> RunConfig:
         timeout_s=_resolve_timeout(args.timeout),
         start_method=start_method,
         seed=args.seed,
-        server_url=args.server_url,
-        urls=list(args.url or []),
+        server_url=web_url(args.server_url, "--server-url"),
+        urls=[str(web_url(url, "--url")) for url in args.url or []],
         label=label,
         run_id=run_id,
         out=Path(args.out) if args.out else layout.result_path(run_id, label),
+        force=args.force,
+        reserve_run_dir=not given_run_id and not args.out,
         argv=["python", "-m", "bench", *sys.argv[1:]],
         pin=_resolve_pin(args.pin),
         chunksize=_resolve_chunksize(args.chunksize, preset),
@@ -339,6 +355,7 @@ def add_run_options(parser: Any) -> None:
     )
     parser.add_argument("--run-id", help="run identifier shared by all interpreters' files (default: a timestamp)")
     parser.add_argument("--out", help="result file (default: results/RUN_ID/LABEL.json)")
+    parser.add_argument("--force", action="store_true", help="replace the result file at --out if it exists")
     parser.add_argument("--pin", metavar="CPUS", help="run on these CPUs only, e.g. 0,1 or 0-3 (recorded)")
     parser.add_argument(
         "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"

@@ -157,6 +157,11 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+MAX_CPU_NUMBER = 8191
+"""The kernel's own ceiling (CONFIG_NR_CPUS); a larger number is a typo, not a CPU, and ``0-200000000`` would
+otherwise build a set of 200 million numbers."""
+
+
 def parse_cpu_list(text: str) -> set[int]:
     """ "0-3,6" -> {0, 1, 2, 3, 6} (the kernel's list format, also used by --pin)."""
     cpus: set[int] = set()
@@ -166,7 +171,7 @@ def parse_cpu_list(text: str) -> set[int]:
             continue
         low, dash, high = part.partition("-")
         first, last = int(low), int(high if dash else low)
-        if first < 0 or last < first:
+        if first < 0 or last < first or last > MAX_CPU_NUMBER:
             raise ValueError(part)
         cpus.update(range(first, last + 1))
     return cpus

@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from bench import layout
-from bench.errors import UsageError
+from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError, WriteError
+from bench.measure import orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
 from bench.measure.introspect import allowed_cpus
+from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, watch_parent
 from bench.measure.probe import set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import WorkloadChoice, import_dependencies, page_urls
@@ -41,14 +43,13 @@ from bench.result import Cell, Document, Machine, ResultError
 
 def check_writable(out: Path) -> None:
     """Fail before measuring, not after, when the result cannot be written."""
+    layout.check_replaceable(out, "--out")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".write-check-"):
             pass
     except OSError as exc:
         raise UsageError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
-    if out.is_dir():
-        raise UsageError(f"--out {str(out)!r}: is a folder; expected a file path")
 
 
 def check_server(url: str) -> None:
@@ -75,8 +76,11 @@ class CellProcess:
     a crash "failed"; the repetitions finished before either are kept.
     """
 
-    def __init__(self, config: RunConfig, choice: WorkloadChoice, executor: str, workers: int, folder: Path) -> None:
+    def __init__(
+        self, config: RunConfig, choice: WorkloadChoice, executor: str, workers: int, folder: Path, *, pipe: ParentPipe
+    ) -> None:
         self.config = config
+        self.pipe = pipe
         self.spec_path = folder / "cell.json"
         self.result_path = folder / "result.json"
         simulate = str(config.simulate) if config.simulate else None
@@ -92,7 +96,7 @@ class CellProcess:
         """This round's repetition, in a new process (at most --timeout seconds, warm-up included)."""
         with contextlib.suppress(FileNotFoundError):
             self.result_path.unlink()
-        code = run_child(self.spec_path, self.result_path, round_number, self.config.timeout_s)
+        code = run_child(self.spec_path, self.result_path, round_number, self.config.timeout_s, self.pipe)
         this_round = self._read()
         merged = replace(
             self.cell,
@@ -138,11 +142,14 @@ FORK_CELLS = sys.platform.startswith("linux") and hasattr(os, "fork")
 and memory layout); elsewhere it is a new interpreter (``python -m bench cell``)."""
 
 
-def run_child(spec_path: Path, result_path: Path, round_number: int, timeout_s: float) -> Optional[int]:
+def run_child(
+    spec_path: Path, result_path: Path, round_number: int, timeout_s: float, pipe: ParentPipe
+) -> Optional[int]:
     """Run one round of one cell in a new process; its exit code (negative: killed by that signal), None on timeout.
 
     The process gets its own process group, so Ctrl-C is the runner's to handle and a kill takes the cell's pool
-    workers with it; the group is killed whatever happened.  PYTHON_GIL, when set, is inherited on purpose: a
+    workers with it; the group is killed whatever happened, and if the runner itself dies the cell sees ``pipe``
+    close and ends its group (:mod:`bench.measure.orphans`).  PYTHON_GIL, when set, is inherited on purpose: a
     forced GIL is a visible, recorded experiment.
     """
     if FORK_CELLS:
@@ -150,10 +157,11 @@ def run_child(spec_path: Path, result_path: Path, round_number: int, timeout_s: 
         sys.stderr.flush()  # nothing buffered is written twice
         pid = os.fork()
         if pid == 0:
-            _forked_cell(spec_path, result_path, round_number)
+            _forked_cell(spec_path, result_path, round_number, pipe)
     else:
         command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path), str(round_number)]
-        pid = subprocess.Popen(command, cwd=os.getcwd(), start_new_session=True).pid
+        env = {**os.environ, PARENT_FD_VARIABLE: str(pipe.read_fd)}
+        pid = subprocess.Popen(command, cwd=os.getcwd(), start_new_session=True, pass_fds=(pipe.read_fd,), env=env).pid
     code: Optional[int] = None
     try:
         code = _wait(pid, timeout_s)
@@ -179,11 +187,12 @@ def _wait(pid: int, timeout_s: float) -> Optional[int]:
         time.sleep(min(0.05, max(0.001, elapsed / 10), timeout_s - elapsed))
 
 
-def _forked_cell(spec_path: Path, result_path: Path, round_number: int) -> None:
+def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: ParentPipe) -> None:
     """The forked child: its own session, default signals, one round of the cell, then out (never returns)."""
     code = 1
     try:
         os.setsid()
+        watch_parent(pipe.in_forked_child(), spec_path.parent.parent)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         code = run_cell(str(spec_path), str(result_path), round_number)
@@ -213,9 +222,27 @@ def _interrupt_on_sigterm(signum: int, frame: Any) -> None:
 
 
 def run(config: RunConfig) -> int:
-    """Measure every cell, rewriting the result file after each; returns the exit code."""
+    """Measure every cell, rewriting the result file after each; returns the exit code (see :mod:`bench.errors`)."""
     signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # nox terminates on Ctrl-C: keep what was measured
-    check_writable(config.out)
+    reserved = None
+    if config.reserve_run_dir:  # no run id or path given: a folder of its own, even for two runs in one second
+        config.run_id, reserved = layout.reserve_run_dir(layout.results_root())
+        config.out = layout.result_path(config.run_id, config.label)
+    try:
+        check_writable(config.out)
+        claim = layout.ResultClaim(config.out, "--out", config.force)
+    except UsageError:
+        if reserved is not None:
+            with contextlib.suppress(OSError):
+                reserved.rmdir()
+        raise
+    try:
+        return _run_claimed(config)
+    finally:
+        claim.release()
+
+
+def _run_claimed(config: RunConfig) -> int:
     if config.pin:
         set_affinity(set(config.pin))  # inherited by every cell process and its pool
     needs_server = any(choice.needs_server for choice in config.workloads)
@@ -305,10 +332,31 @@ class Progress:
             sys.stderr.write("\n")
 
 
+class ResultFile:
+    """The run's result file.  Every save is atomic, so a failed one (a full disk) leaves the file as the last
+    save made it, and the run stops with one line saying what the file keeps."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.saved: Optional[Document] = None
+
+    def save(self, document: Document) -> Document:
+        try:
+            layout.write_atomically(self.out, document.dumps())
+        except OSError as exc:
+            kept = "nothing was saved"
+            if self.saved is not None:
+                runs = sum(len(cell.runs) for cell in self.saved.cells)
+                kept = f"it keeps the {runs} repetitions of {len(self.saved.cells)} cells saved before"
+            raise WriteError(f"cannot write {self.out} ({exc.strerror or exc}); {kept}") from None
+        self.saved = document
+        return document
+
+
 def measure_all(config: RunConfig, where: Surroundings) -> int:
     """Rounds: in each, every cell still going is measured once, in a shuffled order; the probe runs between."""
-    document = first_document(config, where)
-    layout.write_atomically(config.out, document.dumps())
+    result_file = ResultFile(config.out)
+    document = result_file.save(first_document(config, where))
     matrix = [(choice, executor, workers) for choice in config.workloads for executor, workers in config.cells]
     cpus = sorted(config.pin or allowed_cpus())
     started = where.clock()
@@ -316,9 +364,10 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
     probes = [where.probe("start", 0.0, loops, cpus)]
     orders: list[tuple[int, ...]] = []
     progress = Progress(config.label, len(matrix) * config.repeat)
-    exit_code, interrupted = 0, False
-    with tempfile.TemporaryDirectory(prefix="gilbench-cell-") as workdir:
-        cells = [CellProcess(config, *key, Path(workdir) / str(index)) for index, key in enumerate(matrix)]
+    interrupted = False
+    pipe = ParentPipe()
+    with orphans.run_folder() as workdir:
+        cells = [CellProcess(config, *key, Path(workdir) / str(index), pipe=pipe) for index, key in enumerate(matrix)]
 
         def save(**changes: Any) -> Document:
             touched = [cell.cell for cell in cells if cell.cell.runs or cell.cell.status != "ok"]
@@ -330,8 +379,7 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
                 round_orders=tuple(orders),
                 **changes,
             )
-            layout.write_atomically(config.out, updated.dumps())
-            return updated
+            return result_file.save(updated)
 
         try:
             for round_number in range(1, config.repeat + 1):
@@ -346,9 +394,10 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
                 label = "end" if round_number == config.repeat else f"after round {round_number}"
                 probes.append(where.probe(label, where.clock() - started, loops, cpus))
         except KeyboardInterrupt:
-            interrupted, exit_code = True, 130
+            interrupted = True
         finally:
             progress.close()
+            pipe.close()
             for cell in cells:
                 cell.finish(interrupted)
         document = save(interrupted=interrupted)
@@ -366,6 +415,14 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
         finished_at=where.now(),
         machine=replace(document.machine, load_average_end=None if load_end is None else tuple(load_end)),
     )
-    layout.write_atomically(config.out, document.dumps())
+    result_file.save(document)
+    faulty = [cell for cell in document.cells if cell.status in ("failed", "timeout")]
     sys.stderr.write(f"wrote {config.out} ({'complete' if complete else 'incomplete'})\n")
-    return exit_code
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if faulty:
+        names = ", ".join(f"{cell.workload} {cell.executor} x{cell.workers} ({cell.status})" for cell in faulty[:3])
+        more = f" and {len(faulty) - 3} more" if len(faulty) > 3 else ""
+        sys.stderr.write(f"gilbench: {len(faulty)} cells failed or timed out: {names}{more} (exit code 3)\n")
+        return EXIT_CELLS_FAILED
+    return 0

@@ -130,28 +130,57 @@ class BuildContext:
     cpu_argument: Any = None  # what `cpu` tasks inside `mixed` use
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
+
+
 @dataclass(frozen=True)
 class Builtin:
     name: str
     default: Any
     help: str
     needs_server: bool = False
+    accepts: Callable[[Any], bool] = _whole  # checked when options are parsed, so a bad N never reaches a task
+    accepted: str = "a positive whole number"
 
 
 BUILTINS: dict[str, Builtin] = {
     item.name: item
     for item in (
         Builtin("cpu", 850_000, "countdown(N): pure-Python loop (the talk's CPU task)"),
-        Builtin("io", None, "download a page with one requests.Session per thread (the talk's IO task)", True),
+        Builtin(
+            "io",
+            None,
+            "download a page with one requests.Session per thread (the talk's IO task)",
+            True,
+            lambda value: False,
+            "no argument (the pages come from --server-url or --url)",
+        ),
         Builtin(
             "mixed",
             None,
             "io and countdown(N) tasks shuffled with a recorded seed (the talk's mixed load; N: the run's cpu N)",
             True,
         ),
-        Builtin("hash", 8.0, "hashlib.sha256 over N MiB: C code that releases the GIL"),
+        Builtin(
+            "hash",
+            8.0,
+            "hashlib.sha256 over N MiB: C code that releases the GIL",
+            accepts=lambda value: _number(value) and value <= 1024,
+            accepted="a number of MiB above 0, at most 1024",
+        ),
         Builtin("objects", 20_000, "build N small dicts/strings/lists reading shared objects"),
-        Builtin("sleep", 0.05, "time.sleep(N seconds): pure waiting"),
+        Builtin(
+            "sleep",
+            0.05,
+            "time.sleep(N seconds): pure waiting",
+            accepts=lambda value: _number(value) and value <= 3600,
+            accepted="a number of seconds above 0, at most 3600",
+        ),
     )
 }
 
@@ -206,8 +235,9 @@ def parse_workload(text: str) -> WorkloadChoice:
     if not sep:
         return WorkloadChoice(name)
     argument = _literal(raw_argument)
-    if name == "mixed" and not (isinstance(argument, int) and not isinstance(argument, bool) and argument > 0):
-        raise UsageError(f"workload 'mixed={raw_argument}': expected a positive whole number (its countdown's N)")
+    builtin = BUILTINS.get(name)
+    if builtin is not None and not builtin.accepts(argument):
+        raise UsageError(f"workload '{name}={raw_argument}': expected {builtin.accepted}")
     return WorkloadChoice(name, argument, True)
 
 

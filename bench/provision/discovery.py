@@ -113,7 +113,31 @@ def probe(executable: Path) -> dict[str, Any]:
         facts: dict[str, Any] = json.loads(completed.stdout)
     except ValueError as exc:
         raise RuntimeError(f"printed something that is not interpreter facts: {exc}") from exc
+    problem = _facts_problem(facts)
+    if problem:
+        raise RuntimeError(f"printed something that is not interpreter facts ({problem})")
     return facts
+
+
+FACT_TYPES: dict[str, tuple[type, ...]] = {
+    "implementation": (str,),
+    "version": (str,),
+    "version_info": (list,),
+    "free_threaded_build": (bool,),
+    "gil_enabled": (bool, type(None)),
+}
+"""What gilbench reads of a probed interpreter: anything else answering (a script printing ``{}``) is refused."""
+
+
+def _facts_problem(facts: object) -> str | None:
+    if not isinstance(facts, dict):
+        return f"expected an object, got {type(facts).__name__}"
+    for key, types in FACT_TYPES.items():
+        if key not in facts:
+            return f"no {key!r}"
+        if not isinstance(facts[key], types):
+            return f"{key!r} is {facts[key]!r}"
+    return None
 
 
 def verify(spec: InterpreterSpec, candidate: Candidate) -> Resolved | Rejection:

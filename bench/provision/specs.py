@@ -142,4 +142,6 @@ def parse_specs(texts: list[str] | tuple[str, ...]) -> list[InterpreterSpec]:
                 spec = parse_spec(part)
                 if spec not in specs:
                     specs.append(spec)
+    if texts and not specs:  # `provision ''` names nothing: refuse, rather than provision nothing and succeed
+        raise SpecError(f"empty interpreter spec {', '.join(map(repr, texts))}; accepted: {ACCEPTED}")
     return specs

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench import layout
-from bench.errors import UsageError
+from bench.errors import UsageError, WriteError
 
 if TYPE_CHECKING:
     from bench.layout import RunManifest
@@ -44,16 +44,15 @@ def main(paths: list[str], out: str | None, formats: str | None = None, timeline
     if not loaded.results:
         raise UsageError(f"no usable result files in {', '.join(paths)}")
     folders = sorted(set(loaded.folders))
-    if out is not None:
-        out_dir = Path(out)
-        if out_dir.exists() and not out_dir.is_dir():
-            raise UsageError(f"--out {out!r}: is a file; expected a folder for the report")
-    elif len(folders) == 1:
-        out_dir = folders[0]
-    else:
-        out_dir = layout.results_root() / f"report-{time.strftime('%Y%m%d-%H%M%S')}"
+    out_dir = _report_folder(out, folders)
     report = pipeline.build(loaded, timelines)
-    written = pipeline.write(report, out_dir, chosen_formats)
+    try:
+        written = pipeline.write(report, out_dir, chosen_formats)
+    except OSError as exc:  # a full disk, a read-only folder: the result files themselves are untouched
+        where = exc.filename or out_dir
+        raise WriteError(
+            f"cannot write the report to {where} ({exc.strerror or exc}); the results are unchanged"
+        ) from None
     for path in written:
         if path.parent == out_dir:
             print(f"wrote {path}")
@@ -61,6 +60,17 @@ def main(paths: list[str], out: str | None, formats: str | None = None, timeline
     if len(folders) == 1 and out is None:
         _point_latest(out_dir, loaded.manifests, report, not loaded.problems)
     return 0
+
+
+def _report_folder(out: str | None, folders: list[Path]) -> Path:
+    """--out, else the one run folder merged, else a new ``report-<time>`` folder beside the runs."""
+    if out is not None:
+        if Path(out).exists() and not Path(out).is_dir():
+            raise UsageError(f"--out {out!r}: is a file; expected a folder for the report")
+        return Path(out)
+    if len(folders) == 1:
+        return folders[0]
+    return layout.results_root() / f"report-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
 def _point_latest(run_dir: Path, manifests: list[RunManifest], report: Report, clean: bool) -> None:

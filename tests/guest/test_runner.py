@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bench.errors import EXIT_CELLS_FAILED
 from bench.measure import introspect
 from bench.result import SCHEMA_VERSION, TASK_FIELDS, Document
 from tests.conftest import ROOT, run_bench
@@ -155,7 +156,7 @@ def test_a_raising_task_fails_its_cell_and_the_others_go_on(tmp_path: Path) -> N
         "--warmup",
         "0",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == EXIT_CELLS_FAILED, done.stderr  # recorded, and told apart from a good run
     assert document["complete"] is False
     faulty = [c for c in document["cells"] if c["workload"].endswith("raise_value_error")]
     assert [c["status"] for c in faulty] == ["failed"] * 3
@@ -183,7 +184,7 @@ def test_a_hanging_task_times_out_and_the_next_cell_runs(tmp_path: Path) -> None
         "--timeout",
         "3",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == EXIT_CELLS_FAILED, done.stderr  # recorded, and told apart from a good run
     statuses = [(c["workload"].split(":")[-1], c["executor"], c["status"]) for c in document["cells"]]
     assert statuses == [
         ("hang", "threads", "timeout"),
@@ -213,7 +214,7 @@ def test_a_dying_pool_worker_fails_the_cell(tmp_path: Path) -> None:
         "--timeout",
         "60",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == EXIT_CELLS_FAILED, done.stderr  # recorded, and told apart from a good run
     dead, fine = document["cells"]
     assert dead["status"] == "failed"
     assert dead["reason"].startswith("a pool worker process died")
@@ -234,7 +235,7 @@ def test_a_segfault_in_the_cell_process_is_recorded(tmp_path: Path) -> None:
         "--warmup",
         "0",
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == EXIT_CELLS_FAILED, done.stderr  # recorded, and told apart from a good run
     crashed, fine = document["cells"]
     assert crashed["status"] == "failed"
     assert crashed["reason"] == "the cell's process died (signal SIGSEGV)"
@@ -356,6 +357,17 @@ def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path
         (["--label", "../../etc"], "--label '../../etc': expected 1 to 64 of"),
         (["--run-id", "../../../x"], "--run-id '../../../x': expected 1 to 64 of"),
         (["--simulate", "/no/such/file"], "--simulate '/no/such/file': no such file"),
+        (["--workloads", "cpu=abc"], "workload 'cpu=abc': expected a positive whole number"),
+        (["--workloads", "cpu=abc", "--dry-run"], "workload 'cpu=abc': expected a positive whole number"),
+        (["--workloads", "hash=-1"], "workload 'hash=-1': expected a number of MiB above 0, at most 1024"),
+        (["--workloads", "sleep=inf"], "workload 'sleep=inf': expected a number of seconds above 0"),
+        (["--workloads", "io=3"], "workload 'io=3': expected no argument"),
+        (["--workloads", "objects=True"], "workload 'objects=True': expected a positive whole number"),
+        (["--url", "file:///etc/passwd"], "--url 'file:///etc/passwd': expected an http:// or https:// URL"),
+        (["--server-url", "127.0.0.1:8000"], "--server-url '127.0.0.1:8000': expected an http:// or https://"),
+        (["--pin", "0-200000000"], "--pin '0-200000000': expected CPU numbers like 0,1 or 0-3"),
+        (["--out", "/dev/null"], "--out '/dev/null': is not a regular file"),
+        (["--out", "/tmp"], "--out '/tmp': is a folder"),
     ],
 )
 def test_bad_values_are_one_line_errors_with_exit_code_2(tmp_path: Path, args: list[str], fragment: str) -> None:

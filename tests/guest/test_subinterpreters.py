@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bench.errors import EXIT_CELLS_FAILED
 from bench.measure.subinterpreters import backend
 from tests.guest.test_runner import bench_run, cell_of
 
@@ -75,7 +76,7 @@ def test_a_task_raising_inside_a_subinterpreter_fails_the_cell_with_its_type_and
     done, document = run_cells(
         tmp_path, "--workload", "tests.guest.faulty:raise_value_error=7", "--workloads", "cpu=1000", load=2
     )
-    assert done.returncode == 0, done.stderr  # a failed cell is recorded, nothing crashed
+    assert done.returncode == EXIT_CELLS_FAILED, done.stderr  # a failed cell is recorded, nothing crashed
     failed = next(cell for cell in document["cells"] if "raise_value_error" in cell["workload"])
     assert failed["status"] == "failed"
     assert "a task raised ValueError: bad input 7" in failed["reason"]

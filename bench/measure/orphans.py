@@ -1,0 +1,85 @@
+"""A cell never outlives its runner: no process, pool worker or temporary folder is left behind.
+
+Guest code: standard library only.
+
+The runner keeps the write end of a pipe that only it holds; every cell process
+watches the read end in a thread.  When the runner dies, even by ``kill -9``,
+the kernel closes the write end, the read returns at once, and the cell removes
+the run's temporary folder and kills its own process group (itself, its pool
+workers, a forkserver).  A runner killed between two cells leaves only its
+folder, which the next run removes (:func:`sweep_stale_folders`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+from typing import Optional
+
+FOLDER_PREFIX = "gilbench-cell-"
+PARENT_FD_VARIABLE = "GILBENCH_PARENT_FD"
+"""How a cell started as a new interpreter (not forked) learns which inherited descriptor to watch."""
+
+
+class ParentPipe:
+    """The runner's side: a pipe whose write end only the runner holds, closed by the kernel when it dies."""
+
+    def __init__(self) -> None:
+        self.read_fd, self.write_fd = os.pipe()
+
+    def in_forked_child(self) -> int:
+        """In a child forked from the runner: drop the inherited write end (else the child would keep itself
+        alive), return the end to watch."""
+        os.close(self.write_fd)
+        return self.read_fd
+
+    def close(self) -> None:
+        for fd in (self.read_fd, self.write_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def watch_parent(read_fd: int, folder: Optional[Path]) -> None:
+    """In a cell process: when the runner's pipe closes, remove ``folder`` and kill this process group."""
+
+    def wait_for_the_end() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(read_fd, 1):
+                pass
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=wait_for_the_end, name="gilbench-watch-runner", daemon=True).start()
+
+
+def run_folder() -> tempfile.TemporaryDirectory[str]:
+    """The run's temporary folder, named after the runner's pid so a later run can tell it is stale."""
+    sweep_stale_folders()
+    return tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
+
+
+def sweep_stale_folders(root: Optional[Path] = None) -> list[Path]:
+    """Remove cell folders whose runner is gone (killed between two cells, when no cell could clean up)."""
+    removed = []
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid_text = folder.name[len(FOLDER_PREFIX) :].partition("-")[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
