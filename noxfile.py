@@ -136,7 +136,7 @@ def prepare(session: nox.Session) -> None:
     atexit.register(_finish_run)
     command = (
         "nox -s bench"
-        + ("".join(f" -p {p}" for p in wanted) if wanted != PYTHONS else "")
+        + (" -p " + " ".join(wanted) if wanted != PYTHONS else "")  # nox takes one -p with a list (the last -p wins)
         + (" -- " + shlex.join(session.posargs) if session.posargs else "")
     )
     layout.RunManifest(

@@ -148,6 +148,26 @@ def test_an_interrupted_run_keeps_every_round_and_leaves_nothing_running(tmp_pat
     assert_nothing_left(pids, tmp_path)
 
 
+def test_ctrl_c_in_the_first_cell_leaves_a_valid_empty_file_the_report_names(tmp_path: Path) -> None:
+    out = tmp_path / "run" / "3.13.json"
+    args = ["--workloads", "tests.guest.faulty:hang", "--executors", "processes", "--workers", "2", "--load", "2"]
+    process = start_run(tmp_path, out, *args, "--warmup", "0", "--label", "3.13")
+    wait_for(lambda: out.exists() and any(parents().get(pid) for pid in descendants(process.pid)))
+    pids = descendants(process.pid)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == EXIT_INTERRUPTED, stderr
+    document = Document.loads(out.read_bytes())
+    assert document.cells == () and document.interrupted is True
+    assert_nothing_left(pids, tmp_path)
+    report = run_bench("report", str(out.parent), "--out", str(tmp_path / "report"))
+    assert report.returncode == EXIT_USAGE and "Traceback" not in report.stderr
+    assert report.stderr.splitlines() == [
+        f"gilbench: warning: {out}: interrupted before any cell was measured; nothing to report from it",
+        f"gilbench: error: no usable result files in {out.parent}",
+    ]
+
+
 def test_a_runner_killed_with_sigkill_takes_its_cell_and_pool_with_it(tmp_path: Path) -> None:
     """The cell being measured hangs (it would run for an hour): it must end with its runner, pool and all."""
     seed = next(seed for seed in range(100) if round_order(seed, 1, 2) == [0, 1])  # the quick cell first

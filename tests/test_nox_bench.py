@@ -182,7 +182,6 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
         "bench",
         "-p",
         "3.13",
-        "-p",
         "pypy3",
         "--",
         "--workloads",
@@ -201,6 +200,7 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
     output, _ = process.communicate(timeout=600)
     assert process.returncode == 1, output  # a CI job sees it
     run = tmp_path / "faulty"
+    assert json.loads((run / "run.json").read_text())["command"].startswith("nox -s bench -p 3.13 pypy3 -- ")
     for label in ("3.13", "pypy3"):
         document = load(run / f"{label}.json")
         assert [cell["status"] for cell in document["cells"]] == ["failed", "ok"]

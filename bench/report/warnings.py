@@ -212,8 +212,9 @@ def _recorded(columns: list[Column]) -> list[RunWarning]:
 def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
     found = []
     failed = summary[~summary["status"].isin(["ok", "unsupported"])]
-    for name, status in zip(_names(failed), failed["status"]):
-        found.append(RunWarning(f"cell-{status}", f"{name}: {status}.", (name,)))
+    for name, status, reason in zip(_names(failed), failed["status"], failed["reason"]):
+        why = f" ({str(reason).rstrip('.')})" if isinstance(reason, str) and reason else ""
+        found.append(RunWarning(f"cell-{status}", f"{name}: {status}{why}.", (name,)))
     unsupported = summary[summary["status"] == "unsupported"]
     for (interpreter, reason), rows in unsupported.groupby(["interpreter", "reason"], sort=False):
         found.append(

@@ -32,6 +32,7 @@ GUEST_MODULES = [
     "bench.measure.memory",
     "bench.measure.probe",
     "bench.measure.subinterpreters",
+    "bench.measure.orphans",
 ]
 REQUESTS_AND_ITS_DEPENDENCIES = {"requests", "urllib3", "idna", "charset_normalizer", "certifi", "chardet"}
 GUEST_AND_SHARED = ("bench.measure", "bench.result", "bench.layout", "bench.errors", "bench.__main__")
@@ -83,3 +84,10 @@ def test_guest_modules_load_only_the_standard_library_and_requests() -> None:
     assert set(GUEST_MODULES) <= set(gilbench) | {"bench"}
     if report["free_threaded"]:
         assert report["gil"] is False, "importing the guest modules switched the GIL back on"
+
+
+def test_every_guest_module_is_in_the_import_check() -> None:
+    """A new module in bench/measure must join the list above, or the import check would miss it."""
+    found = {f"bench.measure.{path.stem}" for path in (ROOT / "bench" / "measure").glob("*.py")}
+    found = {"bench.measure" if name.endswith(".__init__") else name for name in found}
+    assert found <= set(GUEST_MODULES)
