@@ -28,7 +28,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Optional
 
 from bench.errors import UsageError
 from bench.result import WorkloadRecord
@@ -134,8 +134,20 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
+@dataclass(frozen=True)
+class Argument:
+    """What a builtin's ``=N`` may be, checked when options are parsed, so a bad N never reaches a task."""
+
+    accepted: str = "a positive whole number"
+    ceiling: Optional[float] = None  # None: a whole number; else a number above 0, at most this
+    allowed: bool = True
+
+    def accepts(self, value: Any) -> bool:
+        if not self.allowed:
+            return False
+        if self.ceiling is None:
+            return _whole(value)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= self.ceiling
 
 
 @dataclass(frozen=True)
@@ -144,8 +156,7 @@ class Builtin:
     default: Any
     help: str
     needs_server: bool = False
-    accepts: Callable[[Any], bool] = _whole  # checked when options are parsed, so a bad N never reaches a task
-    accepted: str = "a positive whole number"
+    argument: Argument = Argument()
 
 
 BUILTINS: dict[str, Builtin] = {
@@ -157,8 +168,7 @@ BUILTINS: dict[str, Builtin] = {
             None,
             "download a page with one requests.Session per thread (the talk's IO task)",
             True,
-            lambda value: False,
-            "no argument (the pages come from --server-url or --url)",
+            Argument("no argument (the pages come from --server-url or --url)", allowed=False),
         ),
         Builtin(
             "mixed",
@@ -170,16 +180,16 @@ BUILTINS: dict[str, Builtin] = {
             "hash",
             8.0,
             "hashlib.sha256 over N MiB: C code that releases the GIL",
-            accepts=lambda value: _number(value) and value <= 1024,
-            accepted="a number of MiB above 0, at most 1024",
+            False,
+            Argument("a number of MiB above 0, at most 1024", 1024),
         ),
         Builtin("objects", 20_000, "build N small dicts/strings/lists reading shared objects"),
         Builtin(
             "sleep",
             0.05,
             "time.sleep(N seconds): pure waiting",
-            accepts=lambda value: _number(value) and value <= 3600,
-            accepted="a number of seconds above 0, at most 3600",
+            False,
+            Argument("a number of seconds above 0, at most 3600", 3600),
         ),
     )
 }
@@ -236,8 +246,8 @@ def parse_workload(text: str) -> WorkloadChoice:
         return WorkloadChoice(name)
     argument = _literal(raw_argument)
     builtin = BUILTINS.get(name)
-    if builtin is not None and not builtin.accepts(argument):
-        raise UsageError(f"workload '{name}={raw_argument}': expected {builtin.accepted}")
+    if builtin is not None and not builtin.argument.accepts(argument):
+        raise UsageError(f"workload '{name}={raw_argument}': expected {builtin.argument.accepted}")
     return WorkloadChoice(name, argument, True)
 
 
