@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 
 from bench import __version__
 from bench.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_WRITE_FAILED, UsageError, WriteError
@@ -104,51 +104,61 @@ def _serve(args: argparse.Namespace) -> int:
     return server.serve(args.latency_ms, args.size, args.port, args.parent_pid)
 
 
+def _command(commands: Any, name: str, handler: Callable[[argparse.Namespace], int], summary: str, about: str) -> Any:
+    """One subcommand: its one-line help in the list, its description on its own --help, its handler."""
+    parser = commands.add_parser(name, help=summary, description=about)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"gilbench {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     commands.required = True
 
-    provision = commands.add_parser(
-        "provision", help="find, install or build interpreters", description="Make interpreters ready to measure."
+    provision = _command(
+        commands, "provision", _provision, "find, install or build interpreters", "Make interpreters ready to measure."
     )
     provision.add_argument(
         "specs", nargs="*", metavar="SPEC", help="3.13, 3.13t, pypy3, 3.14t, a path ... (default: 3.13 3.13t pypy3)"
     )
-    provision.set_defaults(handler=_provision)
-
-    interpreters = commands.add_parser(
+    interpreters = _command(
+        commands,
         "interpreters",
-        help="list what is available now, provisioning nothing",
-        description="List available interpreters.",
+        _interpreters,
+        "list what is available now, provisioning nothing",
+        "List available interpreters.",
     )
     interpreters.add_argument("specs", nargs="*", metavar="SPEC", help="specs to look for (default: 3.13 3.13t pypy3)")
-    interpreters.set_defaults(handler=_interpreters)
 
     from bench import server
     from bench.measure.config import add_run_options
 
-    run = commands.add_parser(
-        "run",
-        help="measure the workload matrix under this interpreter, write JSON",
-        description="Measure workloads x executors x workers under this interpreter and write one JSON result.",
+    add_run_options(
+        _command(
+            commands,
+            "run",
+            _run,
+            "measure the workload matrix under this interpreter, write JSON",
+            "Measure workloads x executors x workers under this interpreter and write one JSON result.",
+        )
     )
-    add_run_options(run)
-    run.set_defaults(handler=_run)
-
-    serve = commands.add_parser(
-        "serve",
-        help="the embedded page server (127.0.0.1 only)",
-        description=server.__doc__.splitlines()[0] if server.__doc__ else None,
+    server.add_serve_options(
+        _command(
+            commands,
+            "serve",
+            _serve,
+            "the embedded page server (127.0.0.1 only)",
+            server.__doc__.splitlines()[0] if server.__doc__ else "",
+        )
     )
-    server.add_serve_options(serve)
-    serve.set_defaults(handler=_serve)
-
-    report = commands.add_parser(
+    report = _command(
+        commands,
         "report",
-        help="merge result files into the GIL-impact report (needs the report extras)",
-        description="Merge result files (run folders or single files) into report.md, report.html and results.csv.",
+        _report,
+        "merge result files into the GIL-impact report (needs the report extras)",
+        "Merge result files (run folders or single files) into report.md, report.html and results.csv.",
     )
     report.add_argument("paths", nargs="*", metavar="PATH", help="results folders or files (default: results/latest)")
     report.add_argument("--out", help="folder for the report (default: the results folder, if there is one)")
@@ -159,21 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WORKLOAD:EXECUTOR:WORKERS",
         help="draw the task timeline of this cell (repeatable; default: cpu and mixed, threads, most workers)",
     )
-    report.set_defaults(handler=_report)
-
-    check = commands.add_parser(
+    check = _command(
+        commands,
         "check",
-        help="A/A self-check: measure two cells that cost the same, show how often gilbench calls them different",
-        description="Run `bench run` N times on serial against a 1-thread pool (equal cost) and report the ratios.",
+        _check,
+        "A/A self-check: measure two cells that cost the same, show how often gilbench calls them different",
+        "Run `bench run` N times on serial against a 1-thread pool (equal cost) and report the ratios.",
     )
     check.add_argument("--python", help="interpreter to measure (default: this one; use a GIL build)")
     check.add_argument("--runs", type=int, default=10, help="how many runs (default 10)")
     check.add_argument("--workload", default="cpu=850000", help="the workload of both cells (default cpu=850000)")
     check.add_argument("--load", type=int, default=12, help="tasks per cell (default 12)")
     check.add_argument("--repeat", type=int, help="rounds per run (default: the runner's)")
-    check.set_defaults(handler=_check)
 
-    cell = commands.add_parser("cell", help=argparse.SUPPRESS)
+    cell = commands.add_parser("cell")  # internal (a cell started as a new interpreter): no help, so not listed
     cell.add_argument("spec")
     cell.add_argument("result")
     cell.add_argument("round", type=int)
