@@ -39,12 +39,20 @@ LONG_RUN = ["--executors", "serial,processes", "--workers", "2", "--load", "4", 
 # --- helpers -------------------------------------------------------------------------------
 
 
-def start_run(tmp_path: Path, out: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
+NEW_INTERPRETER_CELLS = (
+    "import sys; from bench.measure import loop; loop.FORK_CELLS = False; "
+    "from bench.__main__ import main; sys.exit(main(sys.argv[1:]))"
+)
+"""The runner as it works where it cannot fork (macOS, Windows): each cell a new ``python -m bench cell``."""
+
+
+def start_run(tmp_path: Path, out: Path, *args: str, forked_cells: bool = True, **popen: Any) -> subprocess.Popen[str]:
     """``python -m bench run`` as a user starts it, with its temporary folders in ``tmp_path/tmp``."""
     (tmp_path / "tmp").mkdir(exist_ok=True)
     env = {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "GILBENCH_RESULTS_DIR": str(tmp_path / "results")}
+    runner = ["-m", "bench"] if forked_cells else ["-c", NEW_INTERPRETER_CELLS]
     return subprocess.Popen(
-        [sys.executable, "-m", "bench", "run", "--out", str(out), *args],
+        [sys.executable, *runner, "run", "--out", str(out), *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -168,12 +176,15 @@ def test_ctrl_c_in_the_first_cell_leaves_a_valid_empty_file_the_report_names(tmp
     ]
 
 
-def test_a_runner_killed_with_sigkill_takes_its_cell_and_pool_with_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("forked_cells", [True, False], ids=["forked-cells", "new-interpreter-cells"])
+def test_a_runner_killed_with_sigkill_takes_its_cell_and_pool_with_it(tmp_path: Path, forked_cells: bool) -> None:
     """The cell being measured hangs (it would run for an hour): it must end with its runner, pool and all."""
     seed = next(seed for seed in range(100) if round_order(seed, 1, 2) == [0, 1])  # the quick cell first
     out = tmp_path / "r.json"
     args = ["--workloads", "sleep=0.01,tests.guest.faulty:hang", "--executors", "processes", "--workers", "2"]
-    process = start_run(tmp_path, out, *args, "--load", "2", "--warmup", "0", "--seed", str(seed))
+    process = start_run(
+        tmp_path, out, *args, "--load", "2", "--warmup", "0", "--seed", str(seed), forked_cells=forked_cells
+    )
     pids = mid_cell_with_workers(process, out, rounds=1)
     before = rounds_by_cell(out)
     process.kill()
