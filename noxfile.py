@@ -29,7 +29,7 @@ ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 
 from bench import layout  # noqa: E402  (needs the project on sys.path)
-from bench.errors import EXIT_CELLS_FAILED  # noqa: E402
+from bench.errors import EXIT_CELLS_FAILED, UsageError  # noqa: E402
 from bench.provision.cache import link_dir  # noqa: E402
 from bench.provision.specs import DEFAULT_SPECS  # noqa: E402
 
@@ -127,9 +127,15 @@ def prepare(session: nox.Session) -> None:
             missing[label] = str(exc)
     _, errors = provision_specs(specs)
     missing.update(errors)
-    RUN.run_id = os.environ.get("GILBENCH_RUN_ID") or layout.new_run_id()
-    RUN.directory = RESULTS / RUN.run_id
-    RUN.directory.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("GILBENCH_RUN_ID"):
+        try:
+            RUN.run_id = layout.check_name(os.environ["GILBENCH_RUN_ID"], "GILBENCH_RUN_ID")
+        except UsageError as exc:
+            session.error(str(exc))
+        RUN.directory = RESULTS / RUN.run_id
+        RUN.directory.mkdir(parents=True, exist_ok=True)  # a result already there is refused by the runner
+    else:  # two `nox -s bench` started in the same second get a folder each
+        RUN.run_id, RUN.directory = layout.reserve_run_dir(RESULTS)
     RUN.expected = wanted
     server = ServerProcess(python=sys.executable)
     RUN.server, RUN.server_url = server, server.url
