@@ -1,14 +1,18 @@
 """``python -m bench check``: the A/A self-check, gilbench measuring things that cost the same.
 
 Host code (it uses the report's statistics).  Each run measures, with the
-runner's default rounds, two pairs of cells that cost the same: the same
-``cpu`` cell listed twice (``cpu=N`` and ``cpu=N+1``: one loop iteration apart),
-and ``cpu`` serially against a pool of one thread (a 1-thread pool adds well
-under 1% to tasks of tens of milliseconds).  Their ratios should stay near
-1.00 and the report's test should almost never call them different.  It
-prints each run's ratios and p-values and a summary per pair; the exit code is
-0 when, for every pair, at least 90% of the ratios lie within 0.97-1.03 and
-the test called at most 5% of them different.
+runner's default rounds, four cells: ``cpu=N`` and ``cpu=N+1`` (one loop
+iteration apart), each serially and in a pool of one thread.  That gives two
+pairs that cost exactly the same, the serial cell listed twice and the 1-thread
+pool listed twice: their ratios should stay near 1.00 and the report's test
+should almost never call them different.  The exit code is 0 when, for both,
+at least 90% of the ratios lie within 0.97-1.03 and the test called at most 5%
+of them different.
+
+It also shows serial against the 1-thread pool, but does not judge by it: a
+pool of one thread is nearly free, not free (on CPython 3.13 on a 2-CPU VM it
+cost 1-2% with 35 ms tasks, every run), and a test that finds a real 1.5%
+difference is right, not a false positive.
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ FALSE_POSITIVE_GOAL = 0.05
 
 PAIRS = {
     "same cell twice": (("first", "serial"), ("second", "serial")),
+    "same 1-thread pool twice": (("first", "threads"), ("second", "threads")),
     "serial / 1 thread": (("first", "serial"), ("first", "threads")),
 }
-"""Each A/A pair: (workload, executor) of its two cells; "first" is cpu=N, "second" cpu=N+1."""
+"""Each pair: (workload, executor) of its two cells; "first" is cpu=N, "second" cpu=N+1."""
+JUDGED = ("same cell twice", "same 1-thread pool twice")
+"""The pairs that cost exactly the same, by which the machine is judged; the third is shown as the pool's cost."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,11 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None) 
             f"{different} of {len(found)} different (p < {stats.ALPHA}; {found[0].n} rounds, smallest possible p "
             f"{found[0].p_floor:.4f})"
         )
-        steady &= within >= WITHIN_GOAL * len(found) and different <= FALSE_POSITIVE_GOAL * len(found)
+        if pair in JUDGED:
+            steady &= within >= WITHIN_GOAL * len(found) and different <= FALSE_POSITIVE_GOAL * len(found)
+        else:
+            pool_cost = 1 / stats.median_range(ratios).value
+            print(f"  not judged: the 1-thread pool took {pool_cost:.3f}x the serial time (its own cost, not noise)")
     if len(measured) < len(outcomes):
         print(f"{len(outcomes) - len(measured)} runs failed")
     print(
