@@ -299,6 +299,13 @@ def test_two_default_runs_started_together_get_a_folder_each(tmp_path: Path) -> 
     assert len({json.loads(path.read_text())["run_id"] for path in files}) == 3
 
 
+def test_a_default_run_refused_before_measuring_leaves_no_empty_run_folder(tmp_path: Path) -> None:
+    env = {"GILBENCH_RESULTS_DIR": str(tmp_path / "results"), "GILBENCH_RUN_ID": ""}
+    done = run_bench("run", "--workloads", "io", "--server-url", "http://127.0.0.1:9/", "--repeat", "1", env=env)
+    assert done.returncode == EXIT_USAGE and "does not answer" in done.stderr
+    assert list((tmp_path / "results").iterdir()) == []
+
+
 def test_the_run_id_gets_a_suffix_when_its_second_is_taken(tmp_path: Path) -> None:
     for _ in range(5):  # the clock may tick between the two calls; it rarely does five times
         taken = layout.new_run_id()

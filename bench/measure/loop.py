@@ -231,15 +231,15 @@ def run(config: RunConfig) -> int:
     try:
         check_writable(config.out)
         claim = layout.ResultClaim(config.out, "--out", config.force)
-    except UsageError:
+        try:
+            return _run_claimed(config)
+        finally:
+            claim.release()
+    except UsageError:  # refused before measuring: no empty run folder is left behind
         if reserved is not None:
             with contextlib.suppress(OSError):
                 reserved.rmdir()
         raise
-    try:
-        return _run_claimed(config)
-    finally:
-        claim.release()
 
 
 def _run_claimed(config: RunConfig) -> int:
