@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -180,20 +181,8 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
     process = nox(
         "-s",
         "bench",
-        "-p",
-        "3.13",
-        "pypy3",
-        "--",
-        "--workloads",
-        "tests.guest.faulty:raise_value_error=7,sleep=0.001",
-        "--executors",
-        "serial",
-        "--load",
-        "2",
-        "--repeat",
-        "1",
-        "--warmup",
-        "0",
+        *shlex.split("-p 3.13 pypy3 -- --workloads tests.guest.faulty:raise_value_error=7,sleep=0.001"),
+        *shlex.split("--executors serial --load 2 --repeat 1 --warmup 0"),
         results=tmp_path,
         run_id="faulty",
     )
