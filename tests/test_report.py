@@ -12,7 +12,7 @@ import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pandas as pd
 import pytest
@@ -537,3 +537,24 @@ def test_more_workers_than_cpus_is_said_truly_for_waiting_workloads(run_copy: Pa
     io = dict(every.tables)["io"]
     threads_2 = next(row for row in io.rows if row[:3] == ["3.13", "threads", "2"])
     assert threads_2[io.headers.index("efficiency")] == "100% of 2.00x"  # io's ideal is the workers, not the CPU
+
+
+def test_a_failed_cell_is_warned_with_its_reason_and_never_named_fastest(run_copy: Path) -> None:
+    """Tempting: the failed cell keeps rounds faster than any other io cell."""
+
+    def fail_fastest_io(document: dict[str, Any]) -> None:
+        cell = next(
+            c for c in document["cells"] if (c["workload"], c["executor"], c["workers"]) == ("io", "threads", 2)
+        )
+        cell.update(status="failed", reason="a task raised ConnectionError: refused.")
+        for run in cell["runs"]:
+            run["wall_s"] /= 4
+
+    edit(run_copy / "3.13.json", fail_fastest_io)
+    done = run_bench("report", str(run_copy))
+    assert done.returncode == 0, done.stderr
+    markdown = (run_copy / "report.md").read_text()
+    assert "- ⚠ 3.13 io 2 threads: failed (a task raised ConnectionError: refused)." in markdown
+    answer = markdown.split("## The answer", 1)[1].split("\n## ", 1)[0]
+    io_row = next(line for line in answer.splitlines() if line.startswith("| io "))
+    assert "3.13 2 threads" not in io_row

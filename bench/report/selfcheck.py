@@ -130,7 +130,10 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None) 
             judged, false_positives = judged + len(found), false_positives + different
         else:
             pool_cost = 1 / stats.median_range(ratios).value
-            print(f"  not judged: the 1-thread pool took {pool_cost:.3f}x the serial time (its own cost, not noise)")
+            print(
+                f"  not judged: the 1-thread pool took {pool_cost:.3f}x the serial time (median of {len(found)} runs); "
+                "a pool does work serial does not, so this pair is shown, not counted"
+            )
     print(
         f"pairs that cost the same: {false_positives} of {judged} comparisons called different "
         f"(goal: at most {FALSE_POSITIVE_GOAL:.0%}, 1 in {round(1 / FALSE_POSITIVE_GOAL)})"

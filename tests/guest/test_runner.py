@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -546,23 +547,8 @@ def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
 def test_overheads_and_the_chunk_size_are_recorded(tmp_path: Path) -> None:
     """Every run records its shut-down and hand-over gaps; --chunksize auto hands 2 of 16 tasks at a time to 2
     workers (16 / (4 x 2)), so each worker's tasks come in pairs of consecutive ones."""
-    done, document = bench_run(
-        tmp_path,
-        "--workloads",
-        "sleep=0.005",
-        "--executors",
-        "serial,processes",
-        "--workers",
-        "2",
-        "--load",
-        "16",
-        "--repeat",
-        "1",
-        "--warmup",
-        "0",
-        "--chunksize",
-        "auto",
-    )
+    options = "--workloads sleep=0.005 --executors serial,processes --workers 2 --load 16 --repeat 1 --warmup 0"
+    done, document = bench_run(tmp_path, *shlex.split(options), "--chunksize", "auto")
     assert done.returncode == 0, done.stderr
     assert document["config"]["chunksize"] == "auto"
     for cell in document["cells"]:
