@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import json
 import os
 import shlex
 import subprocess
@@ -32,6 +31,7 @@ from bench import layout  # noqa: E402  (needs the project on sys.path)
 from bench.errors import EXIT_CELLS_FAILED, UsageError  # noqa: E402
 from bench.provision.cache import link_dir  # noqa: E402
 from bench.provision.specs import DEFAULT_SPECS  # noqa: E402
+from bench.result import Document  # noqa: E402
 
 PYTHONS = [
     spec.strip() for spec in os.environ.get("GILBENCH_PYTHONS", ",".join(DEFAULT_SPECS)).split(",") if spec.strip()
@@ -194,12 +194,8 @@ def bench(session: nox.Session) -> None:
 
 def failed_cells(result: Path) -> list[str]:
     """The cells of a result file that failed or timed out, by name (the runner's exit code 3)."""
-    document = json.loads(result.read_text(encoding="utf-8"))
-    return [
-        f"{cell['workload']} {cell['executor']} x{cell['workers']}: {cell['status']}"
-        for cell in document.get("cells") or []
-        if cell.get("status") in ("failed", "timeout")
-    ]
+    faults = Document.loads(result.read_bytes()).faults
+    return [f"{cell.workload} {cell.executor} x{cell.workers}: {cell.status}" for cell in faults]
 
 
 @nox.session

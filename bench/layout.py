@@ -152,7 +152,6 @@ class ResultClaim:
     """
 
     def __init__(self, path: Path, option: str, replace_existing: bool) -> None:
-        check_replaceable(path, option)
         self.lock_path = path.with_name(f".{path.name}.lock")
         self._handle: Optional[Any] = None
         try:

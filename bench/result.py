@@ -73,6 +73,8 @@ from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 SCHEMA_VERSION = 3
 TASK_FIELDS = ("start_s", "duration_s", "worker", "kind")
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
+FAULTS = ("failed", "timeout")
+"""Statuses that make ``python -m bench run`` exit 3 (and its nox session fail); the file is still written."""
 
 T = TypeVar("T")
 
@@ -674,6 +676,11 @@ class Document:
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), separators=(",", ":")) + "\n"
+
+    @property
+    def faults(self) -> tuple[Cell, ...]:
+        """The cells that failed or timed out, in measuring order."""
+        return tuple(cell for cell in self.cells if cell.status in FAULTS)
 
     @classmethod
     def from_json(cls, data: Any) -> Document:

@@ -416,11 +416,11 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
         machine=replace(document.machine, load_average_end=None if load_end is None else tuple(load_end)),
     )
     result_file.save(document)
-    faulty = [cell for cell in document.cells if cell.status in ("failed", "timeout")]
     sys.stderr.write(f"wrote {config.out} ({'complete' if complete else 'incomplete'})\n")
     if interrupted:
         return EXIT_INTERRUPTED
-    if faulty:
+    if document.faults:
+        faulty = document.faults
         names = ", ".join(f"{cell.workload} {cell.executor} x{cell.workers} ({cell.status})" for cell in faulty[:3])
         more = f" and {len(faulty) - 3} more" if len(faulty) > 3 else ""
         sys.stderr.write(f"gilbench: {len(faulty)} cells failed or timed out: {names}{more} (exit code 3)\n")
