@@ -195,7 +195,7 @@ def bench(session: nox.Session) -> None:
 def failed_cells(result: Path) -> list[str]:
     """The cells of a result file that failed or timed out, by name (the runner's exit code 3)."""
     faults = Document.loads(result.read_bytes()).faults
-    return [f"{cell.workload} {cell.executor} x{cell.workers}: {cell.status}" for cell in faults]
+    return [f"{cell.name}: {cell.status}" for cell in faults]
 
 
 @nox.session

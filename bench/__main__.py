@@ -60,11 +60,15 @@ def _interpreters(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import contextlib
+
     from bench.measure import loop
     from bench.measure.config import resolve_config
 
-    config = resolve_config(args)
-    return loop.dry_run(config) if args.dry_run else loop.run(config)
+    if args.dry_run:
+        return loop.dry_run(resolve_config(args))
+    with contextlib.ExitStack() as resources:  # the run's folder and page server, released at its end
+        return loop.run(resolve_config(args, resources))
 
 
 def _cell(args: argparse.Namespace) -> int:

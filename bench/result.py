@@ -61,6 +61,16 @@ every field the version added, changed or removed):
    read with ``chunksize`` 1 and no overheads or memory.  The executor
    ``interpreters`` (isolated subinterpreters fed by threads) may appear in
    ``config.cells`` and cells.
+4. Workload traits and what the numbers depend on outside gilbench.  Each of
+   ``config.workloads`` gains ``traits`` (per kind of task: {``uses``: "cpu",
+   "wait" or "unknown", ``gil``: "holds", "releases" or "unknown"}) and
+   ``traits_source`` ("builtin", "declared" by the user, "unknown", or derived
+   from the name by the upgrade below); ``config.server`` ({``latency_ms``,
+   ``page_bytes``} of gilbench's page server, or null for other pages); and
+   ``interpreter.packages`` (the installed versions of ``requests`` and what it
+   pulls in).  Files of versions 1-3 are upgraded on load: the built-in
+   workloads' traits are derived from their names (:func:`upgrade_traits`, the
+   one place that reads traits from a name), and a user workload's are unknown.
 """
 
 from __future__ import annotations
@@ -70,7 +80,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
-SCHEMA_VERSION = 3
+from bench.vocabulary import BUILTIN_TRAITS, DERIVED, GIL, UNKNOWN, USES, TaskTraits, WorkloadTraits, cell_label
+
+SCHEMA_VERSION = 4
 TASK_FIELDS = ("start_s", "duration_s", "worker", "kind")
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 FAULTS = ("failed", "timeout")
@@ -215,21 +227,6 @@ class Repetition:
         )
 
 
-WORKER_NOUNS = {
-    "threads": ("thread", "threads"),
-    "processes": ("process", "processes"),
-    "interpreters": ("interpreter", "interpreters"),
-}
-
-
-def cell_label(workload: str, executor: str, workers: int) -> str:
-    """How a cell is named in words: ``cpu serial``, ``cpu 5 threads``, ``io 1 process`` (a count reads as one)."""
-    if executor == "serial":
-        return f"{workload} serial"
-    one, many = WORKER_NOUNS.get(executor, (f"{executor} worker", f"{executor} workers"))
-    return f"{workload} {workers} {one if workers == 1 else many}"
-
-
 @dataclass(frozen=True)
 class Cell:
     """One workload x executor x workers, with its measured repetitions (warm-ups kept apart)."""
@@ -303,6 +300,7 @@ class Interpreter:
     python_gil_env: Optional[str] = None
     jit: str = ""
     build: Mapping[str, Any] = field(default_factory=dict)  # compiler, config_args, cflags, gilbench_build ...
+    packages: Mapping[str, str] = field(default_factory=dict)  # guest packages installed: requests and its own
 
     @property
     def config_args(self) -> str:
@@ -329,6 +327,7 @@ class Interpreter:
             "python_gil_env": self.python_gil_env,
             "jit": self.jit,
             "build": dict(self.build),
+            "packages": dict(self.packages),
         }
 
     @classmethod
@@ -350,6 +349,7 @@ class Interpreter:
             python_gil_env=fields.text("python_gil_env", optional=True),
             jit=fields.text("jit", optional=True) or "",
             build=fields.mapping("build", optional=True),
+            packages={str(name): str(version) for name, version in fields.mapping("packages", optional=True).items()},
         )
 
 
@@ -434,11 +434,12 @@ def _numbers(fields: _Fields, key: str) -> Optional[tuple[float, ...]]:
 
 @dataclass(frozen=True)
 class WorkloadRecord:
-    """A workload as resolved: its name and the argument every task got."""
+    """A workload as resolved: its name, the argument every task got, and its traits (what its tasks do)."""
 
     name: str
     argument: Any = None
     has_argument: bool = True
+    traits: WorkloadTraits = field(default_factory=WorkloadTraits)
 
     @property
     def text(self) -> str:
@@ -446,15 +447,54 @@ class WorkloadRecord:
         return self.name if self.argument is None else f"{self.name}={self.argument}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "argument": self.argument, "has_argument": self.has_argument}
+        return {
+            "name": self.name,
+            "argument": self.argument,
+            "has_argument": self.has_argument,
+            "traits": self.traits.to_json(),
+            "traits_source": self.traits.source,
+        }
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> WorkloadRecord:
         fields = _Fields(data, where)
         has_argument = fields.flag("has_argument", optional=True)
         return cls(
-            fields.text("name"), fields.raw("argument", optional=True), True if has_argument is None else has_argument
+            fields.text("name"),
+            fields.raw("argument", optional=True),
+            True if has_argument is None else has_argument,
+            _traits(fields),
         )
+
+
+def _traits(fields: _Fields) -> WorkloadTraits:
+    kinds = []
+    for kind, traits in fields.mapping("traits").items():
+        task = _Fields(traits, fields.path(f"traits.{kind}"))
+        uses, gil = task.text("uses"), task.text("gil")
+        if uses not in (*USES, UNKNOWN) or gil not in (*GIL, UNKNOWN):
+            raise ResultError(
+                f"{task.where}: expected uses in {', '.join((*USES, UNKNOWN))} and gil in "
+                f"{', '.join((*GIL, UNKNOWN))}, got {_shown(traits)}"
+            )
+        kinds.append((str(kind), TaskTraits(uses, gil)))
+    return WorkloadTraits(tuple(kinds), fields.text("traits_source"))
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    """What gilbench's page server was set to: io and mixed times are mostly its latency."""
+
+    latency_ms: float
+    page_bytes: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"latency_ms": self.latency_ms, "page_bytes": self.page_bytes}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> ServerFacts:
+        fields = _Fields(data, where)
+        return cls(float(fields.seconds("latency_ms")), fields.whole("page_bytes", minimum=1))
 
 
 WarmupSetting = Union[int, str]  # a count, or "auto"
@@ -481,6 +521,7 @@ class Config:
     argv: tuple[str, ...] = ()
     clock: str = ""
     chunksize: ChunkSetting = 1  # tasks handed to a process pool's worker at a time, or "auto"
+    server: Optional[ServerFacts] = None  # gilbench's page server's settings (None: no server, or other pages)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -500,6 +541,7 @@ class Config:
             "argv": list(self.argv),
             "clock": self.clock,
             "chunksize": self.chunksize,
+            "server": None if self.server is None else self.server.to_json(),
         }
 
     @classmethod
@@ -534,7 +576,13 @@ class Config:
             argv=tuple(str(part) for part in fields.items("argv", optional=True)),
             clock=fields.text("clock", optional=True) or "",
             chunksize=_chunksize(fields),
+            server=_server(fields),
         )
+
+
+def _server(fields: _Fields) -> Optional[ServerFacts]:
+    data = fields.raw("server", optional=True)
+    return None if data is None else ServerFacts.from_json(data, fields.path("server"))
 
 
 def _chunksize(fields: _Fields) -> ChunkSetting:
@@ -698,6 +746,8 @@ class Document:
             raise ResultError(f"schema_version {version} is not a gilbench version (1 to {SCHEMA_VERSION})")
         if version == 1:
             fields = _Fields(upgrade_v1(data), "")
+        if version < 4:
+            fields = _Fields(upgrade_traits(fields.data), "")
         return cls(
             run_id=fields.text("run_id"),
             interpreter=Interpreter.from_json(fields.raw("interpreter")),
@@ -768,3 +818,24 @@ def upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
         cells.append(cell)
     upgraded["cells"] = cells if isinstance(data.get("cells"), list) else data.get("cells")
     return upgraded
+
+
+def upgrade_traits(data: dict[str, Any]) -> dict[str, Any]:
+    """Versions 1-3 -> 4: each workload's traits, derived from its name (the one place a name decides traits).
+
+    Built-in workloads get their vocabulary traits, marked as derived; anything else (a user's
+    ``module:function``) is unknown, as an undeclared workload is today.
+    """
+    config = data.get("config")
+    if not isinstance(config, dict) or not isinstance(config.get("workloads"), list):
+        return data  # the checks that follow name what is wrong
+    workloads = []
+    for old in config["workloads"]:
+        if not isinstance(old, dict):
+            workloads.append(old)
+            continue
+        name = str(old.get("name", ""))
+        known = BUILTIN_TRAITS.get(name)
+        traits = WorkloadTraits(known.kinds, DERIVED) if known else WorkloadTraits(((name, TaskTraits()),))
+        workloads.append({**old, "traits": traits.to_json(), "traits_source": traits.source})
+    return {**data, "config": {**config, "workloads": workloads}}

@@ -14,6 +14,7 @@ keep-alive clients from queueing behind each other.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -31,6 +32,8 @@ DEFAULT_SIZE = 20_000
 MAX_LATENCY_MS = 60_000.0
 MAX_SIZE = 64 * 1024 * 1024  # a page is built in memory once; 3 GB would take minutes before the URL appears
 IDLE_TIMEOUT_S = 30.0
+INFO_PATH = "/info"
+"""GET this path for the server's settings as JSON ({"latency_ms", "page_bytes"}), answered at once."""
 
 
 class PageHandler(BaseHTTPRequestHandler):
@@ -45,18 +48,23 @@ class PageHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self) -> None:
+        if self.path == INFO_PATH:  # what the runner records of this server: no latency, not a page
+            self._send(json.dumps(self.server.info).encode("ascii"), "application/json")
+            return
         if self.server.latency_s > 0:
             time.sleep(self.server.latency_s)
-        body = self.server.body
+        self._send(self.server.body, "text/html; charset=utf-8")
+        self.server.count_request()
+
+    def _send(self, body: bytes, content_type: str) -> None:
         head = (
             "HTTP/1.1 200 OK\r\n"
-            "Content-Type: text/html; charset=utf-8\r\n"
+            f"Content-Type: {content_type}\r\n"
             f"Content-Length: {len(body)}\r\n"
             "Connection: keep-alive\r\n"
             "\r\n"
         ).encode("ascii")
         self.wfile.write(head + body)
-        self.server.count_request()
 
     def do_HEAD(self) -> None:
         self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
@@ -80,6 +88,7 @@ class PageServer(ThreadingHTTPServer):
         super().__init__((LOOPBACK, port), PageHandler)
         self.latency_s = latency_s
         self.body = make_page(size)
+        self.info = {"latency_ms": latency_s * 1000.0, "page_bytes": size}
         self.requests_served = 0
         self._count_lock = threading.Lock()
 

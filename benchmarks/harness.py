@@ -62,7 +62,7 @@ def _bare_threads(tasks: list[int], workers: int) -> float:
 
 def measure_overhead() -> dict[str, float]:
     """Runs inside the interpreter under test: median ratio gilbench / bare, per executor."""
-    from bench.measure.executors import make_executor
+    from bench.measure.strategy import make_executor
     from bench.measure.workloads import Task, countdown
 
     numbers = [TRIVIAL_N] * TASKS

@@ -193,6 +193,6 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
     for label in ("3.13", "pypy3"):
         document = load(run / f"{label}.json")
         assert [cell["status"] for cell in document["cells"]] == ["failed", "ok"]
-        told = f"{label}: 1 cells failed or timed out (tests.guest.faulty:raise_value_error serial x1: failed)"
+        told = f"{label}: 1 cells failed or timed out (tests.guest.faulty:raise_value_error serial: failed)"
         assert told in output
     assert "a task raised ValueError: bad input 7" in (run / "report.md").read_text()

@@ -12,19 +12,17 @@ import json
 import traceback
 import warnings
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
 from bench.measure.config import AUTO, chunk_of
-from bench.measure.executors import Executor, Repetition
-from bench.measure.subinterpreters import Unsupported
+from bench.measure.strategy import Executor, Pass, Unsupported
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
-from bench.result import Cell, Config, TaskRecord
-from bench.result import Repetition as RepetitionRecord
+from bench.result import Cell, Config, Repetition, TaskRecord
 
 WARMUP_SHARE = 4
 """A warm-up pass runs 1 / WARMUP_SHARE of the cell's tasks."""
@@ -56,7 +54,7 @@ class CellSpec:
     def to_json(self) -> dict[str, Any]:
         return {
             "config": self.config.to_json(),
-            "workload": asdict(self.workload),
+            "workload": self.workload.to_json(),
             "executor": self.executor,
             "workers": self.workers,
             "simulate": self.simulate,
@@ -66,31 +64,31 @@ class CellSpec:
     def from_json(cls, data: dict[str, Any]) -> CellSpec:
         return cls(
             Config.from_json(data["config"]),
-            WorkloadChoice(**data["workload"]),
+            WorkloadChoice.from_json(data["workload"]),
             data["executor"],
             data["workers"],
             data["simulate"],
         )
 
 
-def compact_tasks(repetition: Repetition, kinds: list[str]) -> tuple[TaskRecord, ...]:
+def compact_tasks(measured: Pass, kinds: list[str]) -> tuple[TaskRecord, ...]:
     """Task rows with start offsets and durations at µs precision and small worker numbers (0, 1, ...)."""
     workers: dict[tuple[int, int], int] = {}
-    for _start, _, pid, tid in sorted(repetition.records):
+    for _start, _, pid, tid in sorted(measured.records):
         workers.setdefault((pid, tid), len(workers))
     return tuple(
-        TaskRecord(round(start - repetition.started, 6), round(duration, 6), workers[(pid, tid)], kind)
-        for (start, duration, pid, tid), kind in zip(repetition.records, kinds)
+        TaskRecord(round(start - measured.started, 6), round(duration, 6), workers[(pid, tid)], kind)
+        for (start, duration, pid, tid), kind in zip(measured.records, kinds)
     )
 
 
-def dispatch_gaps(repetition: Repetition) -> float:
+def dispatch_gaps(measured: Pass) -> float:
     """Per worker (mean), the time from the pool being ready to the worker's last task's end that no task of its
     own covered: what handing tasks over costs (a worker idle at the end, waiting for the others, is not counted)."""
-    ready = repetition.started + repetition.pool_startup_s
+    ready = measured.started + measured.pool_startup_s
     busy: dict[tuple[int, int], float] = {}
     last: dict[tuple[int, int], float] = {}
-    for start, duration, pid, tid in repetition.records:
+    for start, duration, pid, tid in measured.records:
         busy[(pid, tid)] = busy.get((pid, tid), 0.0) + duration
         last[(pid, tid)] = max(last.get((pid, tid), ready), start + duration)
     if not busy:
@@ -145,16 +143,16 @@ class CellRun:
     def measure(self, round_number: int) -> None:
         """One measured repetition, recorded with its round, CPU time and the CPU it ended on."""
         executor, tasks, kinds = self.prepare()
-        repetition, cpu_s, on_cpu, peak_rss = self.where.measure(executor, tasks, self.spec.workers)
-        record = RepetitionRecord(
-            round(repetition.wall_s, 6),
-            round(repetition.pool_startup_s, 6),
-            compact_tasks(repetition, kinds),
+        measured, cpu_s, on_cpu, peak_rss = self.where.measure(executor, tasks, self.spec.workers)
+        record = Repetition(
+            round(measured.wall_s, 6),
+            round(measured.pool_startup_s, 6),
+            compact_tasks(measured, kinds),
             round=round_number,
             cpu_s=None if cpu_s is None else round(cpu_s, 6),
             on_cpu=on_cpu,
-            shutdown_s=round(repetition.shutdown_s, 6),
-            gaps_s=round(dispatch_gaps(repetition), 6),
+            shutdown_s=round(measured.shutdown_s, 6),
+            gaps_s=round(dispatch_gaps(measured), 6),
             peak_rss_bytes=peak_rss,
         )
         self.save(runs=(*self.cell.runs, record))

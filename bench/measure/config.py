@@ -1,26 +1,35 @@
-"""``python -m bench run``'s options and presets, resolved into one :class:`RunConfig`.
+"""``python -m bench run``'s options and presets, resolved once into one immutable :class:`RunConfig`.
 
 Guest code: standard library only.  Every value is checked here, before
 anything is measured: a bad one is a one-line :class:`UsageError` naming the
-value and what is accepted.
+value and what is accepted.  Resolution is also where a run is placed (its
+run id and result path, its folder reserved) and gets its pages (a page
+server started and asked for its settings): after :func:`resolve_config`
+nothing rewrites the run id, the result path or the pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import sys
+import tempfile
+import urllib.error
 import urllib.parse
-from dataclasses import dataclass, field, replace
+import urllib.request
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
 from bench.measure import introspect
-from bench.measure.executors import EXECUTORS, default_start_method, start_methods
-from bench.measure.workloads import BUILTINS, WorkloadChoice, parse_workload
-from bench.result import ChunkSetting, Config, WarmupSetting
+from bench.measure.strategies.processes import default_start_method, start_methods
+from bench.measure.workloads import BUILTINS, WorkloadChoice, page_urls, parse_workload, with_declared_traits
+from bench.result import ChunkSetting, Config, ServerFacts, WarmupSetting
+from bench.vocabulary import STRATEGY_NAMES
 
 DEFAULT_TIMEOUT_S = 600.0
 PYPY_WARMUP = 3
@@ -42,7 +51,7 @@ def standard_workers(usable_cpus: int) -> list[int]:
 class Preset:
     description: str
     workloads: tuple[str, ...]
-    executors: tuple[str, ...] = ("serial", "threads", "processes", "interpreters")
+    executors: tuple[str, ...] = STRATEGY_NAMES
     workers: Optional[tuple[int, ...]] = None  # None: standard_workers()
     cells: Optional[tuple[tuple[str, int], ...]] = None  # an explicit matrix instead of a cross product
     load: int = 40
@@ -80,54 +89,26 @@ PRESETS: dict[str, Preset] = {
 DEFAULT_PRESET = "standard"
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunConfig:
-    """Every resolved parameter of a run; :meth:`record` is what the result file keeps of it."""
+    """A resolved run: :attr:`settings`, the one record of every parameter (what the result file keeps), and
+    where this interpreter's result goes.  Frozen: resolved once, by :func:`resolve_config`."""
 
-    preset: str
-    workloads: list[WorkloadChoice]
-    cells: list[tuple[str, int]]
-    load: int
-    repeat: int
-    warmup: WarmupSetting
-    timeout_s: float
-    start_method: str
-    seed: int
-    server_url: Optional[str]
-    urls: list[str]
+    settings: Config
+    choices: tuple[WorkloadChoice, ...]  # the workloads as chosen (their cells' labels); settings has their records
     label: str
     run_id: str
     out: Path
-    pin: Optional[list[int]] = None
-    chunksize: ChunkSetting = 1
-    argv: list[str] = field(default_factory=list)
     force: bool = False  # replace an existing result file at --out
-    reserve_run_dir: bool = False  # neither run id nor path given: the runner makes the run's folder, uniquely
     simulate: Optional[Path] = None  # tests: facts and timings from a file (see bench.measure.surroundings)
 
     @property
     def max_workers(self) -> int:
-        return max(workers for _, workers in self.cells)
+        return max(workers for _, workers in self.settings.cells)
 
-    def record(self) -> Config:
-        return Config(
-            preset=self.preset,
-            workloads=tuple(choice.record() for choice in self.workloads),
-            cells=tuple(self.cells),
-            load=self.load,
-            repeat=self.repeat,
-            warmup=self.warmup,
-            timeout_s=self.timeout_s,
-            start_method=self.start_method,
-            seed=self.seed,
-            server_url=self.server_url,
-            urls=tuple(self.urls),
-            pin=None if self.pin is None else tuple(self.pin),
-            python_gil=os.environ.get("PYTHON_GIL"),
-            argv=tuple(self.argv),
-            clock=CLOCK,
-            chunksize=self.chunksize,
-        )
+    @property
+    def needs_pages(self) -> bool:
+        return any(choice.needs_server for choice in self.choices)
 
 
 # --- option parsing -----------------------------------------------------------
@@ -172,7 +153,7 @@ def _resolve_workloads(args: Any, preset: Preset) -> list[WorkloadChoice]:
     texts += args.workload or []
     if not texts:
         raise UsageError(f"--workloads {args.workloads!r}: expected at least one of {', '.join(BUILTINS)}")
-    return labelled([parse_workload(text) for text in texts])
+    return labelled(with_declared_traits([parse_workload(text) for text in texts], args.traits or []))
 
 
 def labelled(choices: list[WorkloadChoice]) -> list[WorkloadChoice]:
@@ -189,7 +170,9 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
     """The preset's own matrix, or executors x workers (serial only ever with 1 worker)."""
     if args.executors is None and args.workers is None and preset.cells is not None:
         return list(preset.cells)
-    executors = name_list(args.executors, "--executors", list(EXECUTORS)) if args.executors else list(preset.executors)
+    executors = (
+        name_list(args.executors, "--executors", list(STRATEGY_NAMES)) if args.executors else list(preset.executors)
+    )
     if args.workers is not None:
         workers = int_list(args.workers, "--workers")
     else:
@@ -276,8 +259,13 @@ def _resolve_simulation(text: Optional[str]) -> Optional[Path]:
     return path.resolve()
 
 
-def resolve_config(args: Any) -> RunConfig:
-    """Turn parsed options and the preset into a :class:`RunConfig`, refusing bad values."""
+def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[bool]]] = None) -> RunConfig:
+    """Turn parsed options and the preset into a :class:`RunConfig`, refusing bad values.
+
+    With ``resources`` (a real run, not --dry-run) the run is also placed and given its pages: a run with
+    neither --run-id nor --out reserves a folder of its own (removed again if the run leaves it empty), and
+    io workloads without --server-url or --url get a page server, which ``resources`` stops at the end.
+    """
     preset = PRESETS[args.preset]
     methods = start_methods()
     start_method = args.start_method or default_start_method()
@@ -288,11 +276,13 @@ def resolve_config(args: Any) -> RunConfig:
     if given_run_id:
         run_id = layout.check_name(given_run_id, "--run-id" if args.run_id else "GILBENCH_RUN_ID")
     else:
-        run_id = layout.new_run_id()  # for --dry-run; a real run reserves its folder (and may add "-2")
-    return RunConfig(
+        run_id = layout.new_run_id()
+    choices = tuple(_resolve_workloads(args, preset))
+    simulate = _resolve_simulation(args.simulate)
+    settings = Config(
         preset=args.preset,
-        workloads=_resolve_workloads(args, preset),
-        cells=_resolve_cells(args, preset),
+        workloads=tuple(choice.record() for choice in choices),
+        cells=tuple(_resolve_cells(args, preset)),
         load=positive_int(args.load, "--load") if args.load is not None else preset.load,
         repeat=positive_int(args.repeat, "--repeat") if args.repeat is not None else preset.repeat,
         warmup=_resolve_warmup(args.warmup),
@@ -300,17 +290,83 @@ def resolve_config(args: Any) -> RunConfig:
         start_method=start_method,
         seed=args.seed,
         server_url=web_url(args.server_url, "--server-url"),
-        urls=[str(web_url(url, "--url")) for url in args.url or []],
+        urls=tuple(str(web_url(url, "--url")) for url in args.url or []),
+        pin=None if args.pin is None else tuple(_resolve_pin(args.pin) or ()),
+        python_gil=os.environ.get("PYTHON_GIL"),
+        argv=("python", "-m", "bench", *sys.argv[1:]),
+        clock=CLOCK,
+        chunksize=_resolve_chunksize(args.chunksize, preset),
+    )
+    out = Path(args.out) if args.out else None
+    if resources is not None:
+        if not given_run_id and out is None:  # a folder of its own, even for two runs started in one second
+            run_id, folder = layout.reserve_run_dir(layout.results_root())
+            resources.callback(_remove_if_empty, folder)
+        check_writable(out or layout.result_path(run_id, label))
+        if any(choice.needs_server for choice in choices) and not settings.urls:
+            settings = _with_pages(settings, resources, check=simulate is None)
+    return RunConfig(
+        settings=settings,
+        choices=choices,
         label=label,
         run_id=run_id,
-        out=Path(args.out) if args.out else layout.result_path(run_id, label),
+        out=out or layout.result_path(run_id, label),
         force=args.force,
-        reserve_run_dir=not given_run_id and not args.out,
-        argv=["python", "-m", "bench", *sys.argv[1:]],
-        pin=_resolve_pin(args.pin),
-        chunksize=_resolve_chunksize(args.chunksize, preset),
-        simulate=_resolve_simulation(args.simulate),
+        simulate=simulate,
     )
+
+
+def check_writable(out: Path) -> None:
+    """Fail before measuring, not after, when the result cannot be written."""
+    layout.check_replaceable(out, "--out")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """A reserved run folder that a refused or failed run left empty goes again."""
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+
+
+def _with_pages(settings: Config, resources: contextlib.ExitStack[Optional[bool]], check: bool) -> Config:
+    """The pages io workloads download: --server-url's, or a page server of the run's own; checked to answer."""
+    server_url = settings.server_url
+    if server_url is None:
+        from bench.server import ServerProcess  # stdlib only; runs in its own process, never in this one
+
+        server_url = resources.enter_context(ServerProcess()).url
+        sys.stderr.write(f"started a page server at {server_url} (pass --server-url to share one)\n")
+    urls = tuple(page_urls(server_url))
+    facts = server_facts(server_url) if check else None
+    if check:
+        check_server(urls[0])
+    return replace(settings, server_url=server_url, urls=urls, server=facts)
+
+
+def check_server(url: str) -> None:
+    """The runner checks the pages answer before measuring, and fails fast if not."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (user-chosen URL)
+            response.read()
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise UsageError(f"server {url!r} does not answer ({reason}); start one with 'python -m bench serve'") from None
+
+
+def server_facts(server_url: str) -> Optional[ServerFacts]:
+    """gilbench's page server's latency and page size (``/info``), recorded so merged runs can be checked; None
+    for a server that does not say (not gilbench's)."""
+    try:
+        with urllib.request.urlopen(server_url.rstrip("/") + "/info", timeout=5) as response:  # noqa: S310
+            info = json.loads(response.read().decode("utf-8"))
+        return ServerFacts(float(info["latency_ms"]), int(info["page_bytes"]))
+    except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def add_run_options(parser: Any) -> None:
@@ -326,7 +382,14 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument(
         "--workload", action="append", metavar="MODULE:FUNCTION[=ARG]", help="add one workload, e.g. your own function"
     )
-    parser.add_argument("--executors", help=f"comma list of {', '.join(EXECUTORS)}")
+    parser.add_argument(
+        "--traits",
+        action="append",
+        metavar="MODULE:FUNCTION=USES[/GIL]",
+        help="what your workload's tasks do: cpu or wait, holding or releasing the GIL (e.g. mod:f=cpu/releases); "
+        "undeclared traits are recorded as unknown",
+    )
+    parser.add_argument("--executors", help=f"comma list of {', '.join(STRATEGY_NAMES)}")
     parser.add_argument("--workers", help="comma list of worker counts (serial always uses 1)")
     parser.add_argument("--load", help="tasks per cell (mixed: this many io and this many cpu tasks)")
     parser.add_argument(

@@ -10,9 +10,7 @@ from typing import Any
 
 from bench.measure import introspect
 from bench.result import RunWarning
-
-OTHERS_BUSY_SHARE = 0.10
-"""Other processes keeping more than this share of the CPUs busy make numbers noisy."""
+from bench.vocabulary import OTHERS_BUSY_SHARE
 
 
 def disturbances(machine: dict[str, Any], max_workers: int) -> tuple[dict[str, Any], list[RunWarning]]:

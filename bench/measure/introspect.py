@@ -134,7 +134,25 @@ def interpreter_facts() -> dict[str, Any]:
         "python_gil_env": os.environ.get("PYTHON_GIL"),
         "jit": jit_state(),
         "build": build_facts(),
+        "packages": guest_packages(),
     }
+
+
+GUEST_PACKAGES = ("requests", "urllib3", "idna", "charset-normalizer", "certifi", "chardet")
+"""``requests`` and what it pulls in: the only packages a measured interpreter imports (io, mixed)."""
+
+
+def guest_packages() -> dict[str, str]:
+    """The installed version of each guest package (those not installed are left out)."""
+    from importlib import metadata
+
+    found = {}
+    for name in GUEST_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
 
 
 def _read_first_line(path: str) -> str | None:

@@ -19,17 +19,14 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
 from bench import layout
-from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError, WriteError
+from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
 from bench.measure import orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
@@ -37,30 +34,9 @@ from bench.measure.introspect import allowed_cpus
 from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, watch_parent
 from bench.measure.probe import set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
-from bench.measure.workloads import WorkloadChoice, import_dependencies, page_urls
+from bench.measure.workloads import WorkloadChoice, import_dependencies
 from bench.result import Cell, Document, Machine, ResultError
-
-
-def check_writable(out: Path) -> None:
-    """Fail before measuring, not after, when the result cannot be written."""
-    layout.check_replaceable(out, "--out")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".write-check-"):
-            pass
-    except OSError as exc:
-        raise UsageError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
-
-
-def check_server(url: str) -> None:
-    """The runner checks the pages answer before measuring, and fails fast if not."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (user-chosen URL)
-            response.read()
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise UsageError(f"server {url!r} does not answer ({reason}); start one with 'python -m bench serve'") from None
-
+from bench.vocabulary import cell_label
 
 # --- one cell, in its own process, one repetition per round ----------------------------------
 
@@ -85,7 +61,8 @@ class CellProcess:
         self.result_path = folder / "result.json"
         simulate = str(config.simulate) if config.simulate else None
         folder.mkdir()
-        self.spec_path.write_text(json.dumps(CellSpec(config.record(), choice, executor, workers, simulate).to_json()))
+        spec = CellSpec(config.settings, choice, executor, workers, simulate)
+        self.spec_path.write_text(json.dumps(spec.to_json()))
         self.cell = Cell(choice.cell_label, executor, workers)
 
     @property
@@ -96,7 +73,8 @@ class CellProcess:
         """This round's repetition, in a new process (at most --timeout seconds, warm-up included)."""
         with contextlib.suppress(FileNotFoundError):
             self.result_path.unlink()
-        code = run_child(self.spec_path, self.result_path, round_number, self.config.timeout_s, self.pipe)
+        settings = self.config.settings
+        code = run_child(self.spec_path, self.result_path, round_number, settings.timeout_s, self.pipe)
         this_round = self._read()
         merged = replace(
             self.cell,
@@ -107,8 +85,8 @@ class CellProcess:
         )
         if code is None:
             reason = (
-                f"no result within --timeout {self.config.timeout_s:g}s in round {round_number} "
-                f"({len(merged.runs)} of {self.config.repeat} runs done)"
+                f"no result within --timeout {settings.timeout_s:g}s in round {round_number} "
+                f"({len(merged.runs)} of {settings.repeat} runs done)"
             )
             self.cell = replace(merged, status="timeout", reason=reason)
         elif code != 0 or this_round is None:
@@ -127,9 +105,10 @@ class CellProcess:
 
     def finish(self, interrupted: bool) -> Cell:
         """The cell's final record: a cell that did not get every round is interrupted or failed."""
-        missing = self.config.repeat - len(self.cell.runs)
+        repeat = self.config.settings.repeat
+        missing = repeat - len(self.cell.runs)
         if self.cell.status == "ok" and missing > 0 and (self.cell.runs or not interrupted):
-            rounds = f"{len(self.cell.runs)} of {self.config.repeat} rounds"
+            rounds = f"{len(self.cell.runs)} of {repeat} rounds"
             if interrupted:
                 self.cell = replace(self.cell, status="interrupted", reason=f"interrupted after {rounds}")
             else:
@@ -209,10 +188,12 @@ def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: Pa
 
 def dry_run(config: RunConfig) -> int:
     """Print the matrix a run would measure, measuring nothing (option checking for `nox -s bench`)."""
+    settings = config.settings
     print(
-        f"would measure {len(config.workloads) * len(config.cells)} cells: "
-        f"{', '.join(c.name for c in config.workloads)} x "
-        f"{', '.join(f'{e} x{w}' for e, w in config.cells)}; load {config.load}, {config.repeat} rounds"
+        f"would measure {len(config.choices) * len(settings.cells)} cells: "
+        f"{', '.join(c.name for c in config.choices)} x "
+        f"{', '.join(cell_label('', e, w).strip() for e, w in settings.cells)}; "
+        f"load {settings.load}, {settings.repeat} rounds"
     )
     return 0
 
@@ -224,49 +205,18 @@ def _interrupt_on_sigterm(signum: int, frame: Any) -> None:
 def run(config: RunConfig) -> int:
     """Measure every cell, rewriting the result file after each; returns the exit code (see :mod:`bench.errors`)."""
     signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # nox terminates on Ctrl-C: keep what was measured
-    reserved = None
-    if config.reserve_run_dir:  # no run id or path given: a folder of its own, even for two runs in one second
-        config.run_id, reserved = layout.reserve_run_dir(layout.results_root())
-        config.out = layout.result_path(config.run_id, config.label)
+    claim = layout.ResultClaim(config.out, "--out", config.force)
     try:
-        check_writable(config.out)
-        claim = layout.ResultClaim(config.out, "--out", config.force)
-        try:
-            return _run_claimed(config)
-        finally:
-            claim.release()
-    except UsageError:  # refused before measuring: no empty run folder is left behind
-        if reserved is not None:
-            with contextlib.suppress(OSError):
-                reserved.rmdir()
-        raise
-
-
-def _run_claimed(config: RunConfig) -> int:
-    if config.pin:
-        set_affinity(set(config.pin))  # inherited by every cell process and its pool
-    needs_server = any(choice.needs_server for choice in config.workloads)
-    server = None
-    if needs_server and not config.urls:
-        if config.server_url is None:
-            from bench.server import ServerProcess  # stdlib only; runs in its own process, never in this one
-
-            server = ServerProcess()
-            config.server_url = server.url
-            sys.stderr.write(f"started a page server at {server.url} (pass --server-url to share one)\n")
-        config.urls = page_urls(config.server_url)
-    try:
-        if needs_server and config.simulate is None:
-            check_server(config.urls[0])
+        if config.settings.pin:
+            set_affinity(set(config.settings.pin))  # inherited by every cell process and its pool
         return measure_all(config, surroundings(config.simulate))
     finally:
-        if server is not None:
-            server.stop()
+        claim.release()
 
 
 def first_document(config: RunConfig, where: Surroundings) -> Document:
     """The result before any cell: interpreter (after the workloads' imports), machine, config, warnings."""
-    import_dependencies(config.workloads)
+    import_dependencies(list(config.choices))
     facts = where.machine()
     disturbances, warnings = where.disturbances(facts, config.max_workers)
     for warning in warnings:
@@ -289,7 +239,7 @@ def first_document(config: RunConfig, where: Surroundings) -> Document:
         run_id=config.run_id,
         interpreter=where.interpreter(config.label),
         machine=machine,
-        config=config.record(),
+        config=config.settings,
         tool=where.tool(),
         started_at=where.now(),
         warnings=tuple(warnings),
@@ -322,7 +272,7 @@ class Progress:
             wall += f" after {warmups} warm-up{'s' if warmups > 1 else ''}"
         line = (
             f"[{self.label}] round {round_number}/{rounds}, {self.done}/{self.total}: "
-            f"{cell.workload} {cell.executor} x{cell.workers} {wall} ({elapsed:.0f}s elapsed, ~{left:.0f}s left)"
+            f"{cell.name} {wall} ({elapsed:.0f}s elapsed, ~{left:.0f}s left)"
         )
         sys.stderr.write(f"\r{line[:150]:<150}" if self.tty else line + "\n")
         sys.stderr.flush()
@@ -357,13 +307,14 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
     """Rounds: in each, every cell still going is measured once, in a shuffled order; the probe runs between."""
     result_file = ResultFile(config.out)
     document = result_file.save(first_document(config, where))
-    matrix = [(choice, executor, workers) for choice in config.workloads for executor, workers in config.cells]
-    cpus = sorted(config.pin or allowed_cpus())
+    settings = config.settings
+    matrix = [(choice, executor, workers) for choice in config.choices for executor, workers in settings.cells]
+    cpus = sorted(settings.pin or allowed_cpus())
     started = where.clock()
     loops = where.calibrate_probe(cpus[0], set(cpus))
     probes = [where.probe("start", 0.0, loops, cpus)]
     orders: list[tuple[int, ...]] = []
-    progress = Progress(config.label, len(matrix) * config.repeat)
+    progress = Progress(config.label, len(matrix) * settings.repeat)
     interrupted = False
     pipe = ParentPipe()
     with orphans.run_folder() as workdir:
@@ -382,16 +333,16 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
             return result_file.save(updated)
 
         try:
-            for round_number in range(1, config.repeat + 1):
-                order = round_order(config.seed, round_number, len(cells))
+            for round_number in range(1, settings.repeat + 1):
+                order = round_order(settings.seed, round_number, len(cells))
                 orders.append(tuple(order))
                 for index in order:
                     if cells[index].active:
                         before = len(cells[index].cell.warmup_s)
                         measured = cells[index].measure(round_number)
-                        progress.step(round_number, config.repeat, measured, len(measured.warmup_s) - before)
+                        progress.step(round_number, settings.repeat, measured, len(measured.warmup_s) - before)
                         save()
-                label = "end" if round_number == config.repeat else f"after round {round_number}"
+                label = "end" if round_number == settings.repeat else f"after round {round_number}"
                 probes.append(where.probe(label, where.clock() - started, loops, cpus))
         except KeyboardInterrupt:
             interrupted = True
@@ -421,7 +372,7 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
         return EXIT_INTERRUPTED
     if document.faults:
         faulty = document.faults
-        names = ", ".join(f"{cell.workload} {cell.executor} x{cell.workers} ({cell.status})" for cell in faulty[:3])
+        names = ", ".join(f"{cell.name} ({cell.status})" for cell in faulty[:3])
         more = f" and {len(faulty) - 3} more" if len(faulty) > 3 else ""
         sys.stderr.write(f"gilbench: {len(faulty)} cells failed or timed out: {names}{more} (exit code 3)\n")
         return EXIT_CELLS_FAILED

@@ -20,9 +20,10 @@ from typing import Any, NamedTuple, Optional
 
 from bench import __version__
 from bench.measure import hygiene, introspect, memory, probe
-from bench.measure.executors import Executor, Repetition, make_executor
+from bench.measure.strategy import Executor, Pass, Unsupported, make_executor
 from bench.measure.workloads import Task
 from bench.result import Interpreter, ProbePoint, RunWarning, Tool
+from bench.vocabulary import strategy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -55,13 +56,14 @@ def interpreter_record(label: str, facts: dict[str, Any]) -> Interpreter:
         python_gil_env=facts.get("python_gil_env"),
         jit=facts.get("jit", ""),
         build=facts.get("build", {}),
+        packages=facts.get("packages", {}),
     )
 
 
 class Measured(NamedTuple):
     """One repetition and what the surroundings measured around it."""
 
-    repetition: Repetition
+    one_pass: Pass
     cpu_s: Optional[float]
     on_cpu: Optional[int]
     peak_rss_bytes: Optional[int]
@@ -99,11 +101,11 @@ class Surroundings:
         resident memory of the process and its pool's workers."""
         memory.reset_peak()
         before = _tree_cpu_s()
-        repetition = executor.run(tasks, workers)  # a pool's workers are joined inside: their CPU time is counted
+        one_pass = executor.run(tasks, workers)  # a pool's workers are joined inside: their CPU time is counted
         cpu_s = _tree_cpu_s() - before
         own = memory.peak_rss_bytes()
-        peak = None if own is None else own + repetition.workers_peak_rss
-        return Measured(repetition, cpu_s, current_cpu(), peak)
+        peak = None if own is None else own + one_pass.workers_peak_rss
+        return Measured(one_pass, cpu_s, current_cpu(), peak)
 
     def clock(self) -> float:
         return time.monotonic()
@@ -177,10 +179,11 @@ class Simulation(Surroundings):
         return bool(self.data["interpreter"]["gil_enabled"])
 
     def measure(self, executor: Executor, tasks: list[Task], workers: int) -> Measured:
-        repetition = executor.run(tasks, workers)
-        busy = sum(duration for _, duration, _, _ in repetition.records)  # every task on a CPU all along
-        peak = int(self.data.get("peak_rss_bytes", 50_000_000)) * (workers + 1 if executor.name == "processes" else 1)
-        return Measured(repetition, busy, int(self.data.get("on_cpu", 0)), peak)
+        one_pass = executor.run(tasks, workers)
+        busy = sum(duration for _, duration, _, _ in one_pass.records)  # every task on a CPU all along
+        own_processes = strategy(executor.name).separate_processes
+        peak = int(self.data.get("peak_rss_bytes", 50_000_000)) * (workers + 1 if own_processes else 1)
+        return Measured(one_pass, busy, int(self.data.get("on_cpu", 0)), peak)
 
     def clock(self) -> float:
         self.ticks += 1
@@ -199,8 +202,6 @@ class Simulation(Surroundings):
     def executor(self, name: str, start_method: str, chunksize: int, cell_key: str) -> Executor:
         unsupported = self.data.get("unsupported", {}).get(name)
         if unsupported:
-            from bench.measure.subinterpreters import Unsupported
-
             raise Unsupported(unsupported)
         walls = self.data["walls"].get(cell_key)
         if not walls:
@@ -226,7 +227,7 @@ class SimulatedExecutor(Executor):
         self.busy = busy
         self.calls = 0
 
-    def run(self, tasks: list[Task], workers: int) -> Repetition:
+    def run(self, tasks: list[Task], workers: int) -> Pass:
         wall = self.walls[self.calls % len(self.walls)]
         self.calls += 1
         per_worker = -(-len(tasks) // workers)
@@ -236,7 +237,7 @@ class SimulatedExecutor(Executor):
             (self.pool_startup_s + (index // workers + 1) * slot - duration, duration, os.getpid() + index % workers, 0)
             for index in range(len(tasks))
         ]
-        return Repetition(0.0, wall, self.pool_startup_s, records)
+        return Pass(0.0, wall, self.pool_startup_s, records)
 
 
 def surroundings(simulate: Optional[Path], round_number: int = 0) -> Surroundings:

@@ -27,11 +27,19 @@ import importlib
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, NamedTuple, Optional
 
 from bench.errors import UsageError
 from bench.result import WorkloadRecord
+from bench.vocabulary import (
+    BUILTIN_TRAITS,
+    TRAITS_SYNTAX,
+    WorkloadTraits,
+    declared_traits,
+    parse_traits,
+    unknown_traits,
+)
 
 TaskFunction = Callable[..., Any]
 
@@ -222,8 +230,17 @@ class WorkloadChoice(WorkloadRecord):
         return builtin.default if builtin else None
 
     def record(self) -> WorkloadRecord:
-        """What the result file keeps: the name and the argument every task got."""
-        return WorkloadRecord(self.name, self.resolved_argument(), self.has_argument or not self.is_user)
+        """What the result file keeps: the name, the argument every task got, and the traits."""
+        return WorkloadRecord(self.name, self.resolved_argument(), self.has_argument or not self.is_user, self.traits)
+
+    def to_json(self) -> dict[str, Any]:
+        """The choice as the runner hands it to a cell's process (its fields as chosen, and the label)."""
+        return {**super().to_json(), "label": self.label}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "workload") -> WorkloadChoice:
+        record = WorkloadRecord.from_json(data, where)
+        return cls(record.name, record.argument, record.has_argument, record.traits, str(data.get("label", "")))
 
 
 def _literal(text: str) -> Any:
@@ -239,16 +256,52 @@ def parse_workload(text: str) -> WorkloadChoice:
     name, sep, raw_argument = text.strip().partition("=")
     name = name.strip()
     if ":" in name:
-        load_user_function(name)
-    elif name not in BUILTINS:
+        traits = declared_by(name, load_user_function(name))
+    elif name in BUILTINS:
+        traits = BUILTIN_TRAITS[name]
+    else:
         raise UsageError(f"unknown workload {name!r}; accepted: {', '.join(BUILTINS)} or module:function for your own")
     if not sep:
-        return WorkloadChoice(name)
+        return WorkloadChoice(name, traits=traits)
     argument = _literal(raw_argument)
     builtin = BUILTINS.get(name)
     if builtin is not None and not builtin.argument.accepts(argument):
         raise UsageError(f"workload '{name}={raw_argument}': expected {builtin.argument.accepted}")
-    return WorkloadChoice(name, argument, True)
+    return WorkloadChoice(name, argument, True, traits)
+
+
+TRAITS_ATTRIBUTE = "gilbench_traits"
+"""A user's function may declare what its tasks do: ``work.gilbench_traits = "cpu/holds"`` (or use --traits)."""
+
+
+def declared_by(target: str, function: TaskFunction) -> WorkloadTraits:
+    """The traits a user's function declares (its :data:`TRAITS_ATTRIBUTE`), else unknown."""
+    declared = getattr(function, TRAITS_ATTRIBUTE, None)
+    if declared is None:
+        return unknown_traits(target)
+    return declared_traits(target, traits_of(str(declared), f"{target}.{TRAITS_ATTRIBUTE}"))
+
+
+def traits_of(text: str, where: str) -> Any:
+    try:
+        return parse_traits(text)
+    except ValueError:
+        raise UsageError(f"{where} {text!r}: expected {TRAITS_SYNTAX}") from None
+
+
+def with_declared_traits(choices: list[WorkloadChoice], declarations: list[str]) -> list[WorkloadChoice]:
+    """--traits WORKLOAD=USES[/GIL] (repeatable): a user workload's traits, over what its function declares."""
+    declared = {}
+    for text in declarations:
+        target, sep, traits = text.partition("=")
+        users = [choice.name for choice in choices if choice.is_user]
+        if not sep or target.strip() not in users:
+            raise UsageError(
+                f"--traits {text!r}: expected WORKLOAD=TRAITS for one of your workloads "
+                f"({', '.join(users) or 'none chosen'}); built-in workloads' traits are fixed"
+            )
+        declared[target.strip()] = declared_traits(target.strip(), traits_of(traits, "--traits"))
+    return [replace(choice, traits=declared[choice.name]) if choice.name in declared else choice for choice in choices]
 
 
 def load_user_function(target: str) -> TaskFunction:

@@ -19,7 +19,7 @@ from bench.report.content import Section, Table
 from bench.report.format import p_text, ratio, ratio_ci, time_unit
 from bench.report.load import Column
 from bench.report.select import cells_compared, serial_cell, workload_order
-from bench.result import cell_label
+from bench.vocabulary import cell_label
 
 
 def strategy(cell: pd.Series) -> str:

@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.report.load import Column
+from bench.vocabulary import OTHERS_BUSY_SHARE
 
 VARIATION_WARNING = 0.05
 """The probe varying more than this within a run, or between CPUs, is worth a warning."""
-OTHERS_WARNING = 0.10
+OTHERS_WARNING = OTHERS_BUSY_SHARE
 """Other processes using more than this share of all CPUs while gilbench measured is worth a warning."""
 
 

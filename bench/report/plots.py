@@ -23,7 +23,8 @@ from bench import layout
 from bench.errors import UsageError
 from bench.report.compute import cpu_bound
 from bench.report.machine import ProbeSummary
-from bench.result import Cell, Document, Repetition, cell_label
+from bench.result import Cell, Document, Repetition
+from bench.vocabulary import cell_label
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
 EXECUTOR_STYLES = {"threads": "-", "processes": "--", "interpreters": "-."}

@@ -25,7 +25,7 @@ from bench.report.answer import candidates, configuration
 from bench.report.compute import STRATEGIES, cpu_bound
 from bench.report.format import p_text, ratio, ratio_ci
 from bench.report.select import cell_of, cells_compared, rows_of
-from bench.result import WORKER_NOUNS
+from bench.vocabulary import strategy as strategy_words
 
 SCALES = 1.1
 """A best speed-up at or above this, and significant, counts as running in parallel."""
@@ -84,7 +84,7 @@ def strategy_verdict(
     )
     # The GIL is named only where a 1-thread pool shows the pool itself costs next to nothing.
     gil_explains = executor == "threads" and gil_enabled and cpu_bound(workload) and one_measured and not pool_cost
-    single = WORKER_NOUNS.get(executor, (executor, executor))[0]
+    single = strategy_words(executor).one
     if stats.significant(p) and speedup >= SCALES:
         return f"{executor} run in parallel: {measured} ({p_text(p)}){_against_the_fastest(summary, best)}"
     if stats.significant(p) and speedup > 1:

@@ -16,7 +16,8 @@ from bench.layout import RunManifest
 from bench.report.compute import build_flags, twin_of
 from bench.report.load import Column, Loaded
 from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary
-from bench.result import RunWarning, cell_label
+from bench.result import RunWarning
+from bench.vocabulary import cell_label
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""

@@ -51,3 +51,11 @@ def note_interpreter(path: str) -> None:
         ident = 0
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{os.getpid()} {int(ident)}\n")
+
+
+def declared_wait(seconds: float = 0.001) -> None:
+    """A user workload that declares its traits the way users can: an attribute of the function."""
+    time.sleep(seconds)
+
+
+declared_wait.gilbench_traits = "wait"  # type: ignore[attr-defined]

@@ -20,9 +20,15 @@ GUEST_MODULES = [
     "bench.errors",
     "bench.result",
     "bench.layout",
+    "bench.vocabulary",
     "bench.measure",
     "bench.measure.workloads",
-    "bench.measure.executors",
+    "bench.measure.strategy",
+    "bench.measure.strategies",
+    "bench.measure.strategies.serial",
+    "bench.measure.strategies.threads",
+    "bench.measure.strategies.processes",
+    "bench.measure.strategies.interpreters",
     "bench.measure.introspect",
     "bench.measure.hygiene",
     "bench.measure.config",
@@ -31,11 +37,17 @@ GUEST_MODULES = [
     "bench.measure.loop",
     "bench.measure.memory",
     "bench.measure.probe",
-    "bench.measure.subinterpreters",
     "bench.measure.orphans",
 ]
 REQUESTS_AND_ITS_DEPENDENCIES = {"requests", "urllib3", "idna", "charset_normalizer", "certifi", "chardet"}
-GUEST_AND_SHARED = ("bench.measure", "bench.result", "bench.layout", "bench.errors", "bench.__main__")
+GUEST_AND_SHARED = (
+    "bench.measure",
+    "bench.result",
+    "bench.layout",
+    "bench.errors",
+    "bench.vocabulary",
+    "bench.__main__",
+)
 
 PROBE = """
 import json, os, sys, sysconfig
@@ -88,6 +100,9 @@ def test_guest_modules_load_only_the_standard_library_and_requests() -> None:
 
 def test_every_guest_module_is_in_the_import_check() -> None:
     """A new module in bench/measure must join the list above, or the import check would miss it."""
-    found = {f"bench.measure.{path.stem}" for path in (ROOT / "bench" / "measure").glob("*.py")}
-    found = {"bench.measure" if name.endswith(".__init__") else name for name in found}
+    measure = ROOT / "bench" / "measure"
+    found = {
+        "bench." + ".".join(path.relative_to(measure.parent).with_suffix("").parts) for path in measure.rglob("*.py")
+    }
+    found = {name.removesuffix(".__init__") for name in found}
     assert found <= set(GUEST_MODULES)

@@ -22,6 +22,7 @@ import pytest
 from bench.errors import EXIT_CELLS_FAILED
 from bench.measure import introspect
 from bench.result import SCHEMA_VERSION, TASK_FIELDS, Document
+from bench.vocabulary import cell_label
 from tests.conftest import ROOT, run_bench
 
 
@@ -137,8 +138,50 @@ def test_user_workload_with_argument(tmp_path: Path) -> None:
         "name": "tests.guest.faulty:double",
         "argument": 4,
         "has_argument": True,
+        "traits": {"tests.guest.faulty:double": {"uses": "unknown", "gil": "unknown"}},
+        "traits_source": "unknown",
     }
     assert all(c["status"] == "ok" for c in document["cells"])
+
+
+def test_workload_traits_are_recorded_builtin_declared_by_option_or_by_the_function(tmp_path: Path) -> None:
+    """The report reads traits from the file, never from a name: each workload's are recorded, with their source."""
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        "mixed,tests.guest.faulty:double=4,tests.guest.faulty:declared_wait",
+        "--traits",
+        "tests.guest.faulty:double=cpu/releases",
+        *("--executors", "serial", "--load", "2", "--repeat", "1", "--warmup", "0"),
+    )
+    assert done.returncode == 0, done.stderr
+    recorded = {w["name"]: (w["traits"], w["traits_source"]) for w in document["config"]["workloads"]}
+    assert recorded["mixed"] == (
+        {"io": {"uses": "wait", "gil": "releases"}, "cpu": {"uses": "cpu", "gil": "holds"}},
+        "builtin",
+    )
+    assert recorded["tests.guest.faulty:double"] == (
+        {"tests.guest.faulty:double": {"uses": "cpu", "gil": "releases"}},
+        "declared",
+    )
+    assert recorded["tests.guest.faulty:declared_wait"] == (
+        {"tests.guest.faulty:declared_wait": {"uses": "wait", "gil": "releases"}},
+        "declared",
+    )
+
+
+@pytest.mark.parametrize(
+    ("traits", "message"),
+    [
+        ("tests.guest.faulty:double=fast", "--traits 'fast': expected USES[/GIL] with USES one of cpu, wait"),
+        ("cpu=wait", "--traits 'cpu=wait': expected WORKLOAD=TRAITS for one of your workloads"),
+        ("tests.guest.faulty:double", "expected WORKLOAD=TRAITS for one of your workloads"),
+    ],
+)
+def test_bad_traits_are_one_line_errors(tmp_path: Path, traits: str, message: str) -> None:
+    done = run_bench("run", "--workloads", "cpu=10,tests.guest.faulty:double", "--traits", traits, "--dry-run")
+    assert done.returncode == 2
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_a_raising_task_fails_its_cell_and_the_others_go_on(tmp_path: Path) -> None:
@@ -319,7 +362,7 @@ def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path
     assert len({tuple(order) for order in orders}) > 1  # shuffled per round
     lines = [line for line in done.stderr.splitlines() if line.startswith("[") and "round" in line]
     first_round = [line.split(": ", 1)[1].rsplit(" ", 5)[0] for line in lines[:4]]
-    names = [f"{c['workload']} {c['executor']} x{c['workers']}" for c in cells]
+    names = [cell_label(c["workload"], c["executor"], c["workers"]) for c in cells]
     assert [name.split(" 0.")[0] for name in first_round] == [names[index] for index in orders[0]]
     probe = document["probe"]
     assert [point["label"] for point in probe] == ["start", "after round 1", "after round 2", "after round 3", "end"]
@@ -439,7 +482,7 @@ def test_warmup_auto_stops_when_repetitions_stop_improving(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert document["config"]["warmup"] == "auto"
     warmups = document["cells"][0]["warmup_s"]
-    per_round = [int(count) for count in re.findall(r"sleep serial x1 0\.\d+s after (\d+) warm-ups \(", done.stderr)]
+    per_round = [int(count) for count in re.findall(r"sleep serial 0\.\d+s after (\d+) warm-ups \(", done.stderr)]
     assert len(per_round) == 2 and sum(per_round) == len(warmups)  # each round's process warms up anew
     assert all(2 <= count <= 10 for count in per_round)  # sleeping does not get faster: it stops at the second
 
@@ -538,8 +581,8 @@ def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
         "lbl",
     )
     lines = [line for line in done.stderr.splitlines() if line.startswith("[lbl] round")]
-    assert lines[0].startswith("[lbl] round 1/2, 1/2: sleep serial x1 0.0")
-    assert lines[1].startswith("[lbl] round 2/2, 2/2: sleep serial x1 0.0")
+    assert lines[0].startswith("[lbl] round 1/2, 1/2: sleep serial 0.0")
+    assert lines[1].startswith("[lbl] round 2/2, 2/2: sleep serial 0.0")
     assert "s elapsed, ~" in lines[1]
     assert "\r" not in done.stderr
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bench.errors import EXIT_CELLS_FAILED
-from bench.measure.subinterpreters import backend
+from bench.measure.strategies.interpreters import backend
 from tests.guest.test_runner import bench_run, cell_of
 
 HAVE_SUBINTERPRETERS = backend() is not None

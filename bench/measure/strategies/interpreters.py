@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any, Optional
 
-from bench.measure.executors import Executor, Repetition, TaskRecord
+from bench.measure.strategy import Executor, Pass, TaskTiming, Unsupported, register
 from bench.measure.workloads import Task
 
 RECORD = struct.Struct("dd")  # start (perf_counter), duration
@@ -66,10 +66,6 @@ def _run(index):
     end = _clock()
     _os.write(_fd, _pack(start, end - start))
 """
-
-
-class Unsupported(Exception):
-    """Subinterpreters are not available here, or this workload cannot run inside one: the cell's status."""
 
 
 class _Backend:
@@ -218,16 +214,13 @@ class _Worker:
         os.close(self.write_fd)
 
 
+@register
 class InterpretersExecutor(Executor):
     """N isolated subinterpreters fed by N threads; pool start-up and shut-down inside the wall time."""
 
     name = "interpreters"
 
-    def describe(self) -> dict[str, Any]:
-        api = backend()
-        return {"name": self.name, "api": api.name if api else None}
-
-    def run(self, tasks: list[Task], workers: int) -> Repetition:
+    def run(self, tasks: list[Task], workers: int) -> Pass:
         api = backend()
         if api is None:
             raise Unsupported(unavailable_reason())
@@ -244,15 +237,15 @@ class InterpretersExecutor(Executor):
             for worker in pool:
                 worker.close()
         ended = time.perf_counter()
-        return Repetition(started, ended - started, startup, records, ended - done)
+        return Pass(started, ended - started, startup, records, ended - done)
 
 
-def _run_all(api: _Backend, pool: list[_Worker], count: int) -> list[TaskRecord]:
+def _run_all(api: _Backend, pool: list[_Worker], count: int) -> list[TaskTiming]:
     """Every task once, each thread running the next index in its own subinterpreter; the first failure wins."""
     indices: queue.SimpleQueue[int] = queue.SimpleQueue()
     for index in range(count):
         indices.put(index)
-    records: list[Optional[TaskRecord]] = [None] * count
+    records: list[Optional[TaskTiming]] = [None] * count
     failures: list[tuple[str, str]] = []
     pid = os.getpid()
 

@@ -1,4 +1,5 @@
-"""Executors: every strategy runs every task, records who ran it and when, on one clock."""
+"""The strategy interface: every strategy the vocabulary lists is registered, runs every task, and records who ran
+it and when, on one clock."""
 
 from __future__ import annotations
 
@@ -6,15 +7,36 @@ import os
 
 import pytest
 
+from bench.measure import strategy
 from bench.measure.cell import dispatch_gaps
-from bench.measure.executors import EXECUTORS, Repetition, make_executor, start_methods
-from bench.measure.subinterpreters import backend
+from bench.measure.strategies.interpreters import backend
+from bench.measure.strategies.processes import start_methods
+from bench.measure.strategy import Pass, make_executor
 from bench.measure.workloads import Task, countdown, sleep
+from bench.vocabulary import STRATEGY_NAMES
+from tests.conftest import ROOT
 
 SLEEPS = [Task("sleep", sleep, 0.02)] * 8
 
 
-@pytest.mark.parametrize("name", sorted(EXECUTORS))
+def test_every_listed_strategy_registers_one_implementation_and_nothing_else_registers() -> None:
+    """The vocabulary lists strategies for the report; the measuring side must implement exactly those."""
+    for name in STRATEGY_NAMES:
+        assert strategy.implementation(name).name == name
+    assert sorted(strategy.REGISTRY) == sorted(STRATEGY_NAMES)
+    modules = {path.stem for path in (ROOT / "bench" / "measure" / "strategies").glob("*.py")} - {"__init__"}
+    assert modules == set(STRATEGY_NAMES), "one module per listed strategy, named as the vocabulary names it"
+
+
+def test_a_strategy_the_vocabulary_does_not_list_cannot_register() -> None:
+    class Stray(strategy.Executor):
+        name = "stray"
+
+    with pytest.raises(ValueError, match="not listed"):
+        strategy.register(Stray)
+
+
+@pytest.mark.parametrize("name", STRATEGY_NAMES)
 def test_every_executor_runs_every_task(name: str) -> None:
     if name == "interpreters" and backend() is None:
         pytest.skip("no subinterpreters here: tests/guest/test_subinterpreters.py checks the cell is unsupported")
@@ -36,7 +58,7 @@ def test_threads_use_as_many_workers_as_asked() -> None:
 @pytest.mark.parametrize("method", start_methods())
 def test_processes_run_in_other_processes_with_each_start_method(method: str) -> None:
     executor = make_executor("processes", method)
-    assert executor.describe() == {"name": "processes", "start_method": method, "chunksize": 1}
+    assert (executor.name, executor.start_method, executor.chunksize) == ("processes", method, 1)
     repetition = executor.run(SLEEPS, 2)
     pids = {pid for _, _, pid, _ in repetition.records}
     assert len(pids) == 2
@@ -78,5 +100,5 @@ def test_shut_down_is_timed_inside_the_wall_time() -> None:
 def test_dispatch_gaps_are_the_time_a_worker_spends_between_its_tasks() -> None:
     """Worker A: tasks at 1-2 and 3-4 after a pool ready at 1 (1 s between); worker B: 1-4 (none): mean 0.5 s."""
     records = [(1.0, 1.0, 10, 1), (3.0, 1.0, 10, 1), (1.0, 3.0, 11, 1)]
-    assert dispatch_gaps(Repetition(0.0, 5.0, 1.0, records)) == pytest.approx(0.5)
-    assert dispatch_gaps(Repetition(0.0, 5.0, 1.0, [])) == 0.0
+    assert dispatch_gaps(Pass(0.0, 5.0, 1.0, records)) == pytest.approx(0.5)
+    assert dispatch_gaps(Pass(0.0, 5.0, 1.0, [])) == 0.0

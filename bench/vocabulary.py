@@ -1,0 +1,237 @@
+"""The words gilbench measures and reports in: strategies, workload traits and baseline rules, named once.
+
+Ground floor, shared by guest and host: standard library only, Python >= 3.9,
+PyPy and free-threaded builds alike.  Every list of strategies, every "is this
+workload CPU-bound?" and every "which run is the baseline?" in the runner and
+the report reads from here, so a new strategy or workload is one entry here
+plus its own module, and no list elsewhere can silently leave it out.
+
+The report may not import measuring code, so the strategies are listed here
+statically; the measuring side registers one implementation per listed
+strategy (:mod:`bench.measure.strategy`), and a test checks that the two agree.
+
+A workload's traits are recorded in every result file (``config.workloads[].
+traits``), and the report reads them from there, never from a workload's name:
+a user's ``module:function`` declares its own, or is recorded as unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Optional
+
+# --- strategies ---------------------------------------------------------------------------------
+
+SHARED = "shared"
+PER_WORKER = "per worker"
+NEVER = "never"
+WITHOUT_GIL = "without a GIL"
+ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One way to run a task list, and what a reader needs to know about it."""
+
+    name: str  # what --executors takes and result files record
+    one: str  # the worker noun: "thread"
+    many: str  # "threads"
+    pooled: bool  # has workers (serial runs on the calling thread)
+    gil: str  # SHARED by its workers, or one PER_WORKER
+    parallel: str  # does Python code run in parallel: NEVER, WITHOUT_GIL (free-threaded builds only), ALWAYS
+    separate_processes: bool  # its workers are processes of their own (their memory counts on top)
+    available: str  # where it runs, in words
+    label: str = ""  # the strategy in a sentence: "subinterpreters"
+
+    @property
+    def words(self) -> str:
+        return self.label or self.name
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("serial", "worker", "workers", False, SHARED, NEVER, False, "everywhere"),
+    Strategy("threads", "thread", "threads", True, SHARED, WITHOUT_GIL, False, "everywhere"),
+    Strategy("processes", "process", "processes", True, PER_WORKER, ALWAYS, True, "everywhere"),
+    Strategy(
+        "interpreters",
+        "interpreter",
+        "interpreters",
+        True,
+        PER_WORKER,
+        ALWAYS,
+        False,
+        "CPython 3.13+ (isolated subinterpreters, PEP 684/734); not PyPy",
+        "subinterpreters",
+    ),
+)
+"""Every strategy, in the order the report shows them."""
+
+STRATEGY_NAMES: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES)
+POOLED: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES if strategy.pooled)
+"""The strategies with workers: the columns of the GIL-impact table, the lines of the speed-up curves."""
+
+_BY_NAME = {strategy.name: strategy for strategy in STRATEGIES}
+
+
+def strategy(name: str) -> Strategy:
+    """The strategy called ``name``; one this gilbench does not know (a newer file's) gets neutral traits."""
+    known = _BY_NAME.get(name)
+    if known is not None:
+        return known
+    return Strategy(name, f"{name} worker", f"{name} workers", True, SHARED, NEVER, False, "unknown")
+
+
+def strategy_rank(name: str) -> int:
+    """Where ``name`` stands in the report's order (unknown strategies last)."""
+    return STRATEGY_NAMES.index(name) if name in _BY_NAME else len(STRATEGIES)
+
+
+# --- naming cells ---------------------------------------------------------------------------------
+
+
+def strategy_label(executor: str, workers: int) -> str:
+    """``serial``, ``2 threads``, ``1 process``: a strategy and its worker count in words (a count reads as one)."""
+    if not strategy(executor).pooled:
+        return executor
+    found = strategy(executor)
+    return f"{workers} {found.one if workers == 1 else found.many}"
+
+
+def cell_label(workload: str, executor: str, workers: int) -> str:
+    """How a cell is named in words everywhere: ``cpu serial``, ``cpu 5 threads``, ``io 1 process``."""
+    return f"{workload} {strategy_label(executor, workers)}"
+
+
+def configuration_label(interpreter: str, executor: str, workers: int) -> str:
+    """``pypy3 serial``, ``3.13t with 2 threads``: an interpreter and a strategy in a sentence."""
+    words = strategy_label(executor, workers)
+    return f"{interpreter} {words}" if not strategy(executor).pooled else f"{interpreter} with {words}"
+
+
+def cell_id(workload: str, executor: str, workers: int) -> str:
+    """``cpu:threads:5``: a cell as options name it (--timeline); the workload may itself hold a colon."""
+    return f"{workload}:{executor}:{workers}"
+
+
+# --- workload traits -------------------------------------------------------------------------------
+
+USES_CPU = "cpu"
+WAITS = "wait"
+HOLDS = "holds"
+RELEASES = "releases"
+UNKNOWN = "unknown"
+USES = (USES_CPU, WAITS)
+GIL = (HOLDS, RELEASES)
+
+BUILTIN = "builtin"
+DECLARED = "declared"
+DERIVED = "derived from its name (a file written before traits were recorded)"
+"""Where a workload's traits came from (``traits_source`` in a result file)."""
+
+TRAITS_SYNTAX = f"USES[/GIL] with USES one of {', '.join(USES)} and GIL one of {', '.join(GIL)} (e.g. cpu/holds)"
+
+
+@dataclass(frozen=True)
+class TaskTraits:
+    """What one kind of task does: use a CPU or wait, and hold the GIL while it works or release it."""
+
+    uses: str = UNKNOWN
+    gil: str = UNKNOWN
+
+    @property
+    def text(self) -> str:
+        return f"{self.uses}/{self.gil}"
+
+
+def parse_traits(text: str) -> TaskTraits:
+    """``cpu``, ``cpu/releases``, ``wait``: a user's declaration; ValueError naming what is accepted."""
+    uses, _, gil = text.strip().partition("/")
+    uses, gil = uses.strip(), gil.strip()
+    if uses not in USES or (gil and gil not in GIL):
+        raise ValueError(f"{text!r}: expected {TRAITS_SYNTAX}")
+    if not gil:
+        gil = HOLDS if uses == USES_CPU else RELEASES  # a waiting task releases the GIL while it waits
+    return TaskTraits(uses, gil)
+
+
+@dataclass(frozen=True)
+class WorkloadTraits:
+    """A workload's traits: one :class:`TaskTraits` per kind of task it runs (``mixed``: io and cpu)."""
+
+    kinds: tuple[tuple[str, TaskTraits], ...] = ()
+    source: str = UNKNOWN  # BUILTIN, DECLARED, DERIVED or UNKNOWN
+
+    @property
+    def known(self) -> bool:
+        return bool(self.kinds) and all(t.uses != UNKNOWN for _, t in self.kinds)
+
+    @property
+    def cpu_bound(self) -> bool:
+        """Every task keeps a CPU busy all along: N workers can at best use min(N, usable CPUs)."""
+        return self.known and all(t.uses == USES_CPU for _, t in self.kinds)
+
+    @property
+    def waiting(self) -> bool:
+        """Every task mostly waits: N workers can overlap N waits whatever the CPUs."""
+        return self.known and all(t.uses == WAITS for _, t in self.kinds)
+
+    @property
+    def holds_gil(self) -> bool:
+        """CPU work that holds the GIL: with the GIL on, threads take turns."""
+        return self.cpu_bound and all(t.gil == HOLDS for _, t in self.kinds)
+
+    def to_json(self) -> dict[str, Any]:
+        return {kind: {"uses": t.uses, "gil": t.gil} for kind, t in self.kinds}
+
+    @classmethod
+    def of(cls, kinds: Mapping[str, TaskTraits], source: str) -> WorkloadTraits:
+        return cls(tuple(kinds.items()), source)
+
+
+_CPU_HOLDS = TaskTraits(USES_CPU, HOLDS)
+_CPU_RELEASES = TaskTraits(USES_CPU, RELEASES)
+_WAITS = TaskTraits(WAITS, RELEASES)
+
+BUILTIN_TRAITS: dict[str, WorkloadTraits] = {
+    "cpu": WorkloadTraits.of({"cpu": _CPU_HOLDS}, BUILTIN),
+    "io": WorkloadTraits.of({"io": _WAITS}, BUILTIN),
+    "mixed": WorkloadTraits.of({"io": _WAITS, "cpu": _CPU_HOLDS}, BUILTIN),
+    "hash": WorkloadTraits.of({"hash": _CPU_RELEASES}, BUILTIN),
+    "objects": WorkloadTraits.of({"objects": _CPU_HOLDS}, BUILTIN),
+    "sleep": WorkloadTraits.of({"sleep": _WAITS}, BUILTIN),
+}
+"""Each built-in workload's traits: ``hash`` uses a CPU and releases the GIL; ``sleep`` waits; ``mixed`` is both."""
+
+
+def unknown_traits(kind: str) -> WorkloadTraits:
+    return WorkloadTraits(((kind, TaskTraits()),), UNKNOWN)
+
+
+def declared_traits(kind: str, traits: TaskTraits) -> WorkloadTraits:
+    return WorkloadTraits(((kind, traits),), DECLARED)
+
+
+# --- baselines ------------------------------------------------------------------------------------
+
+ONE_WORKER_BASELINES: tuple[tuple[str, int], ...] = (("serial", 1), ("threads", 1))
+"""A speed-up is over the same interpreter's serial run of the workload, else over a pool of one thread (the talk's
+"single thread"), in this order of preference."""
+
+
+def is_reference(implementation: str, free_threaded_build: bool) -> bool:
+    """The CPython GIL build: what users start from, and what every interpreter is compared with."""
+    return implementation == "cpython" and not free_threaded_build
+
+
+def reference_of(interpreters: Iterable[tuple[str, str, bool]]) -> Optional[str]:
+    """The first (name, implementation, free-threaded build) that is the CPython GIL build, by name."""
+    for name, implementation, free_threaded_build in interpreters:
+        if is_reference(implementation, free_threaded_build):
+            return name
+    return None
+
+
+# --- machine ---------------------------------------------------------------------------------------
+
+OTHERS_BUSY_SHARE = 0.10
+"""Other processes keeping more than this share of the CPUs busy make numbers noisy (before and while measuring)."""
