@@ -1,7 +1,10 @@
-"""Loaded columns -> tidy pandas data: one row per measured repetition, one per cell, ideals, build facts.
+"""The compute stage: loaded columns -> tidy data, per-cell summaries, ideals and every comparison, once.
 
-Host code.  Everything the report says is derived from these frames, so the
-CSV export and the tables can never disagree.
+Host code.  Everything the report says is derived from :class:`Computed`: one
+row per measured repetition, one per cell, each workload's traits as its
+files recorded them, what the speed probe saw, and the table of comparisons
+(:mod:`bench.report.comparisons`), so the CSV export, the tables and the
+sentences can never disagree, and no later stage computes anything again.
 """
 
 from __future__ import annotations
@@ -9,22 +12,20 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bench.report import stats
+from bench.report import machine, stats
+from bench.report.comparisons import Comparisons
 from bench.report.load import Column
+from bench.report.machine import ProbeSummary
+from bench.report.select import compared_pairs, one_worker_baseline, reference_column
+from bench.vocabulary import WorkloadTraits, unknown_traits
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
-
-STRATEGIES = ("threads", "processes", "interpreters")
-"""The parallel strategies, in the order the report shows them (subinterpreters: PEP 684/734)."""
-CPU_BOUND = ("cpu", "objects", "hash")
-"""Workloads whose tasks keep a CPU busy all along: N workers can at best use min(N, usable CPUs)."""
-WAITING = ("io", "sleep")
-"""Workloads whose tasks mostly wait: N workers can overlap N waits whatever the CPUs."""
 
 
 OVERHEAD_COLUMNS = (
@@ -40,9 +41,23 @@ OVERHEAD_COLUMNS = (
 """Per-repetition facts whose median over the rounds each cell summary carries."""
 
 
-def cpu_bound(workload: str) -> bool:
-    """``cpu``, or ``cpu=1000`` when a run listed the workload twice."""
-    return workload.split("=", maxsplit=1)[0] in CPU_BOUND
+Traits = Mapping[str, WorkloadTraits]
+"""Each workload (as its cells name it) -> its traits, as its result files recorded them."""
+
+
+def workload_traits(columns: list[Column]) -> dict[str, WorkloadTraits]:
+    """Each workload's recorded traits, under the names its cells use: ``cpu``, or ``cpu=1000`` when a run listed
+    the workload twice (the first file that names a workload decides; the merge checks warn if files differ)."""
+    found: dict[str, WorkloadTraits] = {}
+    for column in columns:
+        for workload in column.config.workloads:
+            found.setdefault(workload.text, workload.traits)
+            found.setdefault(workload.name, workload.traits)
+    return found
+
+
+def traits_of(traits: Traits, workload: str) -> WorkloadTraits:
+    return traits.get(workload) or unknown_traits(workload)
 
 
 def tidy_runs(results: list[Column]) -> pd.DataFrame:
@@ -106,20 +121,25 @@ def tidy_runs(results: list[Column]) -> pd.DataFrame:
     return frame
 
 
-def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None = None) -> pd.DataFrame:
-    """Per cell: median time and the range of its rounds, spread, status, and speed-up over serial.
+def cell_summary(
+    runs: pd.DataFrame,
+    traits: Traits,
+    comparisons: Comparisons,
+    drifts: dict[str, dict[int, float]] | None = None,
+) -> pd.DataFrame:
+    """Per cell: median time and the range of its rounds, spread, status, and speed-up over its baseline.
 
     Speed-ups compare each cell with the same interpreter's one-worker run of the
-    same workload (the serial cell, else one thread, as in the talk), paired by
-    round (:func:`bench.report.stats.compare`).  ``drifts`` is each column's
-    machine slowness per round, from the speed probe (:func:`probe_drift`).
+    same workload (:func:`bench.report.select.one_worker_baseline`), through the
+    table of comparisons.  ``drifts`` is each column's machine slowness per
+    round, from the speed probe (:func:`bench.report.machine.drift_by_round`).
     """
     records = []
-    for key, cell in runs.groupby(CELL_KEYS, sort=False):
+    for cell_key, cell in runs.groupby(CELL_KEYS, sort=False):
         ordered = cell.sort_values("repetition").dropna(subset=["wall_s"])
         walls = [float(value) for value in ordered["wall_s"]]
         rounds = [int(value) for value in ordered["round"]] if "round" in ordered else []
-        record: dict[str, Any] = dict(zip(CELL_KEYS, key))
+        record: dict[str, Any] = dict(zip(CELL_KEYS, cell_key))
         record.update(
             status=cell["status"].iloc[0],
             reason=cell["reason"].iloc[0],
@@ -137,7 +157,8 @@ def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None 
             spread = pd.Series(walls).std() if len(walls) > 1 else 0.0
             drift = (drifts or {}).get(str(record["interpreter"]), {})
             # Only a CPU-bound cell slows down with the CPUs: dividing a waiting one by their drift invents a trend.
-            factors = [drift.get(r, 1.0) for r in rounds] if drift and rounds and cpu_bound(str(key[1])) else None
+            cpu_bound = traits_of(traits, str(cell_key[1])).cpu_bound
+            factors = [drift.get(r, 1.0) for r in rounds] if drift and rounds and cpu_bound else None
             record.update(
                 median=estimate.value,
                 range_low=estimate.low,
@@ -153,30 +174,24 @@ def cell_summary(runs: pd.DataFrame, drifts: dict[str, dict[int, float]] | None 
     if "warming" not in summary:
         summary["warming"] = False
     summary["warming"] = summary["warming"].fillna(False).astype(bool)
-    baselines = serial_walls(summary)
-    speedups, lows, highs, serial_medians, p_values, paired = [], [], [], [], [], []
-    for row in summary.itertuples():
-        serial = baselines.get((str(row.interpreter), str(row.workload)))
-        serial_medians.append(float(np.median(serial[0])) if serial else float("nan"))
-        if serial is None or not row.walls:
-            comparison = stats.Comparison(float("nan"), float("nan"), float("nan"), float("nan"), False, 0)
-        else:
-            comparison = stats.compare(serial[0], serial[1], list(row.walls), list(row.rounds), paired=True)  # type: ignore[arg-type]
-        speedups.append(comparison.value)
-        lows.append(comparison.low)
-        highs.append(comparison.high)
-        p_values.append(comparison.p)
-        paired.append(comparison.paired)
+    nothing = stats.Comparison(float("nan"), float("nan"), float("nan"), float("nan"), False, 0)
+    measured = []
+    serial_medians = []
+    for index in range(len(summary)):
+        row = summary.iloc[index]
+        baseline = one_worker_baseline(summary, str(row["interpreter"]), str(row["workload"]))
+        serial_medians.append(float(np.median(baseline["walls"])) if baseline is not None else float("nan"))
+        measured.append(nothing if baseline is None or not row["walls"] else comparisons.add(baseline, row).comparison)
     summary["serial_s"] = serial_medians
-    summary["speedup"] = speedups
-    summary["speedup_low"] = lows
-    summary["speedup_high"] = highs
-    summary["p_vs_serial"] = p_values
-    summary["paired"] = paired
+    summary["speedup"] = [comparison.value for comparison in measured]
+    summary["speedup_low"] = [comparison.low for comparison in measured]
+    summary["speedup_high"] = [comparison.high for comparison in measured]
+    summary["p_vs_serial"] = [comparison.p for comparison in measured]
+    summary["paired"] = [comparison.paired for comparison in measured]
     return summary
 
 
-def add_ideals(summary: pd.DataFrame, capacity: Mapping[str, Callable[[int], float]]) -> pd.DataFrame:
+def add_ideals(summary: pd.DataFrame, traits: Traits, capacity: Mapping[str, Callable[[int], float]]) -> pd.DataFrame:
     """The ideal speed-up of each cell, and the efficiency against it.
 
     CPU-bound workloads: min(workers, usable CPUs), and, where the speed probe
@@ -188,7 +203,7 @@ def add_ideals(summary: pd.DataFrame, capacity: Mapping[str, Callable[[int], flo
     for name, workload, workers, usable in zip(
         summary["interpreter"], summary["workload"], summary["workers"].astype(int), summary["usable_cpus"].astype(int)
     ):
-        if cpu_bound(str(workload)):
+        if traits_of(traits, str(workload)).cpu_bound:
             count = min(int(workers), int(usable))
             measured = capacity.get(str(name))
             cpus.append(float(count))
@@ -202,17 +217,6 @@ def add_ideals(summary: pd.DataFrame, capacity: Mapping[str, Callable[[int], flo
     return summary
 
 
-def serial_walls(summary: pd.DataFrame) -> dict[tuple[str, str], tuple[list[float], list[int]]]:
-    """Each interpreter's one-worker times and rounds per workload: the serial cell, else 1 thread (the talk's)."""
-    baselines: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
-    for executor in ("threads", "serial"):  # serial wins when both exist
-        rows = summary[(summary["executor"] == executor) & (summary["workers"] == 1)]
-        for row in rows.itertuples():
-            if row.walls:
-                baselines[(str(row.interpreter), str(row.workload))] = (list(row.walls), list(row.rounds))
-    return baselines
-
-
 def build_flags(config_args: str) -> str:
     """Configure arguments without the install paths, which differ between any two builds."""
     parts = [
@@ -223,20 +227,31 @@ def build_flags(config_args: str) -> str:
     return " ".join(parts)
 
 
-def twin_of(column: Column, results: list[Column]) -> Column | None:
-    """The GIL build a free-threaded build should be compared with: same tarball, else same version."""
-    version = column.interpreter.version
-    candidates = [
-        other
-        for other in results
-        if other.interpreter.implementation == "cpython" and not other.interpreter.free_threaded_build
-    ]
-    same_source = [
-        other for other in candidates if column.source_sha256 and other.source_sha256 == column.source_sha256
-    ]
-    same_version = [other for other in candidates if other.interpreter.version == version]
-    same_minor = [other for other in candidates if other.interpreter.version.split(".")[:2] == version.split(".")[:2]]
-    for group in (same_source, same_version, same_minor):
-        if group:
-            return group[0]
-    return None
+@dataclass
+class Computed:
+    """Everything the report says, computed once: the data, the traits, what the probe saw, every comparison."""
+
+    columns: list[Column]
+    runs: pd.DataFrame  # one row per measured repetition
+    summary: pd.DataFrame  # one row per cell
+    traits: dict[str, WorkloadTraits]
+    probes: dict[str, ProbeSummary | None]
+    comparisons: Comparisons
+    reference: Column | None  # the CPython GIL build every interpreter is compared with
+
+    def traits_of(self, workload: str) -> WorkloadTraits:
+        return traits_of(self.traits, workload)
+
+
+def compute(columns: list[Column]) -> Computed:
+    """The compute stage: every frame and every comparison the sections will read."""
+    runs = tidy_runs(columns)
+    traits = workload_traits(columns)
+    probes = {column.name: machine.summarize(column) for column in columns}
+    comparisons = Comparisons()
+    drifts = {column.name: machine.drift_by_round(column) for column in columns}
+    summary = cell_summary(runs, traits, comparisons, drifts)
+    capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}
+    summary = add_ideals(summary, traits, capacities)
+    comparisons.add_all(compared_pairs(summary, columns))
+    return Computed(columns, runs, summary, traits, probes, comparisons, reference_column(columns))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bench.report.compute import Computed
 from bench.report.load import Column
 from bench.report.machine import ProbeSummary
 from bench.report.plots import CellChoice, Picture
@@ -37,11 +38,8 @@ class Report:
     title: str
     warnings: list[RunWarning]
     sections: list[Section]
-    runs: pd.DataFrame  # one row per measured repetition
-    summary: pd.DataFrame  # one row per cell
-    columns: list[Column]
+    computed: Computed
     timelines: list[CellChoice]
-    probes: list[ProbeSummary] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
 
     @property
@@ -52,6 +50,24 @@ class Report:
     @property
     def following(self) -> list[Section]:
         return [section for section in self.sections if not section.first]
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per measured repetition."""
+        return self.computed.runs
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per cell."""
+        return self.computed.summary
+
+    @property
+    def columns(self) -> list[Column]:
+        return self.computed.columns
+
+    @property
+    def probes(self) -> list[ProbeSummary]:
+        return [probe for probe in self.computed.probes.values() if probe is not None]
 
     @property
     def names(self) -> list[str]:

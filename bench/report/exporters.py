@@ -12,7 +12,6 @@ import base64
 import html
 import math
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from tabulate import tabulate
@@ -20,6 +19,8 @@ from tabulate import tabulate
 from bench import layout
 from bench.report import pyperf_export
 from bench.report.content import Report, Section, Table
+from bench.report.plots import Picture
+from bench.result import RunWarning
 
 
 class Exporter:
@@ -30,6 +31,72 @@ class Exporter:
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
         raise NotImplementedError
+
+
+# --- one rendering walk --------------------------------------------------------------------------
+
+
+class Markup:
+    """A format's primitives.  :func:`render` walks every report in the one reading order (answer, warnings,
+    sections, pictures), so every format says the same thing; a format supplies only how each piece looks
+    (hyperfine's ``MarkupExporter`` is the model).  Each primitive returns lines, joined with newlines."""
+
+    def heading(self, text: str, level: int) -> list[str]:
+        raise NotImplementedError
+
+    def paragraph(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def table(self, table: Table) -> list[str]:
+        raise NotImplementedError
+
+    def bullets(self, items: list[str]) -> list[str]:
+        raise NotImplementedError
+
+    def image(self, picture: Picture) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, title: str) -> list[str]:
+        return self.heading(title, 1)
+
+    def end(self) -> list[str]:
+        return []
+
+    def section(self, section: Section) -> list[str]:
+        out = self.heading(section.title, 2)
+        for paragraph in section.paragraphs:
+            out += self.paragraph(paragraph)
+        for caption, table in section.tables:
+            if caption:
+                out += self.heading(caption, 3)
+            out += self.table(table)
+        for paragraph in section.after:
+            out += self.paragraph(paragraph)
+        return out
+
+    def warnings(self, warnings: list[RunWarning]) -> list[str]:
+        return self.heading("Warnings", 2) + self.bullets([f"⚠ {warning.text}" for warning in warnings])
+
+    def pictures(self, pictures: list[Picture]) -> list[str]:
+        out = self.heading("Pictures", 2)
+        for picture in pictures:
+            out += self.heading(picture.title, 3) + self.image(picture)
+        return out
+
+
+def render(report: Report, markup: Markup) -> str:
+    """The one walk over a report: the answer first, then warnings, every other section, and the pictures."""
+    out = markup.start(report.title)
+    for section in report.leading:
+        out += markup.section(section)
+    if report.warnings:
+        out += markup.warnings(report.warnings)
+    for section in report.following:
+        out += markup.section(section)
+    if report.pictures:
+        out += markup.pictures(report.pictures)
+    out += markup.end()
+    return "\n".join(out)
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -61,34 +128,25 @@ def answer_markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def markdown_section(section: Section) -> list[str]:
-    out = [f"## {section.title}", ""]
-    for paragraph in section.paragraphs:
-        out += [paragraph, ""]
-    for caption, table in section.tables:
-        if caption:
-            out += [f"### {_md_escape(caption)}", ""]
-        out += [markdown_table(table), ""]
-    for paragraph in section.after:
-        out += [paragraph, ""]
-    return out
+class MarkdownMarkup(Markup):
+    def heading(self, text: str, level: int) -> list[str]:
+        return [f"{'#' * level} {_md_escape(text)}", ""]
+
+    def paragraph(self, text: str) -> list[str]:
+        return [text, ""]
+
+    def table(self, table: Table) -> list[str]:
+        return [markdown_table(table), ""]
+
+    def bullets(self, items: list[str]) -> list[str]:
+        return [f"- {_md_escape(item)}" for item in items] + [""]
+
+    def image(self, picture: Picture) -> list[str]:
+        return [f"![{picture.title}](plots/{picture.png.name})", ""]
 
 
 def to_markdown(report: Report) -> str:
-    out = [f"# {report.title}", ""]
-    for section in report.leading:
-        out += markdown_section(section)
-    if report.warnings:
-        out += ["## Warnings", ""]
-        out += [f"- ⚠ {_md_escape(warning.text)}" for warning in report.warnings]
-        out.append("")
-    for section in report.following:
-        out += markdown_section(section)
-    if report.pictures:
-        out += ["## Pictures", ""]
-        for picture in report.pictures:
-            out += [f"### {picture.title}", "", f"![{picture.title}](plots/{picture.png.name})", ""]
-    return "\n".join(out)
+    return render(report, MarkdownMarkup())
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -161,69 +219,130 @@ def html_table(table: Table) -> str:
     return "\n".join(out)
 
 
-def html_section(section: Section) -> list[str]:
-    anchor = re.sub(r"[^a-z0-9]+", "-", section.title.lower()).strip("-")
-    out = [f'<section id="{anchor}"><h2>{html.escape(section.title)}</h2>']
-    out += [f"<p>{_html_text(paragraph)}</p>" for paragraph in section.paragraphs]
-    for caption, table in section.tables:
-        if caption:
-            out.append(f"<h3>{html.escape(caption)}</h3>")
-        out.append(html_table(table))
-    out += [f"<p>{_html_text(paragraph)}</p>" for paragraph in section.after]
-    out.append("</section>")
-    return out
+def _anchor(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+class HtmlMarkup(Markup):
+    """A self-contained page: sections with anchors, sortable tables, pictures inline."""
+
+    def heading(self, text: str, level: int) -> list[str]:
+        return [f"<h{level}>{html.escape(text)}</h{level}>"]
+
+    def paragraph(self, text: str) -> list[str]:
+        return [f"<p>{_html_text(text)}</p>"]
+
+    def table(self, table: Table) -> list[str]:
+        return [html_table(table)]
+
+    def bullets(self, items: list[str]) -> list[str]:
+        return ["<ul>", *(f"<li>{html.escape(item)}</li>" for item in items), "</ul>"]
+
+    def image(self, picture: Picture) -> list[str]:
+        encoded = base64.b64encode(picture.png.read_bytes()).decode("ascii")
+        return [
+            f"<figure><figcaption>{html.escape(picture.title)}</figcaption>",
+            f'<img alt="{html.escape(picture.title)}" src="data:image/png;base64,{encoded}"></figure>',
+        ]
+
+    def start(self, title: str) -> list[str]:
+        return [
+            "<!doctype html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{html.escape(title)}</title>",
+            f"<style>{STYLE}</style></head><body>",
+            f"<h1>{html.escape(title)}</h1>",
+        ]
+
+    def end(self) -> list[str]:
+        return [f"<script>{SORT_SCRIPT}</script></body></html>"]
+
+    def section(self, section: Section) -> list[str]:
+        inner = super().section(section)
+        return [f'<section id="{_anchor(section.title)}">' + inner[0], *inner[1:], "</section>"]
+
+    def warnings(self, warnings: list[RunWarning]) -> list[str]:
+        items = [
+            f'<li data-code="{html.escape(warning.code)}">{html.escape(warning.text)}</li>' for warning in warnings
+        ]
+        return ['<section class="warnings" id="warnings"><h2>Warnings</h2><ul>', *items, "</ul></section>"]
+
+    def pictures(self, pictures: list[Picture]) -> list[str]:
+        out = ['<section id="pictures"><h2>Pictures</h2>']
+        for picture in pictures:
+            out += self.image(picture)
+        return [*out, "</section>"]
 
 
 def to_html(report: Report) -> str:
-    out = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(report.title)}</title>",
-        f"<style>{STYLE}</style></head><body>",
-        f"<h1>{html.escape(report.title)}</h1>",
-    ]
-    for section in report.leading:
-        out += html_section(section)
-    if report.warnings:
-        out.append('<section class="warnings" id="warnings"><h2>Warnings</h2><ul>')
-        out += [
-            f'<li data-code="{html.escape(warning.code)}">{html.escape(warning.text)}</li>'
-            for warning in report.warnings
-        ]
-        out.append("</ul></section>")
-    for section in report.following:
-        out += html_section(section)
-    if report.pictures:
-        out.append('<section id="pictures"><h2>Pictures</h2>')
-        for picture in report.pictures:
-            encoded = base64.b64encode(picture.png.read_bytes()).decode("ascii")
-            out.append(f"<figure><figcaption>{html.escape(picture.title)}</figcaption>")
-            out.append(f'<img alt="{html.escape(picture.title)}" src="data:image/png;base64,{encoded}"></figure>')
-        out.append("</section>")
-    out.append(f"<script>{SORT_SCRIPT}</script></body></html>")
-    return "\n".join(out)
+    return render(report, HtmlMarkup())
 
 
-def to_text_format(report: Report, tablefmt: str, heading: Callable[[str, int], str]) -> str:
-    """The tables in another tabulate format (reStructuredText, LaTeX) for docs and papers."""
-    out = [heading(report.title, 1)]
-    for section in [*report.leading, *report.following]:
-        out.append(heading(section.title, 2))
-        for caption, table in section.tables:
-            if caption:
-                out.append(heading(caption, 3))
-            out.append(tabulate(table.rows, headers=table.headers, tablefmt=tablefmt, disable_numparse=True) + "\n")
-    return "\n".join(out)
+# --- reStructuredText and LaTeX, for docs and papers ---------------------------------------------
 
 
-def _rst_heading(text: str, level: int) -> str:
-    return f"{text}\n{'=-~'[level - 1] * len(text)}\n"
+class RstMarkup(Markup):
+    def heading(self, text: str, level: int) -> list[str]:
+        text = " ".join(text.split())
+        return [text, "=-~"[level - 1] * len(text), ""]
+
+    def paragraph(self, text: str) -> list[str]:
+        return [_rst_escape(text), ""]
+
+    def table(self, table: Table) -> list[str]:
+        rows = [[" ".join(cell.split()) for cell in row] for row in table.rows]
+        return [tabulate(rows, headers=table.headers, tablefmt="rst", disable_numparse=True), ""]
+
+    def bullets(self, items: list[str]) -> list[str]:
+        return [f"- {_rst_escape(item)}" for item in items] + [""]
+
+    def image(self, picture: Picture) -> list[str]:
+        return [f".. image:: plots/{picture.png.name}", f"   :alt: {' '.join(picture.title.split())}", ""]
 
 
-def _latex_heading(text: str, level: int) -> str:
-    command = ("section*", "subsection*", "subsubsection*")[level - 1]
-    escaped = "".join("\\" + char if char in "&%$#_{}" else char for char in text)
-    return f"\\{command}{{{escaped}}}\n"
+def _rst_escape(text: str) -> str:
+    """Plain text in reStructuredText: markup characters escaped, `code` spans kept as literal text."""
+    out = []
+    for part in re.split(r"(`[^`]+`)", " ".join(text.split())):
+        literal = len(part) > 1 and part.startswith("`") and part.endswith("`")
+        out.append(f"`{part}`" if literal else re.sub(r"([\\*_|`])", r"\\\1", part))
+    return "".join(out)
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def _latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
+
+
+class LatexMarkup(Markup):
+    def heading(self, text: str, level: int) -> list[str]:
+        command = ("section*", "subsection*", "subsubsection*")[level - 1]
+        return [f"\\{command}{{{_latex_escape(text)}}}", ""]
+
+    def paragraph(self, text: str) -> list[str]:
+        return [_latex_escape(text), ""]
+
+    def table(self, table: Table) -> list[str]:
+        return [tabulate(table.rows, headers=table.headers, tablefmt="latex_booktabs", disable_numparse=True), ""]
+
+    def bullets(self, items: list[str]) -> list[str]:
+        return ["\\begin{itemize}", *(f"\\item {_latex_escape(item)}" for item in items), "\\end{itemize}", ""]
+
+    def image(self, picture: Picture) -> list[str]:
+        return [f"\\includegraphics[width=\\linewidth]{{plots/{picture.png.name}}}", ""]
 
 
 class MarkdownExporter(Exporter):
@@ -247,26 +366,28 @@ class RstExporter(Exporter):
     name, description = "rst", "report.rst (reStructuredText tables)"
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
-        return [layout.write_atomically(out_dir / "report.rst", to_text_format(report, "rst", _rst_heading))]
+        return [layout.write_atomically(out_dir / "report.rst", render(report, RstMarkup()))]
 
 
 class LatexExporter(Exporter):
     name, description = "latex", "report.tex (booktabs tables)"
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
-        text = to_text_format(report, "latex_booktabs", _latex_heading)
-        return [layout.write_atomically(out_dir / "report.tex", text)]
+        return [layout.write_atomically(out_dir / "report.tex", render(report, LatexMarkup()))]
 
 
 class CsvExporter(Exporter):
-    name, description = "csv", "results.csv (one row per repetition) and cells.csv (one row per cell)"
+    name, description = "csv", "results.csv (one row per repetition), cells.csv (per cell), comparisons.csv (per test)"
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
         runs = layout.write_atomically(out_dir / "results.csv", report.runs.to_csv(index=False))
         cells = layout.write_atomically(
             out_dir / "cells.csv", report.summary.drop(columns=["walls", "rounds"]).to_csv(index=False)
         )
-        return [runs, cells]
+        compared = layout.write_atomically(
+            out_dir / "comparisons.csv", report.computed.comparisons.frame().to_csv(index=False)
+        )
+        return [runs, cells, compared]
 
 
 class PyperfExporter(Exporter):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.errors import UsageError
-from bench.report import answer, compute, machine, plots, sections
+from bench.report import answer, compute, plots, sections
 from bench.report.content import Report
 from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
 from bench.report.load import Loaded
@@ -30,34 +30,27 @@ def parse_formats(text: str | None) -> list[str]:
 
 
 def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
-    columns = loaded.results
-    runs = compute.tidy_runs(columns)
-    probes = {column.name: machine.summarize(column) for column in columns}
-    summary = compute.cell_summary(runs, {column.name: machine.drift_by_round(column) for column in columns})
-    capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}
-    summary = compute.add_ideals(summary, capacities)
-    chosen = [plots.parse_cell(text) for text in timelines] if timelines else plots.default_timelines(summary)
-    plots.check_timelines(chosen, summary)
+    """Load -> compute -> sections: the report, format-free; nothing after :func:`compute.compute` computes."""
+    computed = compute.compute(loaded.results)
+    chosen = [plots.parse_cell(text) for text in timelines or []]
+    plots.check_timelines(chosen, computed.summary)
     built = [
-        answer.answer_section(summary, columns, sections.method_text(summary)),
-        sections.measured_section(columns, loaded.manifests),
-        sections.machine_section(probes),
-        sections.gil_impact_section(summary, columns),
-        sections.free_threading_cost_section(summary, columns),
-        sections.interpreters_section(summary, columns),
-        sections.matrix_section(summary, columns),
-        sections.seed_section(summary, columns),
+        answer.answer_section(computed, sections.method_text(computed.summary)),
+        sections.measured_section(computed.columns, loaded.manifests),
+        sections.machine_section(computed.probes),
+        sections.gil_impact_section(computed),
+        sections.free_threading_cost_section(computed),
+        sections.interpreters_section(computed),
+        sections.matrix_section(computed),
+        sections.seed_section(computed.summary, computed.columns),
     ]
-    run_ids = sorted({column.document.run_id for column in columns})
+    run_ids = sorted({column.document.run_id for column in computed.columns})
     return Report(
         title=f"gilbench report — run {', '.join(run_ids)}",
-        warnings=report_warnings(columns, summary, loaded, probes),
+        warnings=report_warnings(computed, loaded),
         sections=[section for section in built if section is not None],
-        runs=runs,
-        summary=summary,
-        columns=columns,
+        computed=computed,
         timelines=chosen,
-        probes=[probe for probe in probes.values() if probe is not None],
     )
 
 
@@ -68,7 +61,7 @@ def draw(report: Report, out_dir: Path) -> None:
     talk = [w for w in ("cpu", "io", "mixed") if w in set(report.summary["workload"])]
     drawn = [
         *(plots.talk_figure(workload, documents, plot_dir) for workload in talk),
-        plots.speedup_curves(report.summary, report.names, plot_dir),
+        plots.speedup_curves(report.summary, report.names, report.computed.traits, plot_dir),
         *(plots.timeline(choice, documents, plot_dir) for choice in report.timelines),
         plots.interpreters_points(report.summary, report.names, plot_dir),
         plots.probe_plot(report.probes, plot_dir),

@@ -21,13 +21,15 @@ from matplotlib.figure import Figure
 
 from bench import layout
 from bench.errors import UsageError
-from bench.report.compute import cpu_bound
+from bench.report.compute import Traits, traits_of
 from bench.report.machine import ProbeSummary
 from bench.result import Cell, Document, Repetition
-from bench.vocabulary import cell_label
+from bench.vocabulary import ONE_WORKER_BASELINES, POOLED, cell_id, strategy, strategy_label
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
-EXECUTOR_STYLES = {"threads": "-", "processes": "--", "interpreters": "-."}
+LINE_STYLES = (("-", "solid"), ("--", "dashed"), ("-.", "dash-dot"), (":", "dotted"))
+EXECUTOR_STYLES = {name: LINE_STYLES[index % len(LINE_STYLES)] for index, name in enumerate(POOLED)}
+"""Each pooled strategy's line in the speed-up curves, in the vocabulary's order."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class CellChoice:
         return f"{self.workload}-{self.executor}-x{self.workers}".replace(":", "_").replace("/", "_")
 
     def __str__(self) -> str:
-        return f"{self.workload}:{self.executor}:{self.workers}"
+        return cell_id(self.workload, self.executor, self.workers)
 
 
 @dataclass
@@ -71,7 +73,7 @@ def _save(figure: Figure, out_dir: Path, name: str, title: str) -> Picture:
     return Picture(title, png, svg)
 
 
-def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Picture | None:
+def speedup_curves(summary: pd.DataFrame, names: list[str], traits: Traits, out_dir: Path) -> Picture | None:
     """Workers on x, speed-up over the same interpreter's serial run on y, ideal line drawn."""
     parallel = summary[summary["executor"].isin(list(EXECUTOR_STYLES)) & summary["speedup"].notna()]
     if parallel.empty:
@@ -84,17 +86,18 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Pi
         mine = parallel[parallel["workload"] == workload]
         counts = sorted(set(mine["workers"]))
         plain = mine.groupby("workers")["ideal_cpus"].first()
+        cpu_bound = traits_of(traits, workload).cpu_bound
         axis.plot(
             counts,
             [plain[count] for count in counts],
             color="grey",
             linewidth=3,
             alpha=0.3,
-            label="ideal: min(workers, usable CPUs)" if cpu_bound(workload) else "ideal: workers (waits overlap)",
+            label="ideal: min(workers, usable CPUs)" if cpu_bound else "ideal: workers (waits overlap)",
         )
         for index, name in enumerate(names):
             measured = mine[mine["interpreter"] == name].groupby("workers")["ideal"].first()
-            if cpu_bound(workload) and any(abs(measured - plain[measured.index]) > 0.01):
+            if cpu_bound and any(abs(measured - plain[measured.index]) > 0.01):
                 axis.plot(
                     list(measured.index),
                     list(measured),
@@ -104,7 +107,7 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Pi
                     label=f"{name} ideal, as its CPUs measured",
                 )
         for index, name in enumerate(names):
-            for executor, style in EXECUTOR_STYLES.items():
+            for executor, (style, _) in EXECUTOR_STYLES.items():
                 line = mine[(mine["interpreter"] == name) & (mine["executor"] == executor)].sort_values("workers")
                 if line.empty:
                     continue
@@ -128,18 +131,12 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Pi
     for axis in list(axes.flat)[len(workloads) :]:
         axis.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    figure.suptitle(
-        "Speed-up of threads (solid), processes (dashed) and subinterpreters (dash-dot) over each interpreter's "
-        "serial run"
-    )
+    drawn = [f"{strategy(name).words} ({look})" for name, (_, look) in EXECUTOR_STYLES.items()]
+    listed = ", ".join(drawn[:-1]) + f" and {drawn[-1]}" if len(drawn) > 1 else drawn[0]
+    figure.suptitle(f"Speed-up of {listed} over each interpreter's serial run")
     figure.tight_layout()
     figure.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
     return _save(figure, out_dir, "speedup", "Speed-up curves")
-
-
-def default_timelines(summary: pd.DataFrame) -> list[CellChoice]:
-    """No extra timelines by default: the talk's pictures (:func:`talk_figure`) show cpu, io and mixed."""
-    return []
 
 
 def check_timelines(choices: list[CellChoice], summary: pd.DataFrame) -> None:
@@ -153,7 +150,7 @@ def check_timelines(choices: list[CellChoice], summary: pd.DataFrame) -> None:
         ]
         if measured.empty:
             cells = sorted(
-                {f"{w}:{e}:{n}" for w, e, n in zip(summary["workload"], summary["executor"], summary["workers"])}
+                {cell_id(w, e, n) for w, e, n in zip(summary["workload"], summary["executor"], summary["workers"])}
             )
             raise UsageError(f"--timeline {choice}: no interpreter measured that cell; measured: {', '.join(cells)}")
 
@@ -187,7 +184,7 @@ def _unit(seconds: float) -> tuple[float, str]:
 
 def _panel_title(name: str, choice: tuple[str, int], run: Repetition, scale: float, unit: str) -> str:
     executor, workers = choice
-    return f"{name}, {cell_label('', executor, workers).strip()}: {run.wall_s * scale:.3g} {unit}"
+    return f"{name}, {strategy_label(executor, workers)}: {run.wall_s * scale:.3g} {unit}"
 
 
 def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
@@ -205,7 +202,7 @@ def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Pat
         if not parallel:
             continue
         most = max(parallel)
-        one = next((key for key in ((workload, "serial", 1), (workload, "threads", 1)) if key in cells), None)
+        one = next((key for e, w in ONE_WORKER_BASELINES if (key := (workload, e, w)) in cells), None)
         strategies = [(workload, executor, most) for executor in EXECUTOR_STYLES]
         chosen = [key for key in (one, *strategies) if key in cells]
         runs = [(key, median_run(cells[key])) for key in chosen if key is not None]

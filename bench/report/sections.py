@@ -14,18 +14,26 @@ import pandas as pd
 
 from bench.layout import RunManifest
 from bench.report import stats
-from bench.report.answer import candidates, strategy
-from bench.report.compute import CPU_BOUND, OVERHEAD_COLUMNS, STRATEGIES, build_flags, cpu_bound, twin_of
+from bench.report.compute import OVERHEAD_COLUMNS, Computed, build_flags
 from bench.report.content import Section, Table
 from bench.report.format import percent, present, ratio, ratio_ci, seconds, time_unit
 from bench.report.load import Column
 from bench.report.machine import ProbeSummary
-from bench.report.select import cell_of, cells_compared, rows_of, serial_cell, workload_order
-from bench.report.verdicts import best_parallel, compare_text, interpreter_verdict
-from bench.report.warnings import MERGE_CHECKS, config_differences
+from bench.report.merge import MERGE_CHECKS, config_differences
+from bench.report.select import (
+    best_parallel,
+    cell_of,
+    interpreter_cells,
+    one_worker_baseline,
+    rows_of,
+    strategy_of,
+    twins,
+    workload_order,
+)
+from bench.report.verdicts import compare_text, interpreter_verdict
 from bench.result import Machine
+from bench.vocabulary import POOLED, strategy_rank
 
-EXECUTOR_ORDER = {"serial": 0, "threads": 1, "processes": 2, "interpreters": 3}
 ABOVE_LIMIT = 1.05
 """A CPU-bound speed-up range reaching 5% above min(workers, usable CPUs) is marked: no CPU can give that."""
 
@@ -156,9 +164,10 @@ def reproduce_command(columns: list[Column], manifests: list[RunManifest]) -> st
 # --- 2. GIL impact --------------------------------------------------------------------------
 
 
-def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
+def gil_impact_section(computed: Computed) -> Section:
     """One row per workload and interpreter: each strategy's best cell with 2+ workers, and the verdict."""
-    strategies = [s for s in STRATEGIES if s in set(summary["executor"])]
+    summary, columns = computed.summary, computed.columns
+    strategies = [s for s in POOLED if s in set(summary["executor"])]
     rows: list[list[str]] = []
     keys: list[list[float | None]] = []
     for workload in workload_order(summary):
@@ -171,9 +180,11 @@ def gil_impact_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                 cell = best_parallel(summary, column.name, workload, executor)
                 measured = rows_of(summary, column.name, workload, executor)
                 missing = "n/a" if (measured["status"] == "unsupported").any() else "–"
-                row.append(missing if cell is None else f"{speedup_text(cell)}, {int(cell['workers'])} workers")
+                row.append(
+                    missing if cell is None else f"{speedup_text(computed, cell)}, {int(cell['workers'])} workers"
+                )
                 key.append(None if cell is None else float(cell["speedup"]))
-            row.append(interpreter_verdict(summary, column.name, workload, column.gil_was_on))
+            row.append(interpreter_verdict(computed, column.name, workload, column.gil_was_on))
             key.append(None)
             rows.append(row)
             keys.append(key)
@@ -222,12 +233,9 @@ def method_text(summary: pd.DataFrame) -> str:
 # --- 3. cost of free-threading on one thread ----------------------------------------------
 
 
-def free_threading_cost_section(summary: pd.DataFrame, columns: list[Column]) -> Section | None:
-    pairs = [
-        (column, twin)
-        for column in columns
-        if column.interpreter.free_threaded_build and (twin := twin_of(column, columns)) is not None
-    ]
+def free_threading_cost_section(computed: Computed) -> Section | None:
+    summary = computed.summary
+    pairs = twins(computed.columns)
     if not pairs:
         return None
     headers = ["workload"] + [f"{ft.name} / {twin.name}" for ft, twin in pairs]
@@ -235,9 +243,9 @@ def free_threading_cost_section(summary: pd.DataFrame, columns: list[Column]) ->
     for workload in workload_order(summary):
         row = [workload]
         for ft, twin in pairs:
-            mine = serial_cell(summary, ft.name, workload)
-            theirs = serial_cell(summary, twin.name, workload)
-            row.append("–" if mine is None or theirs is None else compare_text(mine, theirs))
+            mine = one_worker_baseline(summary, ft.name, workload)
+            theirs = one_worker_baseline(summary, twin.name, workload)
+            row.append("–" if mine is None or theirs is None else compare_text(computed, mine, theirs))
         rows.append(row)
     intro = (
         "Serial time of each free-threaded build divided by its GIL twin's, with its 95% interval: "
@@ -249,18 +257,11 @@ def free_threading_cost_section(summary: pd.DataFrame, columns: list[Column]) ->
 # --- 4. interpreters against each other --------------------------------------------------
 
 
-def baseline_interpreter(columns: list[Column]) -> Column | None:
-    for column in columns:
-        if column.interpreter.implementation == "cpython" and not column.interpreter.free_threaded_build:
-            return column
-    return None
-
-
 def cost_text(top: pd.Series | None, serial: pd.Series | None) -> str:
     """``5 processes: 1.61x faster, 1.10x the CPU time, 4.8x the memory``."""
     if top is None or serial is None or top["executor"] == "serial":
         return "–"
-    parts = [f"{strategy(top)}: {ratio(top['speedup'])} faster"]
+    parts = [f"{strategy_of(top)}: {ratio(top['speedup'])} faster"]
     for column, what in (("cpu_per_task_s", "the CPU time"), ("peak_rss_bytes", "the memory")):
         mine, theirs = present(top[column]), present(serial[column])
         if mine is not None and theirs:
@@ -268,25 +269,19 @@ def cost_text(top: pd.Series | None, serial: pd.Series | None) -> str:
     return ", ".join(parts)
 
 
-def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Section | None:
+def interpreters_section(computed: Computed) -> Section | None:
     """Serial and fastest time of each interpreter per workload, against the CPython GIL build's."""
-    base = baseline_interpreter(columns)
+    base = computed.reference
     if base is None:
         return None
     rows: list[list[str]] = []
     keys: list[list[float | None]] = []
-    chosen: list[tuple[str, str, pd.Series | None, pd.Series | None, pd.Series | None]] = []
-    for workload in workload_order(summary):
-        base_serial = serial_cell(summary, base.name, workload)
-        for column in columns:
-            mine = serial_cell(summary, column.name, workload)
-            ranked = candidates(summary, workload, [column.name])
-            top = None if ranked.empty else ranked.iloc[0]
-            chosen.append((workload, column.name, mine, top, base_serial))
-    serial_unit = time_unit(float(c[2]["median"]) for c in chosen if c[2] is not None)
-    best_unit = time_unit(float(c[3]["median"]) for c in chosen if c[3] is not None)
-    for workload, name, mine, top, reference in chosen:
-        row = [workload, name]
+    chosen = list(interpreter_cells(computed.summary, computed.columns, base.name))
+    serial_unit = time_unit(float(c.serial["median"]) for c in chosen if c.serial is not None)
+    best_unit = time_unit(float(c.fastest["median"]) for c in chosen if c.fastest is not None)
+    for row_cells in chosen:
+        mine, top, reference = row_cells.serial, row_cells.fastest, row_cells.reference
+        row = [row_cells.workload, row_cells.interpreter]
         key: list[float | None] = [None, None]
         for cell, unit in ((mine, serial_unit), (top, best_unit)):
             row.append("–" if cell is None else unit.text(float(cell["median"])))
@@ -295,10 +290,10 @@ def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Sectio
                 row.append("–")
                 key.append(None)
                 continue
-            relative = cells_compared(reference, cell)
+            relative = computed.comparisons.of(reference, cell)
             row.append(ratio_ci(relative.value, relative.low, relative.high))
             key.append(relative.value)
-        row.insert(4, "–" if top is None else strategy(top))
+        row.insert(4, "–" if top is None else strategy_of(top))
         key.insert(4, None)
         row.append(cost_text(top, mine))
         key.append(None)
@@ -327,9 +322,10 @@ def interpreters_section(summary: pd.DataFrame, columns: list[Column]) -> Sectio
 # --- 5. full matrix per workload ----------------------------------------------------------
 
 
-def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
+def matrix_section(computed: Computed) -> Section:
     """Every cell, one table per workload: time, speed-up, efficiency and where the time went."""
-    names = [column.name for column in columns]
+    summary = computed.summary
+    names = [column.name for column in computed.columns]
     tables = []
     for workload in workload_order(summary):
         mine = summary[summary["workload"] == workload]
@@ -338,7 +334,7 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
             for name in names
             for executor, workers in sorted(
                 {(e, int(w)) for e, w in zip(mine["executor"], mine["workers"])},
-                key=lambda k: (EXECUTOR_ORDER.get(k[0], 9), k[1]),
+                key=lambda k: (strategy_rank(k[0]), k[1]),
             )
             if (cell := cell_of(mine, name, workload, executor, workers)) is not None
         ]
@@ -361,7 +357,7 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
                 time_text += " (warming)"
             row += [
                 time_text,
-                speedup_text(cell),
+                speedup_text(computed, cell),
                 efficiency_text(cell),
                 _ms(cell["task_s"]),
                 _ms(cell["pool_startup_s"]),
@@ -398,7 +394,10 @@ def matrix_section(summary: pd.DataFrame, columns: list[Column]) -> Section:
     intro = (
         "Median wall time of the rounds with their range; speed-up over the same interpreter's serial run "
         "(median of the per-round ratios, with their range); efficiency = speed-up ÷ the ideal speed-up, "
-        "written after it. The ideal of a CPU-bound workload (" + ", ".join(CPU_BOUND) + ") is min(workers, usable "
+        "written after it. The ideal of a CPU-bound workload ("
+        + (", ".join(cpu_bound_workloads(computed)) or "none measured here")
+        + ") is "
+        "min(workers, usable "
         "CPUs), scaled by what the speed probe says those CPUs delivered relative to the CPU the serial run used; "
         "waiting and mixed workloads can overlap every worker's waits, so theirs is the number of workers. "
         '"(warming)" marks cells still getting faster from round to round (a test on the trend, after the '
@@ -429,10 +428,17 @@ def _ms(value: float | None) -> str:
     return f"{milliseconds:.2f}" if milliseconds < 10 else f"{milliseconds:.1f}"
 
 
-def speedup_text(cell: pd.Series) -> str:
+def cpu_bound_workloads(computed: Computed) -> list[str]:
+    """The CPU-bound workloads measured, those holding the GIL first (each group in the report's order)."""
+    bound = [w for w in workload_order(computed.summary) if computed.traits_of(w).cpu_bound]
+    holding = [w for w in bound if computed.traits_of(w).holds_gil]
+    return holding + [w for w in bound if w not in holding]
+
+
+def speedup_text(computed: Computed, cell: pd.Series) -> str:
     """The speed-up and its range, marked when the range goes above what the CPUs can physically give."""
     text = ratio_ci(cell["speedup"], cell["speedup_low"], cell["speedup_high"])
-    if cpu_bound(str(cell["workload"])) and cell["speedup_high"] > cell["ideal_cpus"] * ABOVE_LIMIT:
+    if computed.traits_of(str(cell["workload"])).cpu_bound and cell["speedup_high"] > cell["ideal_cpus"] * ABOVE_LIMIT:
         text += f" ⚠ above the {int(cell['ideal_cpus'])}-CPU limit"
     return text
 

@@ -21,11 +21,10 @@ from __future__ import annotations
 import pandas as pd
 
 from bench.report import stats
-from bench.report.answer import candidates, configuration
-from bench.report.compute import STRATEGIES, cpu_bound
+from bench.report.compute import Computed
 from bench.report.format import p_text, ratio, ratio_ci
-from bench.report.select import cell_of, cells_compared, rows_of
-from bench.vocabulary import strategy as strategy_words
+from bench.report.select import best_parallel, cell_of, configuration_of, fastest_other, rows_of, strategy_bests
+from bench.vocabulary import POOLED, strategy
 
 SCALES = 1.1
 """A best speed-up at or above this, and significant, counts as running in parallel."""
@@ -33,39 +32,29 @@ POOL_OVERHEAD = 0.9
 """A one-worker pool significantly below this fraction of serial speed: the pool's own cost is the story."""
 
 
-def best_parallel(summary: pd.DataFrame, interpreter: str, workload: str, executor: str) -> pd.Series | None:
-    """The cell of ``executor`` with two or more workers and the best speed-up over the serial run."""
-    rows = rows_of(summary, interpreter, workload, executor)
-    rows = rows[(rows["workers"] > 1) & rows["speedup"].notna() & (rows["status"] == "ok")]
-    if rows.empty:
-        return None
-    top: pd.Series = rows.loc[rows["speedup"].idxmax()]
-    return top
-
-
 def _workers(cell: pd.Series) -> str:
     return f"{int(cell['workers'])} workers"
 
 
-def _against_the_fastest(summary: pd.DataFrame, cell: pd.Series) -> str:
+def _against_the_fastest(computed: Computed, cell: pd.Series) -> str:
     """A parallel gain, put next to the fastest other configuration of any interpreter, in absolute time."""
-    others = candidates(summary, str(cell["workload"]))
-    others = others[~((others["interpreter"] == cell["interpreter"]) & (others["executor"] == cell["executor"]))]
-    if others.empty:
+    fastest = fastest_other(computed.summary, cell)
+    if fastest is None:
         return ""
-    fastest = others.iloc[0]
-    comparison = cells_compared(cell, fastest)  # cell / fastest: > 1 means the other is faster
-    if stats.significant(comparison.p) and comparison.value > 1:
-        return f", but {configuration(fastest)} is faster still ({ratio(comparison.value)}, {p_text(comparison.p)})"
-    if stats.significant(comparison.p):
-        return f", the fastest configuration measured ({comparison.value**-1:.2f}x ahead of {configuration(fastest)})"
-    return f", tied with {configuration(fastest)} (no significant difference, {p_text(comparison.p)})"
+    comparison = computed.comparisons.of(cell, fastest)  # cell / fastest: > 1 means the other is faster
+    if comparison.significant and comparison.value > 1:
+        return f", but {configuration_of(fastest)} is faster still ({ratio(comparison.value)}, {p_text(comparison.p)})"
+    if comparison.significant:
+        ahead = comparison.value**-1
+        return f", the fastest configuration measured ({ahead:.2f}x ahead of {configuration_of(fastest)})"
+    return f", tied with {configuration_of(fastest)} (no significant difference, {p_text(comparison.p)})"
 
 
 def strategy_verdict(
-    summary: pd.DataFrame, interpreter: str, workload: str, executor: str, gil_enabled: bool
+    computed: Computed, interpreter: str, workload: str, executor: str, gil_enabled: bool
 ) -> str | None:
     """What ``executor`` does for this interpreter and workload, in words that the tests support."""
+    summary = computed.summary
     best = best_parallel(summary, interpreter, workload, executor)
     if best is None:
         unsupported = rows_of(summary, interpreter, workload, executor)
@@ -82,11 +71,13 @@ def strategy_verdict(
         and float(one["speedup"]) < POOL_OVERHEAD  # type: ignore[index]
         and stats.significant(float(one["p_vs_serial"]))  # type: ignore[index]
     )
-    # The GIL is named only where a 1-thread pool shows the pool itself costs next to nothing.
-    gil_explains = executor == "threads" and gil_enabled and cpu_bound(workload) and one_measured and not pool_cost
-    single = strategy_words(executor).one
+    # The GIL is named only for CPU work that holds it, on threads that share it, where a 1-thread pool shows the
+    # pool itself costs next to nothing.
+    takes_turns = strategy(executor).parallel != "always" and computed.traits_of(workload).holds_gil
+    gil_explains = takes_turns and gil_enabled and one_measured and not pool_cost
+    single = strategy(executor).one
     if stats.significant(p) and speedup >= SCALES:
-        return f"{executor} run in parallel: {measured} ({p_text(p)}){_against_the_fastest(summary, best)}"
+        return f"{executor} run in parallel: {measured} ({p_text(p)}){_against_the_fastest(computed, best)}"
     if stats.significant(p) and speedup > 1:
         return f"{executor} slightly faster than serial: {measured} ({p_text(p)})"
     if stats.significant(p):
@@ -102,35 +93,32 @@ def strategy_verdict(
     return text
 
 
-def interpreter_verdict(summary: pd.DataFrame, interpreter: str, workload: str, gil_enabled: bool) -> str:
+def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil_enabled: bool) -> str:
     """Each strategy, then how the fastest strategy compares with the others, for one interpreter and workload."""
     parts = [
         verdict
-        for executor in STRATEGIES
-        if (verdict := strategy_verdict(summary, interpreter, workload, executor, gil_enabled)) is not None
+        for executor in POOLED
+        if (verdict := strategy_verdict(computed, interpreter, workload, executor, gil_enabled)) is not None
     ]
-    bests = [
-        cell for executor in STRATEGIES if (cell := best_parallel(summary, interpreter, workload, executor)) is not None
-    ]
-    bests.sort(key=lambda cell: float(cell["median"]))
+    bests = strategy_bests(computed.summary, interpreter, workload)
     for other in bests[1:]:
         winner, loser = str(bests[0]["executor"]), str(other["executor"])
-        comparison = cells_compared(other, bests[0])  # loser / winner: > 1 means the winner is faster
-        if stats.significant(comparison.p):
+        comparison = computed.comparisons.of(other, bests[0])  # loser / winner: > 1 means the winner is faster
+        if comparison.significant:
             parts.append(f"{winner} beat {loser} ({ratio(comparison.value)}, {p_text(comparison.p)})")
         else:
             parts.append(f"{winner} and {loser}: no significant difference ({p_text(comparison.p)})")
     return "; ".join(parts) + "." if parts else "no parallel cells measured."
 
 
-def compare_text(mine: pd.Series, theirs: pd.Series) -> str:
+def compare_text(computed: Computed, mine: pd.Series, theirs: pd.Series) -> str:
     """How many times slower ``mine`` is than ``theirs``, with interval and test, in words."""
-    estimate = cells_compared(mine, theirs)  # mine / theirs: > 1 means slower
+    estimate = computed.comparisons.of(mine, theirs)  # mine / theirs: > 1 means slower
     p = estimate.p
     text = ratio_ci(estimate.value, estimate.low, estimate.high)
-    if not stats.significant(p):
+    if not estimate.significant:
         return f"{text} no significant difference ({p_text(p)})"
-    direction = "slower" if estimate.value > 1 else "faster"
+    direction = estimate.words
     if abs(estimate.value - 1) < 0.02:
         direction = f"slightly {direction} (under 2%)"
     return f"{text} {direction} ({p_text(p)})"

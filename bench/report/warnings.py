@@ -7,15 +7,14 @@ their codes; nothing here recognises a warning by its wording.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pandas as pd
 
 from bench.layout import RunManifest
-from bench.report.compute import build_flags, twin_of
+from bench.report.compute import Computed, build_flags
 from bench.report.load import Column, Loaded
 from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary
+from bench.report.merge import merge_warnings
+from bench.report.select import twins, workload_order
 from bench.result import RunWarning
 from bench.vocabulary import cell_label
 
@@ -31,19 +30,35 @@ def cell_name(interpreter: str, workload: str, executor: str, workers: int) -> s
     return f"{interpreter} {cell_label(workload, executor, workers)}"
 
 
-def report_warnings(
-    columns: list[Column], summary: pd.DataFrame, loaded: Loaded, probes: dict[str, ProbeSummary | None]
-) -> list[RunWarning]:
+def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
+    columns = computed.columns
     return [
         *(RunWarning("unusable-file", problem) for problem in loaded.problems),
         *_missing(columns, loaded.manifests, loaded.empty_labels),
         *loaded.naming,
-        *_merged_differences(columns),
+        *merge_warnings(columns),
         *_interpreters(columns),
         *_twins(columns),
         *_recorded(columns),
-        *_machine(probes),
-        *_cells(columns, summary),
+        *_machine(computed.probes),
+        *_unknown_traits(computed),
+        *_cells(computed),
+    ]
+
+
+def _unknown_traits(computed: Computed) -> list[RunWarning]:
+    """A workload that declared no traits: what the report then cannot say."""
+    unknown = [w for w in workload_order(computed.summary) if not computed.traits_of(w).known]
+    if not unknown:
+        return []
+    return [
+        RunWarning(
+            "traits-unknown",
+            f"{', '.join(unknown)}: no traits declared (does a task use a CPU or wait, hold the GIL or release it?), "
+            "so its ideal speed-up is taken as its number of workers and nothing is said about the GIL's part in "
+            "it; declare them with --traits WORKLOAD=cpu/holds (or cpu/releases, wait), or a gilbench_traits "
+            "attribute on the function.",
+        )
     ]
 
 
@@ -98,48 +113,6 @@ def _missing(columns: list[Column], manifests: list[RunManifest], empty_labels: 
     ]
 
 
-MERGE_CHECKS: dict[str, Callable[[Column], Any]] = {
-    "workloads": lambda c: ", ".join(workload.text for workload in c.config.workloads),
-    "load": lambda c: c.config.load,
-    "repeat": lambda c: c.config.repeat,
-    "warm-up": lambda c: c.config.warmup,
-    "preset": lambda c: c.config.preset,
-    "start method": lambda c: c.config.start_method,
-    "machine": lambda c: f"{c.machine.hostname} ({c.machine.cpu_model}, {c.machine.usable_cpus} usable CPUs)",
-}
-"""What must match for merged results to be compared like for like (warm-up differs by design on PyPy)."""
-
-
-def config_differences(columns: list[Column]) -> dict[str, dict[str, list[str]]]:
-    """For each setting that differs between the merged files: value -> the columns that used it."""
-    differences = {}
-    for setting, value_of in MERGE_CHECKS.items():
-        values: dict[str, list[str]] = {}
-        for column in columns:
-            values.setdefault(str(value_of(column)), []).append(column.name)
-        if len(values) > 1:
-            differences[setting] = values
-    return differences
-
-
-def _merged_differences(columns: list[Column]) -> list[RunWarning]:
-    found = []
-    for setting, values in config_differences(columns).items():
-        if setting == "warm-up" and {c.interpreter.implementation for c in columns} == {"cpython", "pypy"}:
-            by_impl = {(c.interpreter.implementation, str(c.config.warmup)) for c in columns}
-            if len({impl for impl, _ in by_impl}) == len(by_impl):
-                continue  # the default: more warm-ups on PyPy, one per implementation
-        shown = " vs ".join(f"{value} ({', '.join(names)})" for value, names in values.items())
-        found.append(
-            RunWarning(
-                "config-differs",
-                f"The merged results differ in {setting}: {shown}. Their numbers are not like for like; "
-                "each interpreter's own configuration is listed under What was measured.",
-            )
-        )
-    return found
-
-
 def _interpreters(columns: list[Column]) -> list[RunWarning]:
     found = []
     for column in columns:
@@ -172,12 +145,7 @@ def _interpreters(columns: list[Column]) -> list[RunWarning]:
 
 def _twins(columns: list[Column]) -> list[RunWarning]:
     found = []
-    for column in columns:
-        if not column.interpreter.free_threaded_build:
-            continue
-        twin = twin_of(column, columns)
-        if twin is None:
-            continue
+    for column, twin in twins(columns):
         mine, theirs = column.interpreter.version, twin.interpreter.version
         if mine != theirs:
             found.append(
@@ -210,7 +178,8 @@ def _recorded(columns: list[Column]) -> list[RunWarning]:
     return [RunWarning(code, f"Before measuring {', '.join(names)}: {text}.") for (code, text), names in said.items()]
 
 
-def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
+def _cells(computed: Computed) -> list[RunWarning]:
+    columns, summary = computed.columns, computed.summary
     found = []
     failed = summary[~summary["status"].isin(["ok", "unsupported"])]
     for name, status, reason in zip(_names(failed), failed["status"], failed["reason"]):
@@ -232,11 +201,13 @@ def _cells(columns: list[Column], summary: pd.DataFrame) -> list[RunWarning]:
     if not over.empty:
         counts = sorted({int(workers) for workers in over["workers"]})
         cores = sorted(set(usable.values()))
+        waiting = [w for w in workload_order(summary) if computed.traits_of(w).waiting]
+        named = f" ({', '.join(waiting)})" if waiting else ""
         found.append(
             RunWarning(
                 "workers-over-cpus",
                 f"Worker counts {', '.join(map(str, counts))} exceed the {'/'.join(map(str, cores))} usable CPU(s): "
-                "beyond that, CPU-bound workers can only time-share, while waiting ones (io, sleep) still overlap.",
+                f"beyond that, CPU-bound workers can only time-share, while waiting ones{named} still overlap.",
                 tuple(_names(over)),
             )
         )
