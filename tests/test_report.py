@@ -107,6 +107,30 @@ def test_golden_markdown_csv_and_html(run_copy: Path) -> None:
     assert_golden("report-html.txt", html_structure((run_copy / "report.html").read_text()))
 
 
+def test_golden_rst_and_latex_carry_the_same_warnings_and_sentences(run_copy: Path) -> None:
+    """One rendering walk: reStructuredText and LaTeX say every warning and sentence Markdown says, in its order."""
+    done = run_bench("report", str(run_copy), "--format", "markdown,rst,latex")
+    assert done.returncode == 0, done.stderr
+    rst, tex = (run_copy / "report.rst").read_text(), (run_copy / "report.tex").read_text()
+    assert_golden("report.rst", rst)
+    assert_golden("report.tex", tex)
+    report = pipeline.build(load_paths([run_copy]))
+    assert report.warnings
+    flat = {name: " ".join(text.split()) for name, text in (("rst", rst), ("tex", tex))}
+    for warning in report.warnings:
+        words = warning.text.split()[:6]  # the words before any character a format escapes
+        assert all(" ".join(words) in text.replace("\\", "") for text in flat.values()), warning.text
+    for section in report.sections:
+        assert section.title in flat["rst"] and section.title in flat["tex"]
+        for sentence in [*section.paragraphs, *section.after]:
+            start = " ".join(sentence.split()[:4])
+            assert start.replace("`", "") in flat["rst"].replace("`", "").replace("\\", ""), sentence
+    markdown = (run_copy / "report.md").read_text()
+    order = [title for title in ("The answer", "Warnings", "GIL impact", "Pictures") if title in markdown]
+    for text in (markdown, rst, tex):
+        assert [text.index(title) for title in order] == sorted(text.index(title) for title in order)
+
+
 def test_report_sections_and_latest_link(run_copy: Path) -> None:
     run_bench("report", str(run_copy))
     markdown = (run_copy / "report.md").read_text()
@@ -416,8 +440,8 @@ def test_merged_files_with_different_settings_warn_naming_both_values(run_copy: 
     measured = next(section for section in report.sections if section.title == "What was measured")
     caption, own = measured.tables[2]
     assert caption == "Each interpreter's own configuration (they differ)"
-    assert own.headers[:4] == ["interpreter", "workloads", "load", "repeat"]
-    assert [row[2] for row in own.rows] == ["4", "4", "8"]
+    assert own.headers[:4] == ["interpreter", "workloads", "workload traits", "load"]
+    assert [row[3] for row in own.rows] == ["4", "4", "8"]
     assert not any(paragraph.startswith("Preset:") for paragraph in measured.paragraphs)  # no single config claimed
 
 
@@ -531,7 +555,7 @@ def test_more_workers_than_cpus_is_said_truly_for_waiting_workloads(run_copy: Pa
     [warning] = [w for w in report.warnings if w.code == "workers-over-cpus"]
     assert warning.text == (
         "Worker counts 2 exceed the 1 usable CPU(s): beyond that, CPU-bound workers can only time-share, "
-        "while waiting ones (io, sleep) still overlap."
+        "while waiting ones (io) still overlap."
     )
     every = next(section for section in report.sections if section.title == "Every cell")
     io = dict(every.tables)["io"]

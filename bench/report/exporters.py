@@ -324,7 +324,13 @@ _LATEX_SPECIAL = {
 
 
 def _latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
+    """Plain text in LaTeX: special characters escaped, `code` spans set in \\texttt."""
+    out = []
+    for part in re.split(r"(`[^`]+`)", " ".join(text.split())):
+        literal = len(part) > 1 and part.startswith("`") and part.endswith("`")
+        escaped = "".join(_LATEX_SPECIAL.get(char, char) for char in (part[1:-1] if literal else part))
+        out.append(f"\\texttt{{{escaped}}}" if literal else escaped)
+    return "".join(out)
 
 
 class LatexMarkup(Markup):
