@@ -166,12 +166,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("paths", nargs="*", metavar="PATH", help="results folders or files (default: results/latest)")
     report.add_argument("--out", help="folder for the report (default: the results folder, if there is one)")
-    report.add_argument("--format", help="comma list of markdown, html, csv, rst, latex (default: markdown,html,csv)")
+    report.add_argument(
+        "--format",
+        help="comma list of markdown, html, csv, rst, latex, pyperf (default: markdown,html,csv,pyperf)",
+    )
     report.add_argument(
         "--timeline",
         action="append",
         metavar="WORKLOAD:EXECUTOR:WORKERS",
-        help="draw the task timeline of this cell (repeatable; default: cpu and mixed, threads, most workers)",
+        help="also draw the task timeline of this cell (repeatable; the talk's pictures already show cpu, io, mixed)",
     )
     check = _command(
         commands,

@@ -38,17 +38,6 @@ def seconds(value: float | None) -> str:
     return f"{number * scale:.{digits}f} {unit}"
 
 
-def seconds_ci(value: float | None, low: float | None, high: float | None) -> str:
-    """The median and its 95% interval in one unit, such as "0.620 s [0.614-0.626]"."""
-    number, low_n, high_n = present(value), present(low), present(high)
-    if number is None:
-        return "–"
-    if low_n is None or high_n is None or low_n == high_n:
-        return seconds(number)
-    scale, unit, digits = _unit(number)
-    return f"{number * scale:.{digits}f} {unit} [{low_n * scale:.{digits}f}–{high_n * scale:.{digits}f}]"
-
-
 def _ratio_digits(value: float) -> int:
     return 1 if abs(value) >= 10 else 2
 

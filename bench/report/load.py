@@ -36,11 +36,6 @@ class Column:
         return self.document.config
 
     @property
-    def free_threaded(self) -> bool:
-        """A free-threaded build that really ran without the GIL (in the parent and every cell)."""
-        return self.interpreter.free_threaded_build and not self.gil_was_on
-
-    @property
     def gil_was_on(self) -> bool:
         return self.interpreter.gil_enabled or any(cell.gil_enabled for cell in self.document.cells)
 
