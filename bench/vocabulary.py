@@ -18,7 +18,7 @@ a user's ``module:function`` declares its own, or is recorded as unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Mapping
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -221,14 +221,6 @@ ONE_WORKER_BASELINES: tuple[tuple[str, int], ...] = (("serial", 1), ("threads", 
 def is_reference(implementation: str, free_threaded_build: bool) -> bool:
     """The CPython GIL build: what users start from, and what every interpreter is compared with."""
     return implementation == "cpython" and not free_threaded_build
-
-
-def reference_of(interpreters: Iterable[tuple[str, str, bool]]) -> Optional[str]:
-    """The first (name, implementation, free-threaded build) that is the CPython GIL build, by name."""
-    for name, implementation, free_threaded_build in interpreters:
-        if is_reference(implementation, free_threaded_build):
-            return name
-    return None
 
 
 # --- machine ---------------------------------------------------------------------------------------

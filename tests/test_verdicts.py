@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from bench.report import pipeline
+from bench.report.comparisons import compare_cells
 from bench.report.content import Report, Section
 from bench.report.load import load_paths
-from bench.report.comparisons import compare_cells
 from bench.report.select import cell_of
 from tests.conftest import ROOT, run_bench
 

@@ -8,10 +8,9 @@ import os
 import pytest
 
 from bench.measure import strategy
-from bench.measure.cell import dispatch_gaps
 from bench.measure.strategies.interpreters import backend
 from bench.measure.strategies.processes import start_methods
-from bench.measure.strategy import Pass, make_executor
+from bench.measure.strategy import make_executor
 from bench.measure.workloads import Task, countdown, sleep
 from bench.vocabulary import STRATEGY_NAMES
 from tests.conftest import ROOT
@@ -95,10 +94,3 @@ def test_shut_down_is_timed_inside_the_wall_time() -> None:
     repetition = make_executor("processes", method).run(SLEEPS, 2)
     last_end = max(start + duration for start, duration, _, _ in repetition.records)
     assert 0 < repetition.shutdown_s <= repetition.started + repetition.wall_s - last_end + 1e-6
-
-
-def test_dispatch_gaps_are_the_time_a_worker_spends_between_its_tasks() -> None:
-    """Worker A: tasks at 1-2 and 3-4 after a pool ready at 1 (1 s between); worker B: 1-4 (none): mean 0.5 s."""
-    records = [(1.0, 1.0, 10, 1), (3.0, 1.0, 10, 1), (1.0, 3.0, 11, 1)]
-    assert dispatch_gaps(Pass(0.0, 5.0, 1.0, records)) == pytest.approx(0.5)
-    assert dispatch_gaps(Pass(0.0, 5.0, 1.0, [])) == 0.0

@@ -1,0 +1,88 @@
+"""The vocabulary: one list of strategies, workload traits on two axes, the baseline rules (every interpreter)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import vocabulary
+from bench.vocabulary import (
+    BUILTIN_TRAITS,
+    POOLED,
+    STRATEGIES,
+    TaskTraits,
+    WorkloadTraits,
+    cell_label,
+    configuration_label,
+    parse_traits,
+    strategy,
+    strategy_label,
+)
+
+
+def test_strategies_in_report_order_with_their_traits() -> None:
+    assert [s.name for s in STRATEGIES] == ["serial", "threads", "processes", "interpreters"]
+    assert POOLED == ("threads", "processes", "interpreters")
+    assert strategy("threads").gil == vocabulary.SHARED and strategy("threads").parallel == vocabulary.WITHOUT_GIL
+    assert strategy("processes").gil == vocabulary.PER_WORKER and strategy("processes").separate_processes
+    assert strategy("interpreters").words == "subinterpreters" and "PyPy" in strategy("interpreters").available
+
+
+def test_an_unknown_strategy_gets_neutral_words_not_an_error() -> None:
+    """A file from a newer gilbench may name a strategy this one does not know: it is still named in words."""
+    assert strategy_label("gpu", 2) == "2 gpu workers"
+    assert strategy("gpu").parallel == vocabulary.NEVER
+    assert vocabulary.strategy_rank("gpu") == len(STRATEGIES)
+
+
+@pytest.mark.parametrize(
+    ("executor", "workers", "label", "configuration"),
+    [
+        ("serial", 1, "cpu serial", "3.13 serial"),
+        ("threads", 1, "cpu 1 thread", "3.13 with 1 thread"),
+        ("processes", 5, "cpu 5 processes", "3.13 with 5 processes"),
+        ("interpreters", 2, "cpu 2 interpreters", "3.13 with 2 interpreters"),
+    ],
+)
+def test_one_way_to_name_a_cell(executor: str, workers: int, label: str, configuration: str) -> None:
+    assert cell_label("cpu", executor, workers) == label
+    assert configuration_label("3.13", executor, workers) == configuration
+
+
+def test_builtin_traits_on_two_axes() -> None:
+    assert BUILTIN_TRAITS["cpu"].cpu_bound and BUILTIN_TRAITS["cpu"].holds_gil
+    assert BUILTIN_TRAITS["hash"].cpu_bound and not BUILTIN_TRAITS["hash"].holds_gil  # releases the GIL
+    assert BUILTIN_TRAITS["sleep"].waiting and BUILTIN_TRAITS["io"].waiting
+    mixed = BUILTIN_TRAITS["mixed"]
+    assert dict(mixed.kinds).keys() == {"io", "cpu"}
+    assert not mixed.cpu_bound and not mixed.waiting  # a mix: neither claim holds for the whole workload
+
+
+def test_unknown_traits_support_no_claim() -> None:
+    unknown = vocabulary.unknown_traits("mod:f")
+    assert not unknown.known and not unknown.cpu_bound and not unknown.waiting and not unknown.holds_gil
+    assert WorkloadTraits().known is False
+
+
+@pytest.mark.parametrize(
+    ("text", "traits"),
+    [
+        ("cpu", TaskTraits("cpu", "holds")),
+        ("cpu/releases", TaskTraits("cpu", "releases")),
+        ("wait", TaskTraits("wait", "releases")),
+        (" wait / holds ", TaskTraits("wait", "holds")),
+    ],
+)
+def test_declared_traits(text: str, traits: TaskTraits) -> None:
+    assert parse_traits(text) == traits
+
+
+@pytest.mark.parametrize("text", ["", "fast", "cpu/maybe", "unknown", "cpu/unknown"])
+def test_bad_declarations_name_what_is_accepted(text: str) -> None:
+    with pytest.raises(ValueError, match="expected USES"):
+        parse_traits(text)
+
+
+def test_the_reference_is_a_cpython_gil_build_and_serial_comes_before_one_thread() -> None:
+    assert vocabulary.is_reference("cpython", False)
+    assert not vocabulary.is_reference("cpython", True) and not vocabulary.is_reference("pypy", False)
+    assert vocabulary.ONE_WORKER_BASELINES == (("serial", 1), ("threads", 1))
