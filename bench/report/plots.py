@@ -131,12 +131,17 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], traits: Traits, out_
     for axis in list(axes.flat)[len(workloads) :]:
         axis.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    drawn = [f"{strategy(name).words} ({look})" for name, (_, look) in EXECUTOR_STYLES.items()]
-    listed = ", ".join(drawn[:-1]) + f" and {drawn[-1]}" if len(drawn) > 1 else drawn[0]
-    figure.suptitle(f"Speed-up of {listed} over each interpreter's serial run")
+    figure.suptitle(speedup_title(list(dict.fromkeys(parallel["executor"]))))
     figure.tight_layout()
     figure.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
     return _save(figure, out_dir, "speedup", "Speed-up curves")
+
+
+def speedup_title(executors: list[str]) -> str:
+    """What the speed-up picture draws, each strategy with its line style, in the vocabulary's order."""
+    drawn = [f"{strategy(name).words} ({look})" for name, (_, look) in EXECUTOR_STYLES.items() if name in executors]
+    listed = ", ".join(drawn[:-1]) + f" and {drawn[-1]}" if len(drawn) > 1 else "".join(drawn)
+    return f"Speed-up of {listed} over each interpreter's serial run"
 
 
 def check_timelines(choices: list[CellChoice], summary: pd.DataFrame) -> None:

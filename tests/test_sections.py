@@ -1,0 +1,61 @@
+"""Sections: what they say is driven by the recorded traits and the vocabulary, never by a workload's name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.report import compute, sections
+from bench.report.load import load_paths
+from bench.report.select import cell_of
+from tests.test_compute import swap_traits
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def computed() -> compute.Computed:
+    return compute.compute(load_paths([FIXTURES / "run-verdicts"]).results)
+
+
+def test_cpu_bound_workloads_are_listed_from_their_traits_those_holding_the_gil_first(
+    computed: compute.Computed,
+) -> None:
+    assert sections.cpu_bound_workloads(computed) == ["cpu", "objects"]
+    intro = sections.matrix_section(computed).paragraphs[0]
+    assert "The ideal of a CPU-bound workload (cpu, objects) is min(workers, usable CPUs)" in intro
+
+
+def test_a_speed_up_beyond_the_cpus_is_marked_only_for_cpu_bound_work(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURES / "run-basic", run)
+    document = json.loads((run / "3.13.json").read_text())
+    for cell in document["cells"]:
+        if (cell["executor"], cell["workers"]) == ("threads", 2):
+            for repetition in cell["runs"]:
+                repetition["wall_s"] /= 3  # 3x of a one-worker run with 2 workers on 2 CPUs: no CPU can give that
+    (run / "3.13.json").write_text(json.dumps(document))
+    marked = compute.compute(load_paths([run]).results)
+    cpu, io = (cell_of(marked.summary, "3.13", w, "threads", 2) for w in ("cpu", "io"))
+    assert cpu is not None and io is not None
+    assert "⚠ above the 2-CPU limit" in sections.speedup_text(marked, cpu)
+    assert "⚠" not in sections.speedup_text(marked, io)  # waits overlap: 2 workers may wait 3x as much
+    swap_traits(run)
+    swapped = compute.compute(load_paths([run]).results)
+    cpu = cell_of(swapped.summary, "3.13", "cpu", "threads", 2)
+    assert cpu is not None and "⚠" not in sections.speedup_text(swapped, cpu)  # recorded as waiting
+
+
+def test_older_files_without_rounds_say_they_were_compared_as_independent_samples() -> None:
+    computed = compute.compute(load_paths([FIXTURES / "v1" / "3.13.json"]).results)
+    text = sections.method_text(computed.summary)
+    assert text.startswith("These results carry no round numbers (an older file)")
+    assert "Mann-Whitney U" in text
+
+
+def test_the_strategy_columns_follow_the_vocabulary(computed: compute.Computed) -> None:
+    headers = sections.gil_impact_section(computed).tables[0][1].headers
+    assert headers == ["workload", "interpreter", "threads", "processes", "interpreters", "verdict"]
