@@ -6,20 +6,24 @@ finds, installs or builds each spec and links the chosen executables into
 ``python="3.13"`` in a session means the interpreter gilbench chose (the GIL
 twin of its free-threaded build), not whatever ``python3.13`` comes first.
 
-The interpreter set is ``GILBENCH_PYTHONS`` (comma separated) or the default
-``3.13,3.13t,pypy3``; nox's ``-p`` selects a subset of it.
+The interpreter set is ``GILBENCH_PYTHONS`` (comma separated, each entry a spec
+or ``LABEL=SPEC``) or the default ``3.13,3.13t,pypy3``; nox's ``-p`` selects a
+subset of it.  ``nox -s bench`` prepares one virtual environment per
+interpreter (a session each, so one that fails does not stop the others), then
+measures them all in one run, in the same shuffled rounds (``measure``, which
+runs ``python -m bench conduct``), then reports.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nox
@@ -28,18 +32,32 @@ ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 
 from bench import layout  # noqa: E402  (needs the project on sys.path)
-from bench.errors import EXIT_CELLS_FAILED, UsageError  # noqa: E402
+from bench.errors import UsageError  # noqa: E402
 from bench.provision.cache import link_dir  # noqa: E402
 from bench.provision.specs import DEFAULT_SPECS  # noqa: E402
-from bench.result import Document  # noqa: E402
 
-PYTHONS = [
-    spec.strip() for spec in os.environ.get("GILBENCH_PYTHONS", ",".join(DEFAULT_SPECS)).split(",") if spec.strip()
-]
+
+def _labelled(entries: str) -> dict[str, str]:
+    """``GILBENCH_PYTHONS``: comma-separated specs, each optionally ``LABEL=SPEC`` (``3.13,again=3.13`` measures one
+    interpreter twice, under two labels, for an A/A check; ``distro=/usr/bin/python3`` labels a path)."""
+    labelled: dict[str, str] = {}
+    for entry in entries.split(","):
+        label, sep, spec = entry.strip().partition("=")
+        if label:
+            labelled[label.strip()] = (spec if sep else label).strip()
+    return labelled
+
+
+LABELS = _labelled(os.environ.get("GILBENCH_PYTHONS", ",".join(DEFAULT_SPECS)))
+"""Each interpreter's label -> its spec."""
+PYTHONS = list(dict.fromkeys(LABELS.values()))
+"""The specs, once each: one nox session (and one virtual environment) per spec."""
 
 os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", "")])
 
 RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / layout.RESULTS_DIR_NAME)
+PREPARED = ".prepared"
+"""In a run's folder: one record per interpreter label, written by its bench session (ready, or why not)."""
 
 nox.options.sessions = ["bench"]
 nox.options.reuse_venv = "yes"
@@ -68,141 +86,114 @@ def install_once(session: nox.Session, *args: str) -> None:
         stamp.write_text(key)
 
 
-@dataclass
-class BenchRun:
-    """What the sessions of one `nox -s bench` invocation share."""
-
-    run_id: str = ""
-    directory: Path = RESULTS
-    server: object | None = None
-    server_url: str = ""
-    expected: list[str] = field(default_factory=list)
-    reported: bool = False
+def _run_folder(session: nox.Session) -> Path:
+    """This invocation's run folder, reserved by `prepare` (its id travels in GILBENCH_RUN_ID)."""
+    run_id = os.environ.get("GILBENCH_RUN_ID")
+    if not run_id:
+        session.error("bench sessions run after `prepare`; use `nox -s bench`")
+    return RESULTS / run_id
 
 
-RUN = BenchRun()
-
-
-def _queued_pythons(session: nox.Session) -> list[str]:
-    """The interpreters whose bench sessions this invocation will run (nox -p selects them)."""
-    try:
-        listed = session._runner.manifest.list_all_sessions()  # no public API for the queue
-        queued = [
-            runner.func.python
-            for runner, selected in listed
-            if selected and str(runner.friendly_name).startswith("bench-")  # "bench-3.13t"; .name is "bench"
-        ]
-    except AttributeError:
-        queued = []
-    return [str(python) for python in queued] or list(PYTHONS)
-
-
-def _finish_run() -> None:
-    """At exit, even after Ctrl-C or a failed session: stop the server, report what finished."""
-    if RUN.server is not None:
-        RUN.server.stop()  # type: ignore[attr-defined]
-        RUN.server = None
-    if RUN.run_id and not RUN.reported and any(RUN.directory.glob("*.json")):
-        print(f"nox > building the report of what finished in {RUN.directory}", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "report", "--", str(RUN.directory)],
-            check=False,
-        )
+def _record(folder: Path, label: str, **facts: str) -> None:
+    """What one interpreter's bench session says of its environment (ready, with its Python; or why not)."""
+    (folder / PREPARED).mkdir(parents=True, exist_ok=True)
+    record = json.dumps({"label": label, **facts})
+    layout.write_atomically(folder / PREPARED / f"{layout.file_name(label)}.json", record)
 
 
 @nox.session(python=False, default=False)
 def prepare(session: nox.Session) -> None:
-    """(Run by `bench`.) Provision, check the options, start the shared page server."""
+    """(Run by `bench`.) Check the options, provision every interpreter, reserve the run's folder."""
     from bench.provision.provisioner import provision as provision_specs
     from bench.provision.specs import SpecError, parse_spec
-    from bench.server import ServerProcess
 
-    wanted = _queued_pythons(session)
     _host_python(session, "run", "--dry-run", *session.posargs)
-    specs, missing = [], {}
-    for label in wanted:
+    specs = []
+    for spec in PYTHONS:
         try:
-            specs.append(parse_spec(label))
+            specs.append(parse_spec(spec))
         except SpecError as exc:
-            missing[label] = str(exc)
-    _, errors = provision_specs(specs)
-    missing.update(errors)
+            session.warn(f"{spec} will be skipped: {exc}")
+    provision_specs(specs)  # what cannot be had is said here and again in the report; the others go on
     if os.environ.get("GILBENCH_RUN_ID"):
         try:
-            RUN.run_id = layout.check_name(os.environ["GILBENCH_RUN_ID"], "GILBENCH_RUN_ID")
+            run_id = layout.check_name(os.environ["GILBENCH_RUN_ID"], "GILBENCH_RUN_ID")
         except UsageError as exc:
             session.error(str(exc))
-        RUN.directory = RESULTS / RUN.run_id
-        RUN.directory.mkdir(parents=True, exist_ok=True)  # a result already there is refused by the runner
+        (RESULTS / run_id).mkdir(parents=True, exist_ok=True)  # a result already there is refused by the runner
     else:  # two `nox -s bench` started in the same second get a folder each
-        RUN.run_id, RUN.directory = layout.reserve_run_dir(RESULTS)
-    RUN.expected = wanted
-    server = ServerProcess(python=sys.executable)
-    RUN.server, RUN.server_url = server, server.url
-    atexit.register(_finish_run)
-    command = (
-        "nox -s bench"
-        + (" -p " + " ".join(wanted) if wanted != PYTHONS else "")  # nox takes one -p with a list (the last -p wins)
-        + (" -- " + shlex.join(session.posargs) if session.posargs else "")
-    )
-    layout.RunManifest(
-        run_id=RUN.run_id,
-        interpreters=tuple(wanted),
-        missing=missing,
-        command=command,
-        server_url=server.url,
-        started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    ).write(RUN.directory)
-    session.log(f"run {RUN.run_id}: results in {RUN.directory}, page server {server.url}")
-    for label, reason in missing.items():
-        session.warn(f"{label} will be skipped: {reason}")
+        run_id, _ = layout.reserve_run_dir(RESULTS)
+        os.environ["GILBENCH_RUN_ID"] = run_id  # what the sessions of this invocation share
+    session.log(f"run {run_id}: results in {RESULTS / run_id}")
 
 
 @nox.session(python=PYTHONS, requires=["prepare"])
 def bench(session: nox.Session) -> None:
-    """Measure under this interpreter (args after -- go to `python -m bench run`)."""
-    if not RUN.run_id:
-        session.error("bench sessions run after `prepare`; use `nox -s bench`")
-    install_once(session, "-e", ".")
-    session.notify("report", [str(RUN.directory)])
-    label = layout.file_name(str(session.python))  # "3.13t"; a path spec becomes a safe name
-    out = layout.result_path(RUN.run_id, label, RESULTS)
-    session.run(
-        "python",
-        "-m",
-        "bench",
-        "run",
-        *session.posargs,
-        # After the user's arguments, so these win: each interpreter its own label and file, one run, one server.
-        "--label",
-        label,
-        "--run-id",
-        RUN.run_id,
-        "--server-url",
-        RUN.server_url,
-        "--out",
-        str(out),
-        interrupt_timeout=1.0,  # Ctrl-C reaches the runner too; it saves and exits at once
-        terminate_timeout=15.0,  # a SIGTERM also makes it save what was measured
-        success_codes=[0, EXIT_CELLS_FAILED],  # told below, after the other interpreters are queued to run
+    """Prepare and check this interpreter's environment; the run itself measures every interpreter in the same
+    rounds (`measure`, queued once)."""
+    folder = _run_folder(session)
+    labels = [label for label, spec in LABELS.items() if spec == session.python]
+    session.notify("measure", session.posargs)  # queued once, after every interpreter's session
+    for label in labels:
+        _record(folder, label, status="expected", reason="its session did not finish")
+    try:
+        install_once(session, "-e", ".")
+        # The options under this interpreter, and its GIL state once every workload's modules are imported.
+        session.run("python", "-m", "bench", "run", "--dry-run", *session.posargs, "--label", labels[0])
+    except nox.command.CommandFailed as exc:
+        for label in labels:
+            _record(folder, label, status="failed", reason=f"its environment could not be prepared ({exc.reason})")
+        raise
+    python = shutil.which("python", path=session.bin)
+    for label in labels:
+        _record(folder, label, status="ready", python=str(python))
+
+
+@nox.session(python=False, default=False)
+def measure(session: nox.Session) -> None:
+    """(Run by `bench`.) One run: every prepared interpreter, every cell, in the same shuffled rounds."""
+    folder = _run_folder(session)
+    records = [json.loads(path.read_text()) for path in sorted((folder / PREPARED).glob("*.json"))]
+    ready = {record["label"]: record["python"] for record in records if record["status"] == "ready"}
+    missing = {record["label"]: record["reason"] for record in records if record["status"] != "ready"}
+    labels = [record["label"] for record in records]
+    chosen = sorted({LABELS[label] for label in labels if label in LABELS})
+    command = (
+        "nox -s bench"
+        + (" -p " + " ".join(chosen) if chosen != sorted(PYTHONS) else "")  # nox takes one -p with a list
+        + (" -- " + shlex.join(session.posargs) if session.posargs else "")
     )
-    faulty = failed_cells(out)
-    if faulty:
-        # The session fails (so does `nox`, for CI), yet the other interpreters and the report still run.
-        session.error(f"{label}: {len(faulty)} cells failed or timed out ({', '.join(faulty[:3])}); see the report")
+    if not ready:
+        session.error(f"no interpreter could be prepared: {'; '.join(f'{k}: {v}' for k, v in missing.items())}")
+    atexit.register(_report_unless_done, folder)
+    session.notify("report", [str(folder)])
+    pythons = [f"--python={label}={python}" for label, python in ready.items()]
+    _host_python(
+        session,
+        "conduct",
+        *pythons,
+        f"--run-id={folder.name}",
+        f"--command={command}",
+        f"--missing={json.dumps(missing)}",
+        "--",
+        *session.posargs,
+    )
 
 
-def failed_cells(result: Path) -> list[str]:
-    """The cells of a result file that failed or timed out, by name (the runner's exit code 3)."""
-    faults = Document.loads(result.read_bytes()).faults
-    return [f"{cell.name}: {cell.status}" for cell in faults]
+def _report_unless_done(folder: Path) -> None:
+    """At exit, even after Ctrl-C or a failed session: report what finished, if the report session did not."""
+    if (folder / "report.md").exists() or not any(folder.glob("*.json")):
+        return
+    print(f"nox > building the report of what finished in {folder}", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "report", "--", str(folder)], check=False
+    )
 
 
 @nox.session
 def report(session: nox.Session) -> None:
     """Merge results into the GIL-impact report: `nox -s report -- FOLDER...` (default: results/latest)."""
     install_once(session, "-e", ".[report]")
-    RUN.reported = True
     session.run("python", "-m", "bench", "report", *session.posargs)
 
 

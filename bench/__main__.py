@@ -84,6 +84,12 @@ def _cell(args: argparse.Namespace) -> int:
     return run_cell(args.spec, args.result, args.round)
 
 
+def _conduct(args: argparse.Namespace) -> int:
+    from bench import conductor
+
+    return conductor.main(args)
+
+
 def _report(args: argparse.Namespace) -> int:
     from bench import report
 
@@ -157,6 +163,21 @@ def build_parser() -> argparse.ArgumentParser:
             server.__doc__.splitlines()[0] if server.__doc__ else "",
         )
     )
+    conduct = _command(
+        commands,
+        "conduct",
+        _conduct,
+        "measure several interpreters in the same rounds (what nox -s bench runs), one JSON each",
+        "One run across interpreters: every (interpreter, cell) once per round, in a shuffled, recorded order.",
+    )
+    conduct.add_argument(
+        "--python", action="append", metavar="LABEL=EXECUTABLE", help="an interpreter to measure (repeatable)"
+    )
+    conduct.add_argument("--run-id", help="the run's id (default: a new timestamp, its folder reserved)")
+    conduct.add_argument("--command", help=argparse.SUPPRESS)  # how nox was called, for the manifest
+    conduct.add_argument("--missing", help=argparse.SUPPRESS)  # JSON: interpreters nox could not prepare, and why
+    conduct.add_argument("--simulate", action="append", help=argparse.SUPPRESS)  # LABEL=FILE, for fixtures
+    conduct.add_argument("runner_args", nargs=argparse.REMAINDER, help="-- then options of `run` for every runner")
     report = _command(
         commands,
         "report",

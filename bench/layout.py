@@ -27,9 +27,10 @@ LATEST = "latest"
 BUILD_INFO_NAME = "gilbench-build.json"
 """File gilbench writes into the prefix of every interpreter it builds (read back by introspection)."""
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 """History of ``manifest_version``: 1. ``run_id``, ``interpreters``, ``missing``, ``command``,
-``server_url``, ``started_at`` (files without a version are read as version 1)."""
+``server_url``, ``started_at`` (files without a version are read as version 1).  2. ``round_orders``: per
+round, the (interpreter label, cell index) pairs in the order one conductor measured them."""
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}")
 SAFE_NAME_RULE = "1 to 64 of A-Z a-z 0-9 . _ + @ -, starting with a letter or digit"
@@ -202,6 +203,7 @@ class RunManifest:
     command: str = ""
     server_url: Optional[str] = None
     started_at: Optional[str] = None
+    round_orders: tuple[tuple[tuple[str, int], ...], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -212,6 +214,7 @@ class RunManifest:
             "command": self.command,
             "server_url": self.server_url,
             "started_at": self.started_at,
+            "round_orders": [[list(step) for step in order] for order in self.round_orders],
         }
 
     def write(self, folder: Path) -> Path:
@@ -224,7 +227,7 @@ class RunManifest:
         if not isinstance(data, dict):
             raise ValueError("expected an object")
         version = data.get("manifest_version", 1)
-        if version != MANIFEST_VERSION:
+        if version not in (1, MANIFEST_VERSION):
             raise ValueError(f"manifest_version {version!r} is not one this gilbench knows ({MANIFEST_VERSION})")
         interpreters = data.get("interpreters")
         missing = data.get("missing") or {}
@@ -239,4 +242,7 @@ class RunManifest:
             command=str(data.get("command") or ""),
             server_url=data.get("server_url"),
             started_at=data.get("started_at"),
+            round_orders=tuple(
+                tuple((str(label), int(index)) for label, index in order) for order in data.get("round_orders") or []
+            ),
         )

@@ -68,7 +68,11 @@ every field the version added, changed or removed):
    from the name by the upgrade below); ``config.server`` ({``latency_ms``,
    ``page_bytes``} of gilbench's page server, or null for other pages); and
    ``interpreter.packages`` (the installed versions of ``requests`` and what it
-   pulls in).  Files of versions 1-3 are upgraded on load: the built-in
+   pulls in).  One run across interpreters: ``config.shared_rounds`` (the
+   labels of the interpreters whose cells were measured in the same rounds as
+   this file's, itself included; empty when it ran alone), and
+   ``probe_executable`` (the Python that ran the speed probe, whose loop count
+   ``probe_loops`` is now one fixed number).  Files of versions 1-3 are upgraded on load: the built-in
    workloads' traits are derived from their names (:func:`upgrade_traits`, the
    one place that reads traits from a name), and a user workload's are unknown.
 """
@@ -522,6 +526,7 @@ class Config:
     clock: str = ""
     chunksize: ChunkSetting = 1  # tasks handed to a process pool's worker at a time, or "auto"
     server: Optional[ServerFacts] = None  # gilbench's page server's settings (None: no server, or other pages)
+    shared_rounds: tuple[str, ...] = ()  # labels of the interpreters measured in the same rounds (itself included)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -542,6 +547,7 @@ class Config:
             "clock": self.clock,
             "chunksize": self.chunksize,
             "server": None if self.server is None else self.server.to_json(),
+            "shared_rounds": list(self.shared_rounds),
         }
 
     @classmethod
@@ -577,6 +583,7 @@ class Config:
             clock=fields.text("clock", optional=True) or "",
             chunksize=_chunksize(fields),
             server=_server(fields),
+            shared_rounds=tuple(str(label) for label in fields.items("shared_rounds", optional=True)),
         )
 
 
@@ -698,7 +705,8 @@ class Document:
     warnings: tuple[RunWarning, ...] = ()
     cells: tuple[Cell, ...] = ()
     probe: tuple[ProbePoint, ...] = ()
-    probe_loops: int = 0  # the probe loop's length, calibrated once per run
+    probe_loops: int = 0  # the probe loop's length (one fixed count since version 4; calibrated per run before)
+    probe_executable: str = ""  # the Python that ran the probe
     round_orders: tuple[tuple[int, ...], ...] = ()  # per round, the cells (indices into cells) in measured order
     schema_version: int = SCHEMA_VERSION
 
@@ -718,6 +726,7 @@ class Document:
             "warnings": [warning.to_json() for warning in self.warnings],
             "cells": [cell.to_json() for cell in self.cells],
             "probe_loops": self.probe_loops,
+            "probe_executable": self.probe_executable,
             "probe": [point.to_json() for point in self.probe],
             "round_orders": [list(order) for order in self.round_orders],
         }
@@ -766,6 +775,7 @@ class Document:
                 ProbePoint.from_json(p, f"probe[{i}]") for i, p in enumerate(fields.items("probe", optional=True))
             ),
             probe_loops=fields.whole("probe_loops", optional=True) or 0,
+            probe_executable=fields.text("probe_executable", optional=True) or "",
             round_orders=_orders(fields),
             schema_version=SCHEMA_VERSION,
         )

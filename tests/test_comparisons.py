@@ -21,8 +21,12 @@ FAST = [1.00, 1.01, 0.99, 1.00, 1.02, 1.00, 1.01, 1.00]
 
 
 def test_one_interpreter_s_cells_are_paired_by_round_others_independent() -> None:
-    assert compare_cells(cell("3.13", SLOW), cell("3.13", FAST, "threads", 2)).paired
-    assert not compare_cells(cell("3.13", SLOW), cell("pypy3", FAST)).paired
+    table = Comparisons()
+    assert table.add(cell("3.13", SLOW), cell("3.13", FAST, "threads", 2)).paired
+    assert not table.add(cell("3.13", SLOW), cell("pypy3", FAST)).paired
+    conducted = Comparisons({"3.13": ("run", "host", "3.13", "pypy3"), "pypy3": ("run", "host", "3.13", "pypy3")})
+    assert conducted.add(cell("3.13", SLOW), cell("pypy3", FAST)).paired
+    assert not compare_cells(cell("3.13", SLOW), cell("3.13", FAST, "threads", 2), same_rounds=False).paired
 
 
 def test_each_row_says_its_method_and_the_words_its_test_allows() -> None:

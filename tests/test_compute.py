@@ -81,4 +81,4 @@ def test_speed_ups_are_read_from_the_table(computed: compute.Computed) -> None:
     assert cell is not None and serial is not None
     row = computed.comparisons.of(serial, cell)
     assert (cell["speedup"], cell["p_vs_serial"]) == (row.value, row.p)
-    assert row.comparison.paired
+    assert row.paired

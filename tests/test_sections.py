@@ -51,7 +51,7 @@ def test_a_speed_up_beyond_the_cpus_is_marked_only_for_cpu_bound_work(tmp_path: 
 
 def test_older_files_without_rounds_say_they_were_compared_as_independent_samples() -> None:
     computed = compute.compute(load_paths([FIXTURES / "v1" / "3.13.json"]).results)
-    text = sections.method_text(computed.summary)
+    text = sections.method_text(computed)
     assert text.startswith("These results carry no round numbers (an older file)")
     assert "Mann-Whitney U" in text
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bench.report import pipeline
-from bench.report.comparisons import compare_cells
+from bench.report.comparisons import Comparisons
 from bench.report.content import Report, Section
 from bench.report.load import load_paths
 from bench.report.select import cell_of
@@ -80,7 +80,7 @@ def test_among_cpythons_processes_beat_free_threaded_threads_in_absolute_time(re
     processes = cell_of(summary, "3.13", "cpu", "processes", 2)
     threads = cell_of(summary, "3.13t", "cpu", "threads", 5)
     assert processes is not None and threads is not None
-    comparison = compare_cells(threads, processes)
+    comparison = Comparisons(report.computed.comparisons.groups).add(threads, processes)
     assert comparison.value > 1 and comparison.p < 0.01  # the data the sentence rests on
     assert "but pypy3 serial is faster still" in verdict(report, "cpu", "3.13t")
 

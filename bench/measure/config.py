@@ -101,6 +101,7 @@ class RunConfig:
     out: Path
     force: bool = False  # replace an existing result file at --out
     simulate: Optional[Path] = None  # tests: facts and timings from a file (see bench.measure.surroundings)
+    control: Optional[tuple[int, int]] = None  # a conductor's channel (commands, replies): it drives the rounds
 
     @property
     def max_workers(self) -> int:
@@ -296,6 +297,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         argv=("python", "-m", "bench", *sys.argv[1:]),
         clock=CLOCK,
         chunksize=_resolve_chunksize(args.chunksize, preset),
+        shared_rounds=tuple(part for part in (args.shared_rounds or "").split(",") if part),
     )
     out = Path(args.out) if args.out else None
     if resources is not None:
@@ -313,6 +315,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         out=out or layout.result_path(run_id, label),
         force=args.force,
         simulate=simulate,
+        control=_resolve_control(args.driven),
     )
 
 
@@ -325,6 +328,16 @@ def check_writable(out: Path) -> None:
             pass
     except OSError as exc:
         raise UsageError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _resolve_control(text: Optional[str]) -> Optional[tuple[int, int]]:
+    """--driven R,W (set by ``python -m bench conduct``, never by hand): the descriptors of its channel."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2 or not all(part.isdigit() for part in parts):
+        raise UsageError(f"--driven {text!r}: expected two file descriptors, R,W (set by python -m bench conduct)")
+    return int(parts[0]), int(parts[1])
 
 
 def _remove_if_empty(folder: Path) -> None:
@@ -424,3 +437,5 @@ def add_run_options(parser: Any) -> None:
         "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"
     )
     parser.add_argument("--simulate", help=argparse.SUPPRESS)  # fixtures: see bench.measure.surroundings
+    parser.add_argument("--driven", help=argparse.SUPPRESS)  # a conductor's channel: see bench.conductor
+    parser.add_argument("--shared-rounds", help=argparse.SUPPRESS)  # the labels measured in these rounds

@@ -23,7 +23,7 @@ import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, BinaryIO, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
@@ -32,10 +32,10 @@ from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
 from bench.measure.introspect import allowed_cpus
 from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, watch_parent
-from bench.measure.probe import set_affinity
+from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import WorkloadChoice, import_dependencies
-from bench.result import Cell, Document, Machine, ResultError
+from bench.result import Cell, Document, Machine, ProbePoint, ResultError
 from bench.vocabulary import cell_label
 
 # --- one cell, in its own process, one repetition per round ----------------------------------
@@ -209,7 +209,12 @@ def run(config: RunConfig) -> int:
     try:
         if config.settings.pin:
             set_affinity(set(config.settings.pin))  # inherited by every cell process and its pool
-        return measure_all(config, surroundings(config.simulate))
+        where = surroundings(config.simulate)
+        if config.control is None:
+            return measure_all(config, where)
+        commands, replies = config.control
+        with os.fdopen(commands, "rb", buffering=0) as reader, os.fdopen(replies, "wb", buffering=0) as writer:
+            return serve_rounds(config, where, reader, writer)
     finally:
         claim.release()
 
@@ -303,77 +308,174 @@ class ResultFile:
         return document
 
 
-def measure_all(config: RunConfig, where: Surroundings) -> int:
-    """Rounds: in each, every cell still going is measured once, in a shuffled order; the probe runs between."""
-    result_file = ResultFile(config.out)
-    document = result_file.save(first_document(config, where))
-    settings = config.settings
-    matrix = [(choice, executor, workers) for choice in config.choices for executor, workers in settings.cells]
-    cpus = sorted(settings.pin or allowed_cpus())
-    started = where.clock()
-    loops = where.calibrate_probe(cpus[0], set(cpus))
-    probes = [where.probe("start", 0.0, loops, cpus)]
-    orders: list[tuple[int, ...]] = []
-    progress = Progress(config.label, len(matrix) * settings.repeat)
-    interrupted = False
-    pipe = ParentPipe()
-    with orphans.run_folder() as workdir:
-        cells = [CellProcess(config, *key, Path(workdir) / str(index), pipe=pipe) for index, key in enumerate(matrix)]
+class Runner:
+    """One interpreter's part of a run: its cells, its result file and its rounds.
 
-        def save(**changes: Any) -> Document:
-            touched = [cell.cell for cell in cells if cell.cell.runs or cell.cell.status != "ok"]
-            updated = replace(
-                document,
+    It measures what it is asked to, one cell in one round at a time: asked by
+    :func:`measure_all` when it runs alone, or by a conductor that interleaves
+    every interpreter's cells in the same rounds (:func:`serve_rounds`).  The
+    result file is saved after every step, so an interruption keeps everything
+    measured so far.
+    """
+
+    def __init__(self, config: RunConfig, where: Surroundings, resources: contextlib.ExitStack[Optional[bool]]) -> None:
+        self.config = config
+        self.where = where
+        self.result_file = ResultFile(config.out)
+        self.document = self.result_file.save(first_document(config, where))
+        settings = config.settings
+        self.matrix = [(choice, executor, workers) for choice in config.choices for executor, workers in settings.cells]
+        self.probes: list[ProbePoint] = []
+        self.probe_executable = sys.executable  # a conductor that probes says which Python it is
+        self.orders: list[tuple[int, ...]] = []
+        self.pipe = ParentPipe()
+        resources.callback(self.pipe.close)
+        workdir = Path(resources.enter_context(orphans.run_folder()))
+        self.cells = [
+            CellProcess(config, *key, workdir / str(index), pipe=self.pipe) for index, key in enumerate(self.matrix)
+        ]
+
+    def save(self, **changes: Any) -> Document:
+        touched = [cell.cell for cell in self.cells if cell.cell.runs or cell.cell.status != "ok"]
+        self.document = self.result_file.save(
+            replace(
+                self.document,
                 cells=tuple(touched),
-                probe=tuple(probes),
-                probe_loops=loops,
-                round_orders=tuple(orders),
+                probe=tuple(self.probes),
+                probe_loops=PROBE_LOOPS,
+                probe_executable=self.probe_executable,
+                round_orders=tuple(self.orders),
                 **changes,
             )
-            return result_file.save(updated)
+        )
+        return self.document
 
+    def begin_round(self, order: list[int]) -> None:
+        """This round's order of this interpreter's cells (recorded, so a run can be replayed)."""
+        self.orders.append(tuple(order))
+
+    def measure(self, index: int, round_number: int) -> Optional[Cell]:
+        """One repetition of cell ``index`` in this round, in a fresh process; None for a cell no longer going."""
+        if not self.cells[index].active:
+            return None
+        measured = self.cells[index].measure(round_number)
+        self.save()
+        return measured
+
+    def add_probe(self, point: ProbePoint) -> None:
+        self.probes.append(point)
+        self.save()
+
+    def finish(self, interrupted: bool) -> int:
+        """The file's last save (complete or not) and the run's exit code (see :mod:`bench.errors`)."""
+        for cell in self.cells:
+            cell.finish(interrupted)
+        document = self.save(interrupted=interrupted)
+        config = self.config
+        if interrupted:
+            sys.stderr.write(f"interrupted: {len(document.cells)} cells kept in {config.out}\n")
+        complete = (
+            not interrupted
+            and len(document.cells) == len(self.matrix)
+            and all(cell.status in ("ok", "unsupported") for cell in document.cells)  # unsupported: a final answer
+        )
+        load_end = self.where.load_average()
+        document = self.save(
+            complete=complete,
+            finished_at=self.where.now(),
+            machine=replace(document.machine, load_average_end=None if load_end is None else tuple(load_end)),
+        )
+        sys.stderr.write(f"wrote {config.out} ({'complete' if complete else 'incomplete'})\n")
+        if interrupted:
+            return EXIT_INTERRUPTED
+        if document.faults:
+            faulty = document.faults
+            names = ", ".join(f"{cell.name} ({cell.status})" for cell in faulty[:3])
+            more = f" and {len(faulty) - 3} more" if len(faulty) > 3 else ""
+            sys.stderr.write(f"gilbench: {len(faulty)} cells failed or timed out: {names}{more} (exit code 3)\n")
+            return EXIT_CELLS_FAILED
+        return 0
+
+
+def measure_all(config: RunConfig, where: Surroundings) -> int:
+    """One interpreter alone: rounds in which every cell still going is measured once, in a shuffled order, with
+    the speed probe (under this interpreter, the same loop count in every run) between them."""
+    settings = config.settings
+    cpus = sorted(settings.pin or allowed_cpus())
+    interrupted = False
+    with contextlib.ExitStack() as resources:
+        runner = Runner(config, where, resources)
+        started = where.clock()
+        progress = Progress(config.label, len(runner.matrix) * settings.repeat)
         try:
+            runner.add_probe(where.probe("start", 0.0, PROBE_LOOPS, cpus))
             for round_number in range(1, settings.repeat + 1):
-                order = round_order(settings.seed, round_number, len(cells))
-                orders.append(tuple(order))
+                order = round_order(settings.seed, round_number, len(runner.cells))
+                runner.begin_round(order)
                 for index in order:
-                    if cells[index].active:
-                        before = len(cells[index].cell.warmup_s)
-                        measured = cells[index].measure(round_number)
+                    before = len(runner.cells[index].cell.warmup_s)
+                    measured = runner.measure(index, round_number)
+                    if measured is not None:
                         progress.step(round_number, settings.repeat, measured, len(measured.warmup_s) - before)
-                        save()
                 label = "end" if round_number == settings.repeat else f"after round {round_number}"
-                probes.append(where.probe(label, where.clock() - started, loops, cpus))
+                runner.add_probe(where.probe(label, where.clock() - started, PROBE_LOOPS, cpus))
         except KeyboardInterrupt:
             interrupted = True
         finally:
             progress.close()
-            pipe.close()
-            for cell in cells:
-                cell.finish(interrupted)
-        document = save(interrupted=interrupted)
-    if interrupted:
-        sys.stderr.write(f"interrupted: {len(document.cells)} cells kept in {config.out}\n")
-    complete = (
-        not interrupted
-        and len(document.cells) == len(matrix)
-        and all(cell.status in ("ok", "unsupported") for cell in document.cells)  # unsupported: a final answer
-    )
-    load_end = where.load_average()
-    document = replace(
-        document,
-        complete=complete,
-        finished_at=where.now(),
-        machine=replace(document.machine, load_average_end=None if load_end is None else tuple(load_end)),
-    )
-    result_file.save(document)
-    sys.stderr.write(f"wrote {config.out} ({'complete' if complete else 'incomplete'})\n")
-    if interrupted:
-        return EXIT_INTERRUPTED
-    if document.faults:
-        faulty = document.faults
-        names = ", ".join(f"{cell.name} ({cell.status})" for cell in faulty[:3])
-        more = f" and {len(faulty) - 3} more" if len(faulty) > 3 else ""
-        sys.stderr.write(f"gilbench: {len(faulty)} cells failed or timed out: {names}{more} (exit code 3)\n")
-        return EXIT_CELLS_FAILED
-    return 0
+            runner.pipe.close()
+        return runner.finish(interrupted)
+
+
+def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, replies: BinaryIO) -> int:
+    """Driven by a conductor (``python -m bench conduct``): one JSON command per line on ``commands``, one JSON
+    reply per line on ``replies``.  The main thread reads the commands itself (a blocking read, no thread), so a
+    cell forked from here starts from a process with one thread, as a plain script does.
+
+    Commands: ``{"do": "round", "round": R, "order": [...]}`` (this interpreter's cells, in the order the
+    conductor will ask for them), ``{"do": "measure", "cell": I, "round": R}``, ``{"do": "probe", "point": P}``
+    (a probe point the conductor took; ``null``: take one here) and ``{"do": "end"}``.
+    """
+    settings = config.settings
+    cpus = sorted(settings.pin or allowed_cpus())
+    interrupted = False
+
+    def reply(message: dict[str, Any]) -> None:
+        replies.write(json.dumps(message).encode("utf-8") + b"\n")
+        replies.flush()
+
+    with contextlib.ExitStack() as resources:
+        runner = Runner(config, where, resources)
+        runner.pipe.runner_only = (commands.fileno(), replies.fileno())
+        started = where.clock()
+        reply({"ready": config.label, "cells": [cell.cell.name for cell in runner.cells], "pid": os.getpid()})
+        try:
+            for line in iter(commands.readline, b""):
+                command = json.loads(line)
+                if command["do"] == "end":
+                    break
+                if command["do"] == "round":
+                    runner.begin_round(list(command["order"]))
+                    reply({"round": command["round"]})
+                elif command["do"] == "measure":
+                    measured = runner.measure(int(command["cell"]), int(command["round"]))
+                    status = "skipped" if measured is None else measured.status
+                    wall = measured.runs[-1].wall_s if measured is not None and measured.runs else None
+                    reply({"done": command["cell"], "status": status, "wall_s": wall, "own_cpu_s": own_cpu_s()})
+                elif command["do"] == "probe":
+                    given = command.get("point")
+                    label = str(command.get("label", "probe"))
+                    if given is not None:
+                        runner.probe_executable = str(command.get("executable", ""))
+                    point = (
+                        ProbePoint.from_json(given, "probe")
+                        if given is not None
+                        else where.probe(label, where.clock() - started, PROBE_LOOPS, cpus)
+                    )
+                    runner.add_probe(point)
+                    reply({"probed": label})
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            runner.pipe.close()
+        return runner.finish(interrupted)

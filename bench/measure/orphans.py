@@ -31,11 +31,14 @@ class ParentPipe:
 
     def __init__(self) -> None:
         self.read_fd, self.write_fd = os.pipe()
+        self.runner_only: tuple[int, ...] = ()  # more descriptors a cell must not keep (a conductor's channel)
 
     def in_forked_child(self) -> int:
         """In a child forked from the runner: drop the inherited write end (else the child would keep itself
-        alive), return the end to watch."""
-        os.close(self.write_fd)
+        alive) and the runner's own channels, return the end to watch."""
+        for fd in (self.write_fd, *self.runner_only):
+            with contextlib.suppress(OSError):
+                os.close(fd)
         return self.read_fd
 
     def close(self) -> None:

@@ -17,10 +17,12 @@ from typing import Optional
 
 from bench.result import CpuProbe, ProbePoint
 
-TARGET_S = 0.020
-"""How long one probe should take per CPU: the fastest of :data:`TRIES` loops of a third of this each
-(the fastest, because an interruption can only make a loop slower); calibrated once per run."""
+PROBE_LOOPS = 300_000
+"""The probe loop's length: one fixed count, the same in every round of every interpreter and every run, so
+probe times compare across a whole run and across runs on one machine when one executable ran them (under
+``nox -s bench``, the host's Python; a file records which).  About 7 ms on CPython 3.13 here."""
 TRIES = 3
+"""A probe is the fastest of this many loops (an interruption can only make a loop slower)."""
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -60,20 +62,6 @@ def set_affinity(cpus: set[int]) -> bool:
         except OSError:
             return False
     return _libc_affinity(cpus)
-
-
-def calibrate(cpu: int, allowed: set[int]) -> int:
-    """Loop count that takes about :data:`TARGET_S` on ``cpu`` (doubling; the JIT, if any, warms here too)."""
-    set_affinity({cpu})
-    try:
-        loops = 10_000
-        while True:
-            elapsed = min(spin(loops) for _ in range(2))
-            if elapsed >= TARGET_S / 2 or loops > 10**9:
-                return max(1, int(loops * TARGET_S / TRIES / max(elapsed, 1e-9)))
-            loops *= 4
-    finally:
-        set_affinity(allowed)
 
 
 def _proc_stat() -> tuple[dict[int, float], Optional[float]]:

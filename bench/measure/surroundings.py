@@ -110,9 +110,6 @@ class Surroundings:
     def clock(self) -> float:
         return time.monotonic()
 
-    def calibrate_probe(self, cpu: int, allowed: set[int]) -> int:
-        return probe.calibrate(cpu, allowed)
-
     def probe(self, label: str, at_s: float, loops: int, cpus: list[int]) -> ProbePoint:
         return probe.probe(label, at_s, loops, cpus)
 
@@ -188,9 +185,6 @@ class Simulation(Surroundings):
     def clock(self) -> float:
         self.ticks += 1
         return float(self.ticks * 10)
-
-    def calibrate_probe(self, cpu: int, allowed: set[int]) -> int:
-        return int(self.data["probe_loops"])
 
     def probe(self, label: str, at_s: float, loops: int, cpus: list[int]) -> ProbePoint:
         """The simulation's next probe point (its list is cycled), under the label the runner gives."""

@@ -18,6 +18,7 @@ from bench.report.comparisons import Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
 from bench.report.format import p_text, ratio, ratio_ci, time_unit
+from bench.report.sections import between_interpreters
 from bench.report.select import answer_cells, configuration_of, short_of, workload_order
 
 
@@ -98,7 +99,7 @@ def answer_section(computed: Computed, method: str) -> Section | None:
         "The fastest configuration measured for each workload, in absolute time: per cell (the median wall time "
         "of the rounds, pool start-up and shut-down included) and per task (that time divided by the cell's "
         f'tasks). "vs {base_name or "CPython"} serial" is how many times faster it ran than the CPython GIL '
-        "build's serial run, with its 95% interval; the runner-up is the next fastest configuration of any "
+        f"build's serial run, {between_interpreters(computed)}; the runner-up is the next fastest configuration of any "
         'interpreter, and "vs runner-up" how many times faster the fastest was, or "tied" where the test '
         "finds no significant difference. A pool of one worker is never listed: it is the serial run plus the "
         "pool's overhead."

@@ -6,19 +6,21 @@ compared_pairs` lists; the answer, the verdicts and the sections only read it
 (:meth:`Comparisons.of`), so one pair is never tested twice, or two ways.  A
 pair that was not planned is a programming error, raised at once.
 
-How a pair is compared is decided here, in one place (:func:`compare_cells`):
-paired by round when both cells come from one interpreter's run (its rounds
-interleave its cells), otherwise as independent samples.
+How a pair is compared is decided here, in one place: paired by round when
+both cells were measured in the same rounds (one interpreter's run, or one
+run conducted across interpreters: :func:`round_groups`), otherwise as
+independent samples (:func:`compare_cells`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from bench.report import stats
+from bench.report.load import Column
 from bench.report.select import CellKey, key
 
 PAIRED = "paired by round (median of per-round ratios, their range, Wilcoxon signed-rank test)"
@@ -26,36 +28,15 @@ INDEPENDENT = "independent samples (ratio of medians, 95% bootstrap interval, Ma
 
 
 @dataclass(frozen=True)
-class ComparisonRow:
+class ComparisonRow(stats.Comparison):
     """``a / b`` for two cells: the estimate, its interval or range, the test, and the words the test allows."""
 
-    a: CellKey
-    b: CellKey
-    comparison: stats.Comparison
-
-    @property
-    def value(self) -> float:
-        return self.comparison.value
-
-    @property
-    def low(self) -> float:
-        return self.comparison.low
-
-    @property
-    def high(self) -> float:
-        return self.comparison.high
-
-    @property
-    def p(self) -> float:
-        return self.comparison.p
-
-    @property
-    def significant(self) -> bool:
-        return self.comparison.significant
+    a: CellKey = ("", "", "", 0)
+    b: CellKey = ("", "", "", 0)
 
     @property
     def method(self) -> str:
-        return PAIRED if self.comparison.paired else INDEPENDENT
+        return PAIRED if self.paired else INDEPENDENT
 
     @property
     def words(self) -> str:
@@ -74,28 +55,46 @@ class ComparisonRow:
             "low": self.low,
             "high": self.high,
             "p": self.p,
-            "n": self.comparison.n,
+            "n": self.n,
             "method": self.method,
             "a_is": self.words,
         }
 
 
-def compare_cells(a: pd.Series, b: pd.Series) -> stats.Comparison:
-    """``a / b``: paired by round when both cells come from one interpreter's run, else independent samples."""
-    same_run = a["interpreter"] == b["interpreter"]  # one interpreter's file: one run, its rounds interleaved
-    return stats.compare(list(a["walls"]), list(a["rounds"]), list(b["walls"]), list(b["rounds"]), paired=same_run)
+def compare_cells(a: pd.Series, b: pd.Series, same_rounds: bool) -> stats.Comparison:
+    """``a / b``: paired by round when both cells were measured in the same rounds, else independent samples."""
+    return stats.compare(list(a["walls"]), list(a["rounds"]), list(b["walls"]), list(b["rounds"]), paired=same_rounds)
+
+
+def round_groups(columns: list[Column]) -> dict[str, tuple[str, ...]]:
+    """Each column's rounds: files of one conducted run that list each other share them; any other file has its
+    own (its cells were interleaved with each other only)."""
+    groups = {}
+    for column in columns:
+        shared = column.config.shared_rounds
+        if column.interpreter.label in shared:
+            groups[column.name] = (column.document.run_id, column.machine.hostname, *sorted(shared))
+        else:
+            groups[column.name] = ("alone", column.name)
+    return groups
 
 
 class Comparisons:
     """The table: filled once by the compute stage, read by everything after it."""
 
-    def __init__(self) -> None:
+    def __init__(self, groups: dict[str, tuple[str, ...]] | None = None) -> None:
         self.rows: dict[tuple[CellKey, CellKey], ComparisonRow] = {}
+        self.groups = groups or {}
+
+    def same_rounds(self, a: pd.Series, b: pd.Series) -> bool:
+        first, second = str(a["interpreter"]), str(b["interpreter"])
+        return first == second or self.groups.get(first, (first,)) == self.groups.get(second, (second,))
 
     def add(self, a: pd.Series, b: pd.Series) -> ComparisonRow:
         pair = (key(a), key(b))
         if pair not in self.rows:
-            self.rows[pair] = ComparisonRow(pair[0], pair[1], compare_cells(a, b))
+            compared = compare_cells(a, b, self.same_rounds(a, b))
+            self.rows[pair] = ComparisonRow(**asdict(compared), a=pair[0], b=pair[1])
         return self.rows[pair]
 
     def add_all(self, pairs: Iterable[tuple[pd.Series, pd.Series]]) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bench.report import machine, stats
-from bench.report.comparisons import Comparisons
+from bench.report.comparisons import Comparisons, round_groups
 from bench.report.load import Column
 from bench.report.machine import ProbeSummary
 from bench.report.select import compared_pairs, one_worker_baseline, reference_column
@@ -175,13 +175,13 @@ def cell_summary(
         summary["warming"] = False
     summary["warming"] = summary["warming"].fillna(False).astype(bool)
     nothing = stats.Comparison(float("nan"), float("nan"), float("nan"), float("nan"), False, 0)
-    measured = []
+    measured: list[stats.Comparison] = []
     serial_medians = []
     for index in range(len(summary)):
         row = summary.iloc[index]
         baseline = one_worker_baseline(summary, str(row["interpreter"]), str(row["workload"]))
         serial_medians.append(float(np.median(baseline["walls"])) if baseline is not None else float("nan"))
-        measured.append(nothing if baseline is None or not row["walls"] else comparisons.add(baseline, row).comparison)
+        measured.append(nothing if baseline is None or not row["walls"] else comparisons.add(baseline, row))
     summary["serial_s"] = serial_medians
     summary["speedup"] = [comparison.value for comparison in measured]
     summary["speedup_low"] = [comparison.low for comparison in measured]
@@ -239,6 +239,11 @@ class Computed:
     comparisons: Comparisons
     reference: Column | None  # the CPython GIL build every interpreter is compared with
 
+    @property
+    def one_run(self) -> bool:
+        """Every interpreter was measured in the same rounds: comparisons between them are paired too."""
+        return len(self.columns) > 1 and len(set(self.comparisons.groups.values())) == 1
+
     def traits_of(self, workload: str) -> WorkloadTraits:
         return traits_of(self.traits, workload)
 
@@ -248,7 +253,7 @@ def compute(columns: list[Column]) -> Computed:
     runs = tidy_runs(columns)
     traits = workload_traits(columns)
     probes = {column.name: machine.summarize(column) for column in columns}
-    comparisons = Comparisons()
+    comparisons = Comparisons(round_groups(columns))
     drifts = {column.name: machine.drift_by_round(column) for column in columns}
     summary = cell_summary(runs, traits, comparisons, drifts)
     capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}

@@ -35,7 +35,7 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     chosen = [plots.parse_cell(text) for text in timelines or []]
     plots.check_timelines(chosen, computed.summary)
     built = [
-        answer.answer_section(computed, sections.method_text(computed.summary)),
+        answer.answer_section(computed, sections.method_text(computed)),
         sections.measured_section(computed.columns, loaded.manifests),
         sections.machine_section(computed.probes),
         sections.gil_impact_section(computed),

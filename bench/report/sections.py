@@ -198,8 +198,9 @@ def gil_impact_section(computed: Computed) -> Section:
     return Section("GIL impact", [intro], [("", Table(headers, rows, keys))])
 
 
-def method_text(summary: pd.DataFrame) -> str:
+def method_text(computed: Computed) -> str:
     """How the numbers were taken and compared, in words, with the smallest p-value the rounds allow."""
+    summary = computed.summary
     counts = sorted({int(n) for n in summary["n"] if n})
     rounds = counts[0] if counts else 0
     paired = bool(summary["paired"].any()) if "paired" in summary else False
@@ -217,17 +218,33 @@ def method_text(summary: pd.DataFrame) -> str:
         "interpreter can be called significant: use --repeat 8 or more"
     )
     independent = stats.p_floor_independent(rounds, rounds)
+    if computed.one_run:
+        between = (
+            "Every interpreter was measured in the same rounds (one run: each round measured every interpreter's "
+            "every cell once, in one shuffled order), so cells of different interpreters are compared paired by "
+            "round too, with the same test."
+        )
+    else:
+        between = (
+            "Interpreters ran one after another, so their cells are compared as independent samples: the ratio "
+            "of the medians with a 95% bootstrap interval, tested with a two-sided Mann-Whitney U test (smallest "
+            f"p-value with {rounds} and {rounds} rounds: {independent:.4f})."
+        )
     return (
         f"How the numbers were taken and tested: each cell was measured once in each of {rounds} rounds, the "
         "cells in a shuffled order every round, each cell in a fresh process. A time is the median of the rounds; "
         "in brackets, the range of the rounds (smallest to largest, not a confidence interval). Within one "
         "interpreter, two cells are compared paired by round: the median of the per-round ratios with their "
-        f"range, tested with a two-sided Wilcoxon signed-rank test ({reach}). Interpreters ran one after "
-        "another, so their cells are compared as independent samples: the ratio of the medians with a 95% "
-        "bootstrap interval, tested with a two-sided Mann-Whitney U test (smallest p-value with "
-        f"{rounds} and {rounds} rounds: {independent:.4f}). A difference is put into words only where "
-        f'p < {stats.ALPHA}; otherwise the report says "no significant difference".'
+        f"range, tested with a two-sided Wilcoxon signed-rank test ({reach}). {between} A difference is put into "
+        f'words only where p < {stats.ALPHA}; otherwise the report says "no significant difference".'
     )
+
+
+def between_interpreters(computed: Computed) -> str:
+    """What a bracket between two interpreters' cells holds, and why."""
+    if computed.one_run:
+        return "with the range of its per-round ratios (paired by round: the interpreters ran in the same rounds)"
+    return "with its 95% interval (independent samples: the interpreters ran one after another)"
 
 
 # --- 3. cost of free-threading on one thread ----------------------------------------------
@@ -248,7 +265,7 @@ def free_threading_cost_section(computed: Computed) -> Section | None:
             row.append("–" if mine is None or theirs is None else compare_text(computed, mine, theirs))
         rows.append(row)
     intro = (
-        "Serial time of each free-threaded build divided by its GIL twin's, with its 95% interval: "
+        f"Serial time of each free-threaded build divided by its GIL twin's, {between_interpreters(computed)}: "
         "above 1.00x is the price of free-threading on one thread."
     )
     return Section("Cost of free-threading on one thread", [intro], [("", Table(headers, rows))])
@@ -311,8 +328,8 @@ def interpreters_section(computed: Computed) -> Section | None:
     ]
     intro = (
         f"Each interpreter's serial time and its fastest configuration (two or more workers, or serial), and how "
-        f"many times faster than {base.name} (the CPython GIL build) each is, with its 95% interval "
-        "(independent samples: the interpreters ran one after another). The last column says what the fastest "
+        f"many times faster than {base.name} (the CPython GIL build) each is, {between_interpreters(computed)}. "
+        "The last column says what the fastest "
         "configuration costs against the same interpreter's serial run: CPU time (all threads and worker "
         "processes) and peak resident memory (the process plus its pool's workers)."
     )

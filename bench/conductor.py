@@ -1,0 +1,340 @@
+"""``python -m bench conduct``: one run across every interpreter, in the same randomised rounds.
+
+Host code (standard library only; it runs under the Python that runs nox).
+Interpreters compared one after another are compared across whatever the
+machine did in between (Abedi and Brecht, ICPE 2017: sequential trials on
+cloud machines reported 38% differences between identical systems).  So the
+conductor starts one long-lived runner per interpreter (``python -m bench run
+--driven``), each with its own result file, and asks them, one cell at a time,
+to measure every (interpreter, cell) once per round, in an order shuffled per
+round from the run's seed and recorded in the run manifest.  Each cell is a
+fresh process forked by its interpreter's runner, which waits on a blocking
+read of its channel (no thread), so a cell starts from a one-thread process,
+as a plain script does.  Between rounds the conductor runs the speed probe
+itself, with one loop count, under one Python, and hands each runner the
+point, so every file carries the same probe and the same round numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any, Optional
+
+from bench import layout
+from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError
+from bench.measure.probe import PROBE_LOOPS, own_cpu_s, probe
+from bench.result import FAULTS
+
+READY_TIMEOUT_S = 300.0
+"""How long a runner may take to import the workloads, check its surroundings and answer."""
+
+
+@dataclass
+class RunnerProcess:
+    """One interpreter's runner, driven over a pair of pipes; its stderr passes through."""
+
+    label: str
+    process: subprocess.Popen[bytes]
+    commands: IO[bytes]
+    replies: IO[bytes]
+    cells: list[str] = field(default_factory=list)
+    own_cpu_s: float = 0.0
+    failure: str = ""  # why it stopped answering (it is then left out of the rest of the run)
+    faults: list[str] = field(default_factory=list)  # cells that failed or timed out: "name: status"
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.commands.write(json.dumps(message).encode("utf-8") + b"\n")
+        self.commands.flush()
+
+    def receive(self) -> dict[str, Any]:
+        line = self.replies.readline()
+        if not line:
+            code = self.process.wait()
+            raise ConnectionError(f"its runner stopped (exit code {code})")
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def ask(self, message: dict[str, Any]) -> Optional[dict[str, Any]]:
+        """Send a command and read its reply; a runner that dies is marked failed, never fatal to the run."""
+        if self.failure:
+            return None
+        try:
+            self.send(message)
+            return self.receive()
+        except (OSError, ValueError, ConnectionError) as exc:
+            self.failure = str(exc)
+            return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one conducted run measures: the interpreters (label -> executable) and the runner's options."""
+
+    pythons: dict[str, str]
+    runner_args: list[str]
+    run_id: str
+    repeat: int
+    seed: int
+    cpus: list[int]
+    simulate: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)  # interpreters expected but not measurable, and why
+    command: str = ""
+
+
+def start_runner(plan: Plan, label: str) -> RunnerProcess:
+    """Start ``EXECUTABLE -m bench run --driven`` with its own channel and wait for it to say it is ready."""
+    simulate = plan.simulate.get(label)
+    commands_read, commands_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    command = [
+        plan.pythons[label],
+        "-m",
+        "bench",
+        "run",
+        *plan.runner_args,
+        # After the user's arguments, so these win: its label and file, this run, these rounds, this channel.
+        "--label",
+        label,
+        "--run-id",
+        plan.run_id,
+        "--shared-rounds",
+        ",".join(plan.pythons),
+        "--driven",
+        f"{commands_read},{replies_write}",
+        *(["--simulate", simulate] if simulate else []),
+    ]
+    process = subprocess.Popen(command, pass_fds=(commands_read, replies_write), start_new_session=True)
+    os.close(commands_read)
+    os.close(replies_write)
+    runner = RunnerProcess(label, process, os.fdopen(commands_write, "wb"), os.fdopen(replies_read, "rb"))
+    try:
+        ready = runner.receive()
+        runner.cells = [str(name) for name in ready["cells"]]
+    except (OSError, ValueError, KeyError, ConnectionError) as exc:
+        runner.failure = f"it did not start ({exc})"
+    return runner
+
+
+def round_plan(seed: int, round_number: int, runners: list[RunnerProcess]) -> list[tuple[str, int]]:
+    """Every (interpreter, cell) once, shuffled from the run's seed and the round number (repeatable)."""
+    steps = [(runner.label, index) for runner in runners for index in range(len(runner.cells))]
+    random.Random(f"{seed}:{round_number}:run").shuffle(steps)  # noqa: S311 (a recorded, repeatable order)
+    return steps
+
+
+class Progress:
+    """One line per measurement, with the time to the end estimated from the first round on."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+
+    def step(self, round_number: int, rounds: int, label: str, cell: str, reply: Optional[dict[str, Any]]) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        if reply is None:
+            shown = "runner stopped"
+        elif reply.get("wall_s") is not None and reply.get("status") == "ok":
+            shown = f"{reply['wall_s']:.3f}s"
+        else:
+            shown = str(reply.get("status"))
+        sys.stderr.write(
+            f"[run] round {round_number}/{rounds}, {self.done}/{self.total}: {label} {cell} {shown} "
+            f"({elapsed:.0f}s elapsed, ~{left:.0f}s left)\n"
+        )
+        sys.stderr.flush()
+
+
+def probe_all(runners: list[RunnerProcess], label: str, at_s: float, cpus: list[int], simulated: bool) -> None:
+    """One probe point, taken here (the host's Python, one loop count) and recorded in every runner's file."""
+    point = None
+    if not simulated:
+        taken = probe(label, at_s, PROBE_LOOPS, cpus)
+        tree = own_cpu_s() + sum(runner.own_cpu_s for runner in runners)  # this process and every runner's tree
+        point = replace(taken, own_cpu_s=round(tree, 3)).to_json()
+    for runner in runners:
+        runner.ask({"do": "probe", "label": label, "point": point, "executable": sys.executable})
+
+
+class Conductor:
+    """One conducted run: its runners, the order of every round, what is missing and why."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.started_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self.missing = dict(plan.missing)
+        self.orders: list[tuple[tuple[str, int], ...]] = []
+        self.runners: list[RunnerProcess] = []
+
+    def write_manifest(self) -> None:
+        layout.RunManifest(
+            run_id=self.plan.run_id,
+            interpreters=tuple([*self.plan.pythons, *self.plan.missing]),
+            missing=self.missing,
+            command=self.plan.command,
+            started_at=self.started_at,
+            round_orders=tuple(self.orders),
+        ).write(layout.results_root() / self.plan.run_id)
+
+    def start(self) -> list[RunnerProcess]:
+        """Every runner, each ready or named missing with the reason; the ones that answered."""
+        for label in self.plan.pythons:
+            runner = start_runner(self.plan, label)
+            self.runners.append(runner)
+            if runner.failure:
+                self.missing[label] = runner.failure
+        live = [runner for runner in self.runners if not runner.failure]
+        if not live:
+            raise UsageError(f"no interpreter could start its runner: {'; '.join(self.missing.values())}")
+        self.write_manifest()
+        return live
+
+    def measure_round(self, round_number: int, live: list[RunnerProcess], progress: Progress) -> None:
+        """Every (interpreter, cell) once, in this round's shuffled order."""
+        steps = round_plan(self.plan.seed, round_number, live)
+        self.orders.append(tuple(steps))
+        by_label = {runner.label: runner for runner in live}
+        for runner in live:
+            own = [index for label, index in steps if label == runner.label]
+            runner.ask({"do": "round", "round": round_number, "order": own})
+        for label, index in steps:
+            runner = by_label[label]
+            reply = runner.ask({"do": "measure", "cell": index, "round": round_number})
+            if reply is not None:
+                runner.own_cpu_s = float(reply.get("own_cpu_s") or 0.0)
+                if reply.get("status") in FAULTS:
+                    runner.faults.append(f"{runner.cells[index]}: {reply['status']}")
+            elif runner.failure and label not in self.missing:
+                self.missing[label] = f"its runner stopped in round {round_number} ({runner.failure})"
+            progress.step(round_number, self.plan.repeat, label, runner.cells[index], reply)
+
+    def run(self) -> int:
+        """Start every runner, measure every round, finish every file; returns the run's exit code."""
+        plan, interrupted = self.plan, False
+        simulated = bool(plan.simulate)
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # nox terminates on Ctrl-C: every runner saves
+        try:
+            live = self.start()
+            clock = time.monotonic()
+            probe_all(live, "start", 0.0, plan.cpus, simulated)
+            progress = Progress(sum(len(runner.cells) for runner in live) * plan.repeat)
+            for round_number in range(1, plan.repeat + 1):
+                self.measure_round(round_number, live, progress)
+                point = "end" if round_number == plan.repeat else f"after round {round_number}"
+                probe_all(live, point, time.monotonic() - clock, plan.cpus, simulated)
+                self.write_manifest()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            codes = _finish(self.runners, interrupted)
+            with contextlib.suppress(OSError):
+                self.write_manifest()
+        for runner in self.runners:
+            if runner.faults:
+                shown = ", ".join(runner.faults[:3])
+                sys.stderr.write(f"{runner.label}: {len(runner.faults)} cells failed or timed out ({shown})\n")
+        if interrupted or EXIT_INTERRUPTED in codes.values():
+            return EXIT_INTERRUPTED
+        if self.missing or any(code not in (0, EXIT_CELLS_FAILED) for code in codes.values()):
+            return 1
+        return EXIT_CELLS_FAILED if EXIT_CELLS_FAILED in codes.values() else 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _finish(runners: list[RunnerProcess], interrupted: bool) -> dict[str, int]:
+    """Every runner saves its file and exits: told to end, or interrupted (SIGINT) with what it measured."""
+    for runner in runners:
+        if interrupted:
+            with contextlib.suppress(ProcessLookupError):
+                runner.process.send_signal(signal.SIGINT)
+        else:
+            with contextlib.suppress(OSError):
+                runner.send({"do": "end"})
+        with contextlib.suppress(OSError):
+            runner.commands.close()
+    codes = {}
+    for runner in runners:
+        try:
+            codes[runner.label] = runner.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            runner.process.kill()
+            codes[runner.label] = runner.process.wait()
+        runner.replies.close()
+    return codes
+
+
+def parse_pythons(texts: list[str]) -> dict[str, str]:
+    """``LABEL=EXECUTABLE`` for each interpreter (labels unique, as result file names)."""
+    pythons: dict[str, str] = {}
+    for text in texts:
+        label, sep, executable = text.partition("=")
+        if not sep or not executable:
+            raise UsageError(f"--python {text!r}: expected LABEL=EXECUTABLE")
+        label = layout.check_name(label.strip(), "--python label")
+        if label in pythons:
+            raise UsageError(f"--python {text!r}: the label {label!r} is given twice; give each interpreter its own")
+        pythons[label] = executable.strip()
+    if not pythons:
+        raise UsageError("conduct needs at least one --python LABEL=EXECUTABLE")
+    return pythons
+
+
+def main(args: Any) -> int:
+    """``python -m bench conduct --python LABEL=EXE ... -- RUN OPTIONS``: check, place the run, conduct it."""
+    from bench.__main__ import build_parser
+    from bench.measure.config import resolve_config
+    from bench.measure.introspect import allowed_cpus
+    from bench.server import ServerProcess
+
+    pythons = parse_pythons(args.python or [])
+    simulate = dict(parse_pythons(args.simulate)) if args.simulate else {}
+    runner_args = [part for part in (args.runner_args or []) if part != "--"]
+    options = build_parser().parse_args(["run", *runner_args])
+    if options.out or options.label:
+        raise UsageError("conduct writes results/RUN_ID/LABEL.json for each --python; --out and --label are for one")
+    config = resolve_config(options)  # every option checked once, here, before any runner starts
+    settings = config.settings
+    if options.dry_run:
+        print(f"would conduct {', '.join(pythons)} in {settings.repeat} shared rounds")
+        return 0
+    missing = dict(json.loads(args.missing)) if args.missing else {}
+    with contextlib.ExitStack() as resources:
+        if args.run_id:
+            run_id = layout.check_name(args.run_id, "--run-id")
+            (layout.results_root() / run_id).mkdir(parents=True, exist_ok=True)
+        else:
+            run_id, _ = layout.reserve_run_dir(layout.results_root())
+        if config.needs_pages and not settings.urls and settings.server_url is None and not simulate:
+            server = resources.enter_context(ServerProcess())
+            runner_args += ["--server-url", server.url]
+            sys.stderr.write(f"started a page server at {server.url} for every interpreter\n")
+        plan = Plan(
+            pythons=pythons,
+            runner_args=runner_args,
+            run_id=run_id,
+            repeat=settings.repeat,
+            seed=settings.seed,
+            cpus=sorted(settings.pin or allowed_cpus()),
+            simulate=simulate,
+            missing=missing,
+            command=args.command or shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
+        )
+        code = Conductor(plan).run()
+    sys.stderr.write(f"run {run_id}: results in {Path(layout.results_root()) / run_id}\n")
+    return code
