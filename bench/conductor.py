@@ -321,7 +321,7 @@ def main(args: Any) -> int:
         else:
             run_id, _ = layout.reserve_run_dir(layout.results_root())
         if config.needs_pages and not settings.urls and settings.server_url is None and not simulate:
-            server = resources.enter_context(ServerProcess())
+            server = resources.enter_context(ServerProcess(latency_ms=config.latency_ms))
             runner_args += ["--server-url", server.url]
             sys.stderr.write(f"started a page server at {server.url} for every interpreter\n")
         plan = Plan(

@@ -57,6 +57,8 @@ class Preset:
     load: int = 40
     repeat: int = 8
     chunksize: ChunkSetting = 1  # tasks per hand-over to a process pool's worker (1: as the talk ran)
+    latency_ms: float = 50.0  # the page server's delay before each page (a server gilbench starts)
+    one_worker_pools: bool = True  # with the standard worker counts: also pools of one worker
 
 
 PRESETS: dict[str, Preset] = {
@@ -76,13 +78,25 @@ PRESETS: dict[str, Preset] = {
         repeat=3,
     ),
     "standard": Preset(
-        "every workload x serial/threads/processes/interpreters x 1, 2, 4 ... usable CPUs and 5 workers, "
-        "8 interleaved rounds",
+        "every workload x serial/threads/processes/interpreters x 2 ... usable CPUs and 5 workers, 8 rounds "
+        "shared by every interpreter: minutes, not an hour",
+        # Tasks of 10-30 ms on CPython 3.13: long enough for threads and processes to show what they give, short
+        # enough that 8 rounds of 3 interpreters take minutes.  PyPy's tasks are 20-50x shorter, so its pools'
+        # fixed costs show; the report says where, and at which task length they would fall under a quarter.
+        ("cpu=500000", "io", "mixed", "hash=2", "objects=20000", "sleep=0.01"),
+        one_worker_pools=False,  # a pool of one worker is the serial run plus overhead: never an answer
+        load=20,  # divisible by 2 and 5 workers: even splits
+        repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
+        latency_ms=10.0,
+    ),
+    "publish": Preset(
+        "the long matrix: every workload x serial/threads/processes/interpreters x 1, 2, 4 ... usable CPUs and 5 "
+        "workers, long tasks, 8 rounds (about an hour)",
         # cpu and objects: long enough that pool start-up, hand-overs and shut-down stay under a quarter of a
         # 2-worker cell's wall time on PyPy too (a cpu task: ~10 ms there, ~0.6 s on CPython 3.13).
         ("cpu=24000000", "io", "mixed=200000", "hash=8", "objects=100000", "sleep=0.02"),
         load=24,
-        repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
+        repeat=8,
         chunksize=AUTO,
     ),
 }
@@ -99,6 +113,7 @@ class RunConfig:
     label: str
     run_id: str
     out: Path
+    latency_ms: float = 50.0  # the delay of the page server this run starts, if it starts one
     force: bool = False  # replace an existing result file at --out
     simulate: Optional[Path] = None  # tests: facts and timings from a file (see bench.measure.surroundings)
     control: Optional[tuple[int, int]] = None  # a conductor's channel (commands, replies): it drives the rounds
@@ -178,6 +193,7 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
         workers = int_list(args.workers, "--workers")
     else:
         workers = list(preset.workers or standard_workers(introspect.usable_cpus()))
+        workers = [count for count in workers if count > 1 or preset.one_worker_pools or preset.workers]
     return [(executor, count) for executor in executors for count in ([1] if executor == "serial" else workers)]
 
 
@@ -306,7 +322,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
             resources.callback(_remove_if_empty, folder)
         check_writable(out or layout.result_path(run_id, label))
         if any(choice.needs_server for choice in choices) and not settings.urls:
-            settings = _with_pages(settings, resources, check=simulate is None)
+            settings = _with_pages(settings, resources, _resolve_latency(args.latency_ms, preset), simulate is None)
     return RunConfig(
         settings=settings,
         choices=choices,
@@ -314,6 +330,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         run_id=run_id,
         out=out or layout.result_path(run_id, label),
         force=args.force,
+        latency_ms=_resolve_latency(args.latency_ms, preset),
         simulate=simulate,
         control=_resolve_control(args.driven),
     )
@@ -328,6 +345,19 @@ def check_writable(out: Path) -> None:
             pass
     except OSError as exc:
         raise UsageError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _resolve_latency(text: Optional[str], preset: Preset) -> float:
+    """--latency-ms: the page server's delay (0 to 60000 ms), for a server this run starts."""
+    if text is None:
+        return preset.latency_ms
+    try:
+        latency = float(text)
+    except ValueError:
+        latency = -1.0
+    if not 0 <= latency <= 60_000:
+        raise UsageError(f"--latency-ms {text!r}: expected a number of milliseconds from 0 to 60000")
+    return latency
 
 
 def _resolve_control(text: Optional[str]) -> Optional[tuple[int, int]]:
@@ -346,13 +376,15 @@ def _remove_if_empty(folder: Path) -> None:
         folder.rmdir()
 
 
-def _with_pages(settings: Config, resources: contextlib.ExitStack[Optional[bool]], check: bool) -> Config:
+def _with_pages(
+    settings: Config, resources: contextlib.ExitStack[Optional[bool]], latency_ms: float, check: bool
+) -> Config:
     """The pages io workloads download: --server-url's, or a page server of the run's own; checked to answer."""
     server_url = settings.server_url
     if server_url is None:
         from bench.server import ServerProcess  # stdlib only; runs in its own process, never in this one
 
-        server_url = resources.enter_context(ServerProcess()).url
+        server_url = resources.enter_context(ServerProcess(latency_ms=latency_ms)).url
         sys.stderr.write(f"started a page server at {server_url} (pass --server-url to share one)\n")
     urls = tuple(page_urls(server_url))
     facts = server_facts(server_url) if check else None
@@ -425,6 +457,9 @@ def add_run_options(parser: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed of the mixed workload (default 0)")
     parser.add_argument("--server-url", help="page server to download from (default: start one)")
+    parser.add_argument(
+        "--latency-ms", help="delay before each page of the server gilbench starts (default: the preset's)"
+    )
     parser.add_argument("--url", action="append", help="a real page to download instead (repeatable)")
     parser.add_argument(
         "--label", help="interpreter label in the report (default: 3.13, 3.13t, pypy3 ...; letters, digits and ._+@-)"

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
-from bench.measure import orphans
+from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
 from bench.measure.introspect import allowed_cpus
@@ -195,6 +195,10 @@ def dry_run(config: RunConfig) -> int:
         f"{', '.join(cell_label('', e, w).strip() for e, w in settings.cells)}; "
         f"load {settings.load}, {settings.repeat} rounds"
     )
+    import_dependencies(list(config.choices))
+    build = "free-threaded build" if introspect.free_threaded_build() else "GIL build"
+    state = "on" if introspect.gil_enabled() else "off"
+    print(f"{config.label}: {build}, GIL {state} after importing every workload's modules")
     return 0
 
 

@@ -22,15 +22,15 @@ Task functions are module-level so process pools can pickle them.
 from __future__ import annotations
 
 import ast
-import hashlib
 import importlib
 import random
-import threading
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, NamedTuple, Optional
 
 from bench.errors import UsageError
+from bench.measure.downloads import download
+from bench.measure.hashing import sha256
+from bench.measure.tasks import countdown, objects, sleep
 from bench.result import WorkloadRecord
 from bench.vocabulary import (
     BUILTIN_TRAITS,
@@ -54,76 +54,6 @@ class Task(NamedTuple):
     kind: str
     function: TaskFunction
     argument: Any
-
-
-# --- the task functions -------------------------------------------------------
-
-
-def countdown(n: int) -> int:
-    """The talk's CPU-bound task: a pure-Python loop that holds the GIL throughout."""
-    while n > 0:
-        n -= 1
-    return n
-
-
-_thread_local = threading.local()
-
-
-def _session() -> Any:
-    """One ``requests.Session`` per thread (and so per process), as in the talk."""
-    session = getattr(_thread_local, "session", None)
-    if session is None:
-        import requests
-
-        session = requests.Session()
-        _thread_local.session = session
-    return session
-
-
-def download(url: str) -> int:
-    """The talk's IO-bound task: fetch a page, return how many bytes were read."""
-    with _session().get(url, timeout=30) as response:
-        response.raise_for_status()
-        return len(response.content)
-
-
-_buffers: dict[int, bytes] = {}
-
-
-def _buffer(mebibytes: float) -> bytes:
-    size = int(mebibytes * 1024 * 1024)
-    buffer = _buffers.get(size)
-    if buffer is None:
-        buffer = bytes(range(256)) * (size // 256) + bytes(size % 256)
-        _buffers[size] = buffer
-    return buffer
-
-
-def sha256(mebibytes: float) -> str:
-    """Hash a buffer of ``mebibytes`` MiB; hashlib releases the GIL for large inputs."""
-    return hashlib.sha256(_buffer(mebibytes)).hexdigest()
-
-
-SHARED_TABLE: dict[str, str] = {f"key{i}": f"value{i}" for i in range(1024)}
-"""Read by every ``objects`` task in every thread: shared objects, contended reference counts."""
-
-
-def objects(n: int) -> int:
-    """Build ``n`` small dicts, strings and lists and read shared objects into them."""
-    total = 0
-    shared = SHARED_TABLE
-    for i in range(n):
-        name = "item-" + str(i)
-        tags = ["a", "b", str(i % 7)]
-        record = {"id": i, "name": name, "tags": tags, "shared": shared["key" + str(i % 1024)]}
-        total += len(name) + len(tags) + len(record["shared"])  # type: ignore[arg-type]
-    return total
-
-
-def sleep(seconds: float) -> float:
-    """Pure waiting: no CPU, no network."""
-    time.sleep(seconds)
-    return seconds
 
 
 # --- workloads: name -> task list --------------------------------------------
@@ -389,4 +319,4 @@ def import_dependencies(choices: list[WorkloadChoice]) -> None:
         if choice.is_user:
             load_user_function(choice.name)
     if any(choice.name == "hash" for choice in choices):
-        hashlib.sha256(b"warm")
+        sha256(1 / 1024)  # hashlib's first call loads OpenSSL's digests

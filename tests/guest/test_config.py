@@ -56,7 +56,7 @@ def test_the_run_gets_its_page_server_and_records_its_settings(tmp_path: Path) -
         settings = config.settings
         assert settings.server_url is not None and settings.urls[0].startswith(settings.server_url.rstrip("/"))
         assert settings.server is not None
-        assert (settings.server.latency_ms, settings.server.page_bytes) == (50.0, 20_000)
+        assert (settings.server.latency_ms, settings.server.page_bytes) == (10.0, 20_000)  # the preset's latency
 
 
 def test_a_shared_server_is_asked_for_its_settings(tmp_path: Path) -> None:

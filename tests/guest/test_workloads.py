@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bench.errors import UsageError
-from bench.measure import workloads
+from bench.measure import hashing, workloads
 from bench.measure.workloads import BuildContext, WorkloadChoice, build_tasks, parse_workload
 
 
@@ -19,8 +19,8 @@ def test_countdown_counts_to_zero() -> None:
 
 def test_sha256_hashes_the_whole_buffer() -> None:
     digest = workloads.sha256(1)
-    assert digest == hashlib.sha256(workloads._buffer(1)).hexdigest()
-    assert len(workloads._buffer(1.5)) == int(1.5 * 1024 * 1024)
+    assert digest == hashlib.sha256(hashing._buffer(1)).hexdigest()
+    assert len(hashing._buffer(1.5)) == int(1.5 * 1024 * 1024)
 
 
 def test_objects_is_deterministic() -> None:
