@@ -72,7 +72,9 @@ every field the version added, changed or removed):
    labels of the interpreters whose cells were measured in the same rounds as
    this file's, itself included; empty when it ran alone), and
    ``probe_executable`` (the Python that ran the speed probe, whose loop count
-   ``probe_loops`` is now one fixed number).  Files of versions 1-3 are upgraded on load: the built-in
+   ``probe_loops`` is now one fixed number); ``config.warmup_tasks`` (how many
+   tasks a warm-up pass runs: "quarter" of the cell's, at least one per worker,
+   as before; or "one per worker").  Files of versions 1-3 are upgraded on load: the built-in
    workloads' traits are derived from their names (:func:`upgrade_traits`, the
    one place that reads traits from a name), and a user workload's are unknown.
 """
@@ -527,6 +529,7 @@ class Config:
     chunksize: ChunkSetting = 1  # tasks handed to a process pool's worker at a time, or "auto"
     server: Optional[ServerFacts] = None  # gilbench's page server's settings (None: no server, or other pages)
     shared_rounds: tuple[str, ...] = ()  # labels of the interpreters measured in the same rounds (itself included)
+    warmup_tasks: str = "quarter"  # tasks a warm-up pass runs: "quarter" of the cell's, or "one per worker"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -548,6 +551,7 @@ class Config:
             "chunksize": self.chunksize,
             "server": None if self.server is None else self.server.to_json(),
             "shared_rounds": list(self.shared_rounds),
+            "warmup_tasks": self.warmup_tasks,
         }
 
     @classmethod
@@ -584,6 +588,7 @@ class Config:
             chunksize=_chunksize(fields),
             server=_server(fields),
             shared_rounds=tuple(str(label) for label in fields.items("shared_rounds", optional=True)),
+            warmup_tasks=fields.text("warmup_tasks", optional=True) or "quarter",
         )
 
 

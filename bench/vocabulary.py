@@ -42,6 +42,7 @@ class Strategy:
     separate_processes: bool  # its workers are processes of their own (their memory counts on top)
     available: str  # where it runs, in words
     label: str = ""  # the strategy in a sentence: "subinterpreters"
+    warm_up_carries_over: bool = True  # a warm-up pass warms what the measured pass runs in (False: new workers)
 
     @property
     def words(self) -> str:
@@ -51,7 +52,7 @@ class Strategy:
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy("serial", "worker", "workers", False, SHARED, NEVER, False, "everywhere"),
     Strategy("threads", "thread", "threads", True, SHARED, WITHOUT_GIL, False, "everywhere"),
-    Strategy("processes", "process", "processes", True, PER_WORKER, ALWAYS, True, "everywhere"),
+    Strategy("processes", "process", "processes", True, PER_WORKER, ALWAYS, True, "everywhere", "", False),
     Strategy(
         "interpreters",
         "interpreter",
@@ -62,6 +63,7 @@ STRATEGIES: tuple[Strategy, ...] = (
         False,
         "CPython 3.13+ (isolated subinterpreters, PEP 684/734); not PyPy",
         "subinterpreters",
+        False,
     ),
 )
 """Every strategy, in the order the report shows them."""

@@ -18,14 +18,15 @@ from typing import Any, Optional
 
 from bench import layout
 from bench.errors import UsageError
-from bench.measure.config import AUTO, chunk_of
+from bench.measure.config import AUTO, QUARTER, chunk_of
 from bench.measure.strategy import Executor, Pass, Unsupported
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
 from bench.result import Cell, Config, Repetition, TaskRecord
+from bench.vocabulary import strategy
 
 WARMUP_SHARE = 4
-"""A warm-up pass runs 1 / WARMUP_SHARE of the cell's tasks."""
+"""With ``config.warmup_tasks`` "quarter", a warm-up pass runs 1 / WARMUP_SHARE of the cell's tasks."""
 AUTO_WARMUP_MAX = 10
 AUTO_WARMUP_TOLERANCE = 0.02
 """--warmup auto stops once a warm-up is no more than 2% faster than the one before (at most 10)."""
@@ -131,13 +132,17 @@ class CellRun:
         walls: list[float] = []
         setting = self.spec.config.warmup
         auto = setting == AUTO
-        part = tasks[: max(self.spec.workers, -(-len(tasks) // WARMUP_SHARE))]
-        for _ in range(AUTO_WARMUP_MAX if auto else int(setting)):
+        share = WARMUP_SHARE if self.spec.config.warmup_tasks == QUARTER else max(1, len(tasks))
+        part = tasks[: max(self.spec.workers, -(-len(tasks) // share))]
+        passes = AUTO_WARMUP_MAX if auto else int(setting)
+        if not strategy(self.spec.executor).warm_up_carries_over:
+            passes = 0  # its measured pass starts new workers (processes, subinterpreters): a warm-up warms nothing
+        for _ in range(passes):
             walls.append(round(executor.run(part, self.spec.workers).wall_s, 6))
             if auto and len(walls) > 1 and walls[-1] >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE):
                 self.save(warmup_s=tuple(walls))
                 return
-        note = f"still improving after {AUTO_WARMUP_MAX} warm-ups" if auto else None
+        note = f"still improving after {AUTO_WARMUP_MAX} warm-ups" if auto and passes else None
         self.save(warmup_s=tuple(walls), warmup_note=note)
 
     def measure(self, round_number: int) -> None:

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, NamedTuple, Optional
 
 from bench.errors import UsageError
-from bench.measure.downloads import download
 from bench.measure.hashing import sha256
 from bench.measure.tasks import countdown, objects, sleep
 from bench.result import WorkloadRecord
@@ -278,6 +277,8 @@ def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> lis
     if choice.name in ("io", "mixed"):
         if not context.urls:
             raise UsageError(f"workload {choice.name!r} needs pages to download: give --server-url or --url")
+        from bench.measure.downloads import download  # imports requests: only io workloads pay for it
+
         io_tasks = [Task("io", download, context.urls[i % len(context.urls)]) for i in range(load)]
         if choice.name == "io":
             return io_tasks

@@ -57,7 +57,7 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
     if not set(differences) - {"warm-up"}:
         lines += [
             f"Preset: `{config.preset}`; load {config.load} tasks per cell, {config.repeat} rounds "
-            f"(warm-up: {config.warmup} pass(es) over a quarter of the tasks in each round's process, "
+            f"(warm-up: {config.warmup} pass(es) {warmup_words(columns)} in each round's process, "
             f"more on PyPy), timeout {config.timeout_s} s per cell and round, "
             f"process start method `{config.start_method}`.",
             "Workloads: "
@@ -104,6 +104,16 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
         )
         tables.append(("Each interpreter's own configuration (they differ)", own))
     return Section("What was measured", lines, tables)
+
+
+def warmup_words(columns: list[Column]) -> str:
+    """What a warm-up pass ran, as the files recorded it (older files: a quarter of the tasks)."""
+    kinds = {column.config.warmup_tasks for column in columns}
+    if kinds == {"one per worker"}:
+        return "of one task per worker"
+    if "one per worker" in kinds:
+        return "of one task per worker (on PyPy, over a quarter of the tasks)"
+    return "over a quarter of the tasks"
 
 
 def _gib(value: int | None) -> str:

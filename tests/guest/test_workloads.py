@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bench.errors import UsageError
-from bench.measure import hashing, workloads
+from bench.measure import downloads, hashing, workloads
 from bench.measure.workloads import BuildContext, WorkloadChoice, build_tasks, parse_workload
 
 
@@ -33,8 +33,8 @@ def test_sleep_returns_its_argument() -> None:
 
 
 def test_download_reads_the_page_from_the_real_server(server_url: str) -> None:
-    assert workloads.download(server_url + "page/0") == 20_000
-    assert workloads.download(server_url + "page/1") == 20_000  # same session, kept alive
+    assert downloads.download(server_url + "page/0") == 20_000
+    assert downloads.download(server_url + "page/1") == 20_000  # same session, kept alive
 
 
 def test_mixed_is_load_io_plus_load_cpu_shuffled_by_seed() -> None:

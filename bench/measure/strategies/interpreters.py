@@ -19,7 +19,7 @@ start-up; destroying them is its shut-down; both are inside the wall time.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import queue
 import struct
@@ -34,29 +34,29 @@ from bench.measure.workloads import Task
 RECORD = struct.Struct("dd")  # start (perf_counter), duration
 
 SETUP = """
-import importlib as _importlib
-import json as _json
+import marshal as _marshal
 import os as _os
-import struct as _struct
 import sys as _sys
 import time as _time
 import warnings as _warnings
+from struct import Struct as _Struct
 
-_sys.path[:] = _json.loads(_path)
+_sys.path[:] = _marshal.loads(_path)
 # requests warns once per interpreter that charset_normalizer (compiled for the main interpreter only) is missing
 _warnings.filterwarnings("ignore", message="Unable to find acceptable character detection dependency")
-_pack = _struct.Struct("dd").pack
+_pack = _Struct("dd").pack
 _clock = _time.perf_counter
 
 
 def _resolve(module, name):
-    found = _importlib.import_module(module)
+    __import__(module)
+    found = _sys.modules[module]
     for part in name.split("."):
         found = getattr(found, part)
     return found
 
 
-_tasks = [(_resolve(module, name), argument) for _kind, module, name, argument in _json.loads(_spec)]
+_tasks = [(_resolve(module, name), argument) for _kind, module, name, argument in _marshal.loads(_spec)]
 
 
 def _run(index):
@@ -163,12 +163,13 @@ def unavailable_reason() -> str:
     )
 
 
-def task_spec(tasks: list[Task]) -> str:
-    """The task list as JSON a subinterpreter can rebuild: kind, module, function name and argument of each."""
-    rows = [[task.kind, task.function.__module__, task.function.__qualname__, task.argument] for task in tasks]
+def task_spec(tasks: list[Task]) -> bytes:
+    """The task list as a subinterpreter rebuilds it (``marshal``: built in, so a subinterpreter imports nothing
+    to read it): kind, module, function name and argument of each."""
+    rows = [(task.kind, task.function.__module__, task.function.__qualname__, task.argument) for task in tasks]
     try:
-        return json.dumps(rows)
-    except (TypeError, ValueError) as exc:
+        return marshal.dumps(rows)
+    except ValueError as exc:
         raise Unsupported(f"a task's argument cannot be passed to a subinterpreter ({exc})") from None
 
 
@@ -191,13 +192,13 @@ def _read_exactly(fd: int, size: int) -> bytes:
 class _Worker:
     """One subinterpreter, its result pipe, and the thread that feeds it."""
 
-    def __init__(self, api: _Backend, spec: str) -> None:
+    def __init__(self, api: _Backend, spec: bytes) -> None:
         self.api = api
         self.read_fd, self.write_fd = os.pipe()
         self.handle = None
         try:
             self.handle = api.create()
-            api.prepare(self.handle, {"_path": json.dumps(sys.path), "_spec": spec, "_fd": self.write_fd})
+            api.prepare(self.handle, {"_path": marshal.dumps(sys.path), "_spec": spec, "_fd": self.write_fd})
             failed = api.exec(self.handle, SETUP)
         except BaseException:
             self.close()
