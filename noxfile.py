@@ -75,7 +75,8 @@ def _host_python(session: nox.Session, *args: str) -> None:
 def install_once(session: nox.Session, *args: str) -> None:
     """``session.install``, skipped when this venv already has exactly this (a reused venv costs ~0 s)."""
     pyproject = (ROOT / "pyproject.toml").read_bytes()
-    key = hashlib.sha256(pyproject + repr(args).encode()).hexdigest()
+    constraints = b"".join((ROOT / path).read_bytes() for flag, path in zip(args, args[1:]) if flag == "-c")
+    key = hashlib.sha256(pyproject + constraints + repr(args).encode()).hexdigest()
     venv = getattr(session.virtualenv, "location", None)
     stamp = Path(venv) / ".gilbench-installed" if venv else None
     if stamp is not None and stamp.is_file() and stamp.read_text() == key:
@@ -137,7 +138,7 @@ def bench(session: nox.Session) -> None:
     for label in labels:
         _record(folder, label, status="expected", reason="its session did not finish")
     try:
-        install_once(session, "-e", ".")
+        install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".")
         # The options under this interpreter, and its GIL state once every workload's modules are imported.
         session.run("python", "-m", "bench", "run", "--dry-run", *session.posargs, "--label", labels[0])
     except nox.command.CommandFailed as exc:
@@ -212,7 +213,7 @@ def interpreters(session: nox.Session) -> None:
 @nox.session(python=PYTHONS, requires=["provision"], default=False)
 def guest_tests(session: nox.Session) -> None:
     """Guest-side tests, run by each measured interpreter itself."""
-    install_once(session, "-e", ".", "pytest")
+    install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".", "pytest")
     session.run("python", "-m", "pytest", "tests/guest", *session.posargs)
 
 

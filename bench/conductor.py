@@ -158,14 +158,17 @@ class Progress:
 
 
 def probe_all(runners: list[RunnerProcess], label: str, at_s: float, cpus: list[int], simulated: bool) -> None:
-    """One probe point, taken here (the host's Python, one loop count) and recorded in every runner's file."""
+    """One probe point, taken here (the host's Python, one loop count) and recorded in every runner's file.
+    Simulated (the report's fixtures), the first runner's simulation gives the point, and every file gets it."""
     point = None
     if not simulated:
         taken = probe(label, at_s, PROBE_LOOPS, cpus)
         tree = own_cpu_s() + sum(runner.own_cpu_s for runner in runners)  # this process and every runner's tree
         point = replace(taken, own_cpu_s=round(tree, 3)).to_json()
     for runner in runners:
-        runner.ask({"do": "probe", "label": label, "point": point, "executable": sys.executable})
+        reply = runner.ask({"do": "probe", "label": label, "point": point, "executable": sys.executable})
+        if point is None and reply is not None:
+            point = reply.get("point")
 
 
 class Conductor:

@@ -202,9 +202,17 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
     return [(executor, count) for executor in executors for count in ([1] if executor == "serial" else workers)]
 
 
-def _resolve_warmup(text: Optional[str]) -> WarmupSetting:
+def has_jit(simulate: Optional[Path]) -> bool:
+    """Whether the measured interpreter compiles hot loops (PyPy): it then warms up longer.  Under --simulate,
+    the simulated interpreter's (the report's fixtures are written by CPython for every interpreter)."""
+    if simulate is not None:
+        return bool(json.loads(simulate.read_text(encoding="utf-8"))["interpreter"]["implementation"] == "pypy")
+    return sys.implementation.name == "pypy"
+
+
+def _resolve_warmup(text: Optional[str], jit: bool) -> WarmupSetting:
     if text is None:
-        return PYPY_WARMUP if sys.implementation.name == "pypy" else 1
+        return PYPY_WARMUP if jit else 1
     if text.strip() == AUTO:
         return AUTO
     warmup = int(text) if text.strip().isdigit() else -1
@@ -307,7 +315,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         cells=tuple(_resolve_cells(args, preset)),
         load=positive_int(args.load, "--load") if args.load is not None else preset.load,
         repeat=positive_int(args.repeat, "--repeat") if args.repeat is not None else preset.repeat,
-        warmup=_resolve_warmup(args.warmup),
+        warmup=_resolve_warmup(args.warmup, has_jit(simulate)),
         timeout_s=_resolve_timeout(args.timeout),
         start_method=start_method,
         seed=args.seed,
@@ -318,7 +326,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         argv=("python", "-m", "bench", *sys.argv[1:]),
         clock=CLOCK,
         chunksize=_resolve_chunksize(args.chunksize, preset),
-        warmup_tasks=QUARTER if sys.implementation.name == "pypy" else ONE_PER_WORKER,
+        warmup_tasks=QUARTER if has_jit(simulate) else ONE_PER_WORKER,
         shared_rounds=tuple(part for part in (args.shared_rounds or "").split(",") if part),
     )
     out = Path(args.out) if args.out else None

@@ -477,7 +477,7 @@ def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, rep
                         else where.probe(label, where.clock() - started, PROBE_LOOPS, cpus)
                     )
                     runner.add_probe(point)
-                    reply({"probed": label})
+                    reply({"probed": label, "point": point.to_json()})
         except KeyboardInterrupt:
             interrupted = True
         finally:

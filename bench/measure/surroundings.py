@@ -201,7 +201,7 @@ class Simulation(Surroundings):
         if not walls:
             raise ValueError(f"the simulation has no wall times for cell {cell_key!r}")
         startup = 0.0 if name == "serial" else float(self.data.get("pool_startup_s", 0.0))
-        warmups = [float(wall) for wall in walls["warmup"]]
+        warmups = [float(wall) for wall in walls["warmup"]] if strategy(name).warm_up_carries_over else []
         measured = float(walls["rounds"][(self.round - 1) % len(walls["rounds"])])
         busy = float(walls.get("busy", 1.0))
         return SimulatedExecutor(name, [*warmups, measured], startup, busy)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from bench.report.compute import Computed
 from bench.report.load import Column
-from bench.report.machine import ProbeSummary
+from bench.report.machine import ProbeSummary, grouped
 from bench.report.plots import CellChoice, Picture
 from bench.result import RunWarning
 
@@ -67,7 +67,8 @@ class Report:
 
     @property
     def probes(self) -> list[ProbeSummary]:
-        return [probe for probe in self.computed.probes.values() if probe is not None]
+        """One per probe series (the interpreters of one run share theirs)."""
+        return grouped(self.computed.probes)
 
     @property
     def names(self) -> list[str]:

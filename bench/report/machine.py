@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench.report.load import Column
 from bench.vocabulary import OTHERS_BUSY_SHARE
@@ -68,6 +68,16 @@ class ProbeSummary:
         if self.others_share is not None:
             parts.append(f"other processes used {self.others_share:.0%} of the CPUs while it measured")
         return f"{self.name}: " + "; ".join(parts) + "."
+
+
+def grouped(probes: dict[str, ProbeSummary | None]) -> list[ProbeSummary]:
+    """One summary per probe series, named after every interpreter that carries it: the interpreters of one
+    conducted run share their probe (the conductor took it between rounds), and are spoken of together."""
+    groups: dict[str, list[ProbeSummary]] = {}
+    for probe in probes.values():
+        if probe is not None:
+            groups.setdefault(repr(sorted(probe.series.items())), []).append(probe)
+    return [replace(found[0], name=", ".join(probe.name for probe in found)) for found in groups.values()]
 
 
 def summarize(column: Column) -> ProbeSummary | None:

@@ -18,7 +18,7 @@ from bench.report.compute import OVERHEAD_COLUMNS, Computed, build_flags
 from bench.report.content import Section, Table
 from bench.report.format import percent, present, ratio, ratio_ci, seconds, time_unit
 from bench.report.load import Column
-from bench.report.machine import ProbeSummary
+from bench.report.machine import ProbeSummary, grouped
 from bench.report.merge import MERGE_CHECKS, config_differences
 from bench.report.select import (
     best_parallel,
@@ -486,7 +486,7 @@ def machine_section(probes: dict[str, ProbeSummary | None]) -> Section | None:
     lines = [
         "A fixed pure-Python loop of about 20 ms was timed on each usable CPU, pinned, at the start, between "
         "rounds and at the end of each interpreter's run (plot: probe).",
-        *(probe.line() for probe in known.values()),
+        *(probe.line() for probe in grouped(probes)),
     ]
     counts = sorted({len(probe.speeds) for probe in known.values()})
     headers = ["interpreter", "CPU speeds (fastest = 1.00)", "serial run on"]

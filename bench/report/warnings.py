@@ -12,7 +12,7 @@ import pandas as pd
 from bench.layout import RunManifest
 from bench.report.compute import Computed, build_flags
 from bench.report.load import Column, Loaded
-from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary
+from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.report.merge import merge_warnings
 from bench.report.select import twins, workload_order
 from bench.result import RunWarning
@@ -63,12 +63,23 @@ def _unknown_traits(computed: Computed) -> list[RunWarning]:
 
 
 def _machine(probes: dict[str, ProbeSummary | None]) -> list[RunWarning]:
-    """What the speed probe saw: drift over the run, CPUs that differ, other processes taking CPU."""
+    """What the speed probe saw: drift over the run, CPUs that differ, other processes taking CPU (said once for
+    the interpreters of one run, which share their probe)."""
     found = []
-    for name, probe in probes.items():
-        if probe is None:
-            continue
-        if probe.max_drift > VARIATION_WARNING:
+    for probe in grouped(probes):
+        name = probe.name
+        shared = ", " in name
+        if probe.max_drift > VARIATION_WARNING and shared:
+            worst = max(probe.drift, key=lambda cpu: probe.drift[cpu])
+            found.append(
+                RunWarning(
+                    "probe-drift",
+                    f"{name}: the machine's speed drifted by {probe.drift[worst]:.0%} during the run (CPU {worst}, "
+                    "speed probe): these interpreters were measured in the same rounds, so their comparisons are "
+                    "paired by round and stay fair, but their absolute times carry that drift.",
+                )
+            )
+        elif probe.max_drift > VARIATION_WARNING:
             worst = max(probe.drift, key=lambda cpu: probe.drift[cpu])
             found.append(
                 RunWarning(

@@ -1,0 +1,175 @@
+"""One run across interpreters: the same rounds for every interpreter, paired comparisons, faults kept apart.
+
+Real runners (the host's Python under two labels, as an A/A pair), real cell processes, a real page server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.report import compute
+from bench.report.load import load_paths
+from bench.report.select import cell_of
+from bench.result import Document
+from tests.conftest import ROOT, run_bench
+
+SMALL = ["--workloads", "cpu=20000,sleep=0.002", "--executors", "serial,threads", "--workers", "2", "--load", "2"]
+
+
+def conduct(results: Path, *args: str, labels: tuple[str, ...] = ("a", "b")) -> subprocess.CompletedProcess[str]:
+    pythons = [f"--python={label}={sys.executable}" for label in labels]
+    return run_bench("conduct", *pythons, *args, env={"GILBENCH_RESULTS_DIR": str(results)}, timeout=300)
+
+
+def only_run(results: Path) -> Path:
+    [run] = [path for path in results.iterdir() if path.is_dir()]
+    return run
+
+
+def test_every_interpreter_is_measured_in_the_same_shuffled_rounds(tmp_path: Path) -> None:
+    done = conduct(tmp_path, "--run-id", "aa", "--", *SMALL, "--repeat", "3", "--warmup", "0")
+    assert done.returncode == 0, done.stderr
+    run = tmp_path / "aa"
+    documents = {label: Document.loads((run / f"{label}.json").read_bytes()) for label in ("a", "b")}
+    for document in documents.values():
+        assert document.complete and document.run_id == "aa"
+        assert document.config.shared_rounds == ("a", "b")
+        assert [sorted(run.round for run in cell.runs) for cell in document.cells] == [[1, 2, 3]] * 4
+        assert document.probe_executable == sys.executable and len(document.probe) == 4  # start, 3 rounds
+    assert documents["a"].probe == documents["b"].probe  # one probe, taken by the conductor, in every file
+    manifest = json.loads((run / "run.json").read_text())
+    orders = [[tuple(step) for step in order] for order in manifest["round_orders"]]
+    every = sorted((label, index) for label in ("a", "b") for index in range(4))
+    assert len(orders) == 3 and all(sorted(order) == every for order in orders)
+    assert len({tuple(order) for order in orders}) > 1  # shuffled per round, across both interpreters
+    labels_in_order = [[label for label, _ in order] for order in orders]
+    assert any(order != sorted(order) for order in labels_in_order)  # interleaved, not one interpreter after another
+    for label, document in documents.items():  # each file records its own cells' order within every round
+        assert [list(order) for order in document.round_orders] == [
+            [index for step_label, index in order if step_label == label] for order in orders
+        ]
+
+
+def test_interpreters_of_one_run_are_compared_paired_by_round(tmp_path: Path) -> None:
+    done = conduct(tmp_path, "--run-id", "paired", "--", *SMALL, "--repeat", "3", "--warmup", "0")
+    assert done.returncode == 0, done.stderr
+    computed = compute.compute(load_paths([tmp_path / "paired"]).results)
+    assert computed.one_run
+    a, b = (cell_of(computed.summary, label, "cpu", "serial", 1) for label in ("a", "b"))
+    assert a is not None and b is not None
+    assert computed.comparisons.add(a, b).paired
+    report = run_bench("report", str(tmp_path / "paired"))
+    assert report.returncode == 0, report.stderr
+    markdown = (tmp_path / "paired" / "report.md").read_text()
+    assert "Every interpreter was measured in the same rounds" in markdown
+    assert "paired by round: the interpreters ran in the same rounds" in markdown
+
+
+def test_one_runner_that_dies_leaves_the_others_measured_and_is_named(tmp_path: Path) -> None:
+    pythons = [f"--python={label}={sys.executable}" for label in ("a", "b")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench", "conduct", *pythons, "--run-id", "cut", "--", *SMALL, "--repeat", "6"],
+        cwd=ROOT,
+        env={**os.environ, "GILBENCH_RESULTS_DIR": str(tmp_path)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    runner = _wait_for_runner(tmp_path / "cut" / "a.json", "a")
+    os.kill(runner, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1, stderr
+    survivor = Document.loads((tmp_path / "cut" / "b.json").read_bytes())
+    assert survivor.complete and all(len(cell.runs) == 6 for cell in survivor.cells)
+    manifest = json.loads((tmp_path / "cut" / "run.json").read_text())
+    assert manifest["missing"]["a"].startswith("its runner stopped in round")
+    report = run_bench("report", str(tmp_path / "cut"))
+    assert report.returncode == 0, report.stderr
+
+
+def test_ctrl_c_interrupts_every_runner_and_keeps_what_each_measured(tmp_path: Path) -> None:
+    pythons = [f"--python={label}={sys.executable}" for label in ("a", "b")]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench", "conduct", *pythons, "--run-id", "int", "--", *SMALL, "--repeat", "50"],
+        cwd=ROOT,
+        env={**os.environ, "GILBENCH_RESULTS_DIR": str(tmp_path)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _wait_for_runner(tmp_path / "int" / "b.json", "b")
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    for label in ("a", "b"):
+        document = Document.loads((tmp_path / "int" / f"{label}.json").read_bytes())
+        assert document.interrupted and not document.complete
+        assert sum(len(cell.runs) for cell in document.cells) >= 1
+
+
+def _wait_for_runner(result: Path, label: str) -> int:
+    """The pid of ``label``'s runner, once its file holds a measured repetition."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if result.exists():
+            document = json.loads(result.read_text())
+            if any(cell["runs"] for cell in document["cells"]):
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"{result} never held a repetition")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--driven" in command and command[command.index(b"--label") + 1] == label.encode():
+            return int(pid)
+    pytest.fail(f"no runner of {label} found")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--python", "nolabel"], "--python 'nolabel': expected LABEL=EXECUTABLE"),
+        (["--python", f"a={sys.executable}", "--python", f"a={sys.executable}"], "the label 'a' is given twice"),
+        (["--python", f"a={sys.executable}", "--", "--out", "x.json"], "--out and --label are for one"),
+        (["--python", f"a={sys.executable}", "--", "--workloads", "nope"], "unknown workload 'nope'"),
+        (["--python", "a/b=/usr/bin/python3"], "--python label 'a/b': expected"),
+    ],
+)
+def test_bad_conduct_options_are_one_line_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    done = run_bench("conduct", *args, env={"GILBENCH_RESULTS_DIR": str(tmp_path)})
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not any(tmp_path.iterdir())  # nothing reserved before the options were checked
+
+
+def test_an_interpreter_whose_runner_cannot_start_is_named_and_the_others_run(tmp_path: Path) -> None:
+    broken = tmp_path / "python-broken"
+    broken.write_text("#!/bin/sh\necho 'no such interpreter' >&2\nexit 7\n")
+    broken.chmod(0o755)
+    done = run_bench(
+        "conduct",
+        f"--python=ok={sys.executable}",
+        f"--python=broken={broken}",
+        "--run-id",
+        "half",
+        "--",
+        *SMALL,
+        "--repeat",
+        "1",
+        env={"GILBENCH_RESULTS_DIR": str(tmp_path / "results")},
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    run = tmp_path / "results" / "half"
+    assert Document.loads((run / "ok.json").read_bytes()).complete
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["missing"]["broken"].startswith("it did not start")
