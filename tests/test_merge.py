@@ -34,7 +34,7 @@ def test_the_fixture_run_merges_without_a_difference() -> None:
 @pytest.mark.parametrize(
     ("change", "said"),
     [
-        (lambda d: d["config"].update(chunksize=1), "differ in chunk size: auto (3.13, 3.13t) vs 1 (pypy3)"),
+        (lambda d: d["config"].update(chunksize="auto"), "differ in chunk size: 1 (3.13, 3.13t) vs auto (pypy3)"),
         (lambda d: d["config"].update(pin=[0]), "differ in pinned CPUs: any (3.13, 3.13t) vs 0 (pypy3)"),
         (lambda d: d["config"].update(timeout_s=30), "differ in timeout: 600 s (3.13, 3.13t) vs 30 s (pypy3)"),
         (

@@ -76,7 +76,7 @@ def grouped(probes: dict[str, ProbeSummary | None]) -> list[ProbeSummary]:
     groups: dict[str, list[ProbeSummary]] = {}
     for probe in probes.values():
         if probe is not None:
-            groups.setdefault(repr(sorted(probe.series.items())), []).append(probe)
+            groups.setdefault(repr((sorted(probe.series.items()), probe.others_share)), []).append(probe)
     return [replace(found[0], name=", ".join(probe.name for probe in found)) for found in groups.values()]
 
 

@@ -104,7 +104,8 @@ def _machine(probes: dict[str, ProbeSummary | None]) -> list[RunWarning]:
                 RunWarning(
                     "others-busy-during",
                     f"{name}: other processes used {probe.others_share:.0%} of the CPUs while gilbench measured: "
-                    "every number of this interpreter is slowed by them (close them, or use --pin).",
+                    f"every number of {'these interpreters' if shared else 'this interpreter'} is slowed by them "
+                    "(close them, or use --pin).",
                 )
             )
     return found
