@@ -103,7 +103,8 @@ def test_ctrl_c_interrupts_every_runner_and_keeps_what_each_measured(tmp_path: P
         stderr=subprocess.PIPE,
         text=True,
     )
-    _wait_for_runner(tmp_path / "int" / "b.json", "b")
+    for label in ("a", "b"):
+        _wait_for_runner(tmp_path / "int" / f"{label}.json", label)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr

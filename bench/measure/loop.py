@@ -454,9 +454,11 @@ def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, rep
         started = where.clock()
         reply({"ready": config.label, "cells": [cell.cell.name for cell in runner.cells], "pid": os.getpid()})
         try:
+            ended = False
             for line in iter(commands.readline, b""):
                 command = json.loads(line)
                 if command["do"] == "end":
+                    ended = True
                     break
                 if command["do"] == "round":
                     runner.begin_round(list(command["order"]))
@@ -478,6 +480,7 @@ def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, rep
                     )
                     runner.add_probe(point)
                     reply({"probed": label, "point": point.to_json()})
+            interrupted = not ended  # the conductor went away (interrupted, or killed) without saying "end"
         except KeyboardInterrupt:
             interrupted = True
         finally:
