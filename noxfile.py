@@ -68,8 +68,9 @@ nox.options.error_on_missing_interpreters = False
 
 
 def _host_python(session: nox.Session, *args: str) -> None:
-    """Run gilbench's host side with the Python that runs nox (it needs no venv)."""
-    session.run(sys.executable, "-m", "bench", *args, external=True)
+    """Run gilbench's host side with the Python that runs nox (it needs no venv).  Ctrl-C reaches it too, and it
+    gets time to let every runner save what it measured before nox would terminate it."""
+    session.run(sys.executable, "-m", "bench", *args, external=True, interrupt_timeout=30.0, terminate_timeout=30.0)
 
 
 def install_once(session: nox.Session, *args: str) -> None:

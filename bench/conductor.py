@@ -261,7 +261,9 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def _finish(runners: list[RunnerProcess], interrupted: bool) -> dict[str, int]:
-    """Every runner saves its file and exits: told to end, or interrupted (SIGINT) with what it measured."""
+    """Every runner saves its file and exits: told to end, or interrupted (SIGINT, which also stops a cell it is
+    measuring) with what it measured.  Its channel stays open until it has exited, so it always learns of an
+    interruption from the signal, never first from the channel closing."""
     for runner in runners:
         if interrupted:
             with contextlib.suppress(ProcessLookupError):
@@ -269,8 +271,6 @@ def _finish(runners: list[RunnerProcess], interrupted: bool) -> dict[str, int]:
         else:
             with contextlib.suppress(OSError):
                 runner.send({"do": "end"})
-        with contextlib.suppress(OSError):
-            runner.commands.close()
     codes = {}
     for runner in runners:
         try:
@@ -278,7 +278,9 @@ def _finish(runners: list[RunnerProcess], interrupted: bool) -> dict[str, int]:
         except subprocess.TimeoutExpired:
             runner.process.kill()
             codes[runner.label] = runner.process.wait()
-        runner.replies.close()
+        for channel in (runner.commands, runner.replies):
+            with contextlib.suppress(OSError):
+                channel.close()
     return codes
 
 

@@ -27,9 +27,11 @@ def load(path: Path) -> dict[str, Any]:
     return result
 
 
-def nox(*args: str, results: Path, run_id: str) -> subprocess.Popen[str]:
+def nox(*args: str, results: Path, run_id: str, pythons: str | None = None) -> subprocess.Popen[str]:
     env = {**os.environ, "GILBENCH_RESULTS_DIR": str(results), "GILBENCH_RUN_ID": run_id}
     env.pop("GILBENCH_PYTHONS", None)
+    if pythons is not None:
+        env["GILBENCH_PYTHONS"] = pythons
     return subprocess.Popen(
         [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), *args],
         cwd=ROOT,
@@ -78,6 +80,7 @@ def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
     assert {d["run_id"] for d in documents.values()} == {"e2e"}
     assert all(d["complete"] for d in documents.values())
     assert len({d["config"]["server_url"] for d in documents.values()}) == 1  # one shared server
+    assert all(d["config"]["shared_rounds"] == ["3.13", "3.13t", "pypy3"] for d in documents.values())
     assert all(len(d["cells"]) == 24 for d in documents.values())  # 6 workloads x serial + 3 strategies
     statuses = {
         label: {c["status"] for c in d["cells"] if c["executor"] == "interpreters"} for label, d in documents.items()
@@ -100,7 +103,7 @@ def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
     assert (tmp_path / "latest").resolve() == run.resolve()
 
 
-def test_interrupted_nox_bench_keeps_what_finished_and_reports_it(tmp_path: Path) -> None:
+def test_interrupted_nox_bench_keeps_what_every_interpreter_measured_and_reports_it(tmp_path: Path) -> None:
     process = nox(
         "-s",
         "bench",
@@ -112,7 +115,7 @@ def test_interrupted_nox_bench_keeps_what_finished_and_reports_it(tmp_path: Path
         "--load",
         "10",
         "--repeat",
-        "4",
+        "20",
         "--warmup",
         "0",
         results=tmp_path,
@@ -120,27 +123,23 @@ def test_interrupted_nox_bench_keeps_what_finished_and_reports_it(tmp_path: Path
     )
     run = tmp_path / "cut"
     deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        first = run / "3.13.json"
-        if first.exists() and json.loads(first.read_text())["complete"] and (run / "3.13t.json").exists():
+    while time.monotonic() < deadline:  # every interpreter measures in the same rounds: wait for each one's first
+        files = [run / f"{label}.json" for label in ("3.13", "3.13t", "pypy3")]
+        if all(path.exists() and any(c["runs"] for c in json.loads(path.read_text())["cells"]) for path in files):
             break
         time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("the first interpreter never finished")
-    time.sleep(1.0)
+        pytest.fail("the interpreters never all measured a cell")
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     output, _ = process.communicate(timeout=600)
     assert process.returncode != 0
-    assert load(run / "3.13.json")["complete"] is True
-    interrupted = load(run / "3.13t.json")
-    assert interrupted["complete"] is False and interrupted["interrupted"] is True
-    assert not (run / "pypy3.json").exists()
     markdown = (run / "report.md").read_text()
-    # Interrupted after its first cell, or before it: either way named as interrupted, never as missing.
-    assert "3.13t: the run was interrupted" in markdown or "3.13t.json: interrupted before any cell" in markdown
-    assert "Interpreter 3.13t is missing" not in markdown
-    assert "Interpreter pypy3 is missing from this run" in markdown
+    for label in ("3.13", "3.13t", "pypy3"):
+        document = load(run / f"{label}.json")
+        assert document["interrupted"] is True and document["complete"] is False, output
+        assert f"{label}: the run was interrupted" in markdown
+        assert f"Interpreter {label} is missing" not in markdown
     assert not (tmp_path / "latest").exists(), output
 
 
@@ -173,8 +172,28 @@ def test_nox_python_option_selects_and_provisions_a_subset(tmp_path: Path) -> No
     manifest = json.loads((run / "run.json").read_text())
     assert manifest["interpreters"] == ["3.13t"]
     assert manifest["command"].startswith("nox -s bench -p 3.13t -- --workloads cpu=1000")
-    assert "provisioned 1 of 1" in output
+    assert "Running session bench-3.13t" in output and "Running session bench-pypy3" not in output
     assert "is missing from this run" not in (run / "report.md").read_text()
+
+
+def test_one_interpreter_under_two_labels_is_an_a_a_pair_measured_in_the_same_rounds(tmp_path: Path) -> None:
+    process = nox(
+        "-s",
+        "bench",
+        *shlex.split("-- --workloads cpu=1000 --executors serial --load 2 --repeat 2 --warmup 0"),
+        results=tmp_path,
+        run_id="twice",
+        pythons="3.13,again=3.13",
+    )
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output
+    run = tmp_path / "twice"
+    documents = {label: load(run / f"{label}.json") for label in ("3.13", "again")}
+    assert {d["interpreter"]["executable"] for d in documents.values()} == {
+        documents["3.13"]["interpreter"]["executable"]
+    }
+    assert all(d["config"]["shared_rounds"] == ["3.13", "again"] for d in documents.values())
+    assert output.count("Running session bench-3.13") == 1  # one environment, two labels
 
 
 def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_run(tmp_path: Path) -> None:

@@ -371,7 +371,10 @@ class Runner:
         self.save()
 
     def finish(self, interrupted: bool) -> int:
-        """The file's last save (complete or not) and the run's exit code (see :mod:`bench.errors`)."""
+        """The file's last save (complete or not) and the run's exit code (see :mod:`bench.errors`).  A second
+        Ctrl-C or SIGTERM while it saves is ignored: it would lose the file it asked to keep."""
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         for cell in self.cells:
             cell.finish(interrupted)
         document = self.save(interrupted=interrupted)
