@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--python", help="interpreter to measure (default: this one; use a GIL build)")
     check.add_argument("--runs", type=int, default=10, help="how many runs (default 10)")
     check.add_argument("--workload", default="cpu=850000", help="the workload of both cells (default cpu=850000)")
-    check.add_argument("--load", type=int, default=12, help="tasks per cell (default 12)")
+    check.add_argument("--load", type=int, default=8, help="tasks per cell (default 8)")
     check.add_argument("--repeat", type=int, help="rounds per run (default: the runner's)")
 
     cell = commands.add_parser("cell")  # internal (a cell started as a new interpreter): no help, so not listed

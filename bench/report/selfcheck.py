@@ -13,10 +13,18 @@ It also shows serial against the 1-thread pool, but does not judge by it: a
 pool of one thread is nearly free, not free (on CPython 3.13 on a 2-CPU VM it
 cost 1-2% with 35 ms tasks, every run), and a test that finds a real 1.5%
 difference is right, not a false positive.
+
+Across interpreters, each run also measures the four cells under two labels of
+the one interpreter, as two interpreters: in one conducted run (the same
+rounds, compared paired by round, as the report compares interpreters now) and
+in two runs one after the other (the earlier design, independent samples), and
+prints both.  The design in use must keep at least 95% of those ratios within
+0.97-1.03 and call at most 1 in 20 different.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -28,10 +36,11 @@ from tabulate import tabulate
 from bench.errors import UsageError
 from bench.report import stats
 from bench.report.load import read_document
-from bench.result import ResultError
+from bench.result import Cell, Document, ResultError
 
 TOLERANCE = 0.03
 WITHIN_GOAL = 0.9
+CROSS_WITHIN_GOAL = 0.95
 FALSE_POSITIVE_GOAL = 0.05
 
 
@@ -45,11 +54,18 @@ JUDGED = ("same cell twice", "same 1-thread pool twice")
 """The pairs that cost exactly the same, by which the machine is judged; the third is shown as the pool's cost."""
 
 
+CROSS = ("two labels, same rounds", "two labels, one after the other")
+"""The cross-interpreter A/A: one interpreter under two labels, each of the four cells compared between them, in
+one run conducted in shared rounds (the design in use, paired by round) and in two runs one after the other
+(the design before it, independent samples), side by side."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     run: int
     comparisons: dict[str, stats.Comparison]
     problem: str = ""
+    cross: dict[str, list[stats.Comparison]] | None = None
 
 
 def twin_workloads(workload: str) -> tuple[str, str]:
@@ -60,35 +76,88 @@ def twin_workloads(workload: str) -> tuple[str, str]:
     return workload, f"{name}={int(argument) + 1}"
 
 
+def _command(python: str, *args: str) -> list[str]:
+    return [python, "-m", "bench", *args]
+
+
+def _cells(first: str, second: str, load: int, rounds: int | None) -> list[str]:
+    options = ["--workloads", f"{first},{second}", "--executors", "serial,threads", "--workers", "1"]
+    options += ["--load", str(load)]
+    return options + (["--repeat", str(rounds)] if rounds is not None else [])
+
+
+def _walls(cell: Cell) -> tuple[list[float], list[int]]:
+    return [run.wall_s for run in cell.runs], [run.round for run in cell.runs]
+
+
+def _compare(a: Cell, b: Cell, paired: bool) -> stats.Comparison:
+    return stats.compare(*_walls(a), *_walls(b), paired=paired)
+
+
 def one_run(python: str, index: int, folder: Path, *, workload: str, load: int, rounds: int | None) -> Outcome:
-    out = folder / f"aa-{index}.json"
+    """One A/A run: a conducted run of the interpreter under two labels (new design), then the same cells under
+    each label one after the other (old design)."""
     first, second = twin_workloads(workload)
-    command = [python, "-m", "bench", "run", "--workloads", f"{first},{second}", "--executors", "serial,threads"]
-    command += ["--workers", "1", "--load", str(load), "--label", "aa", "--run-id", f"check-{index}", "--out", str(out)]
-    if rounds is not None:
-        command += ["--repeat", str(rounds)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    options = _cells(first, second, load, rounds)
+    env = {**os.environ, "GILBENCH_RESULTS_DIR": str(folder)}
+    conducted = f"shared-{index}"
+    labels = [f"--python=first={python}", f"--python=second={python}"]
+    done = subprocess.run(
+        _command(sys.executable, "conduct", *labels, "--run-id", conducted, "--", *options),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
     if done.returncode != 0:
         return Outcome(index, {}, (done.stderr.strip().splitlines() or ["no output"])[-1])
+    sequential: dict[str, Document] = {}
+    for label in ("first", "second"):
+        out = folder / f"apart-{index}" / f"{label}.json"
+        command = _command(python, "run", *options, "--label", label, "--run-id", f"apart-{index}-{label}")
+        done = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True, check=False, env=env)
+        if done.returncode != 0:
+            return Outcome(index, {}, (done.stderr.strip().splitlines() or ["no output"])[-1])
+        sequential[label] = read_document(out)
     try:
-        document = read_document(out)
+        shared = {label: read_document(folder / conducted / f"{label}.json") for label in ("first", "second")}
     except ResultError as exc:
         return Outcome(index, {}, str(exc))
-    if any(cell.status != "ok" for cell in document.cells):
-        return Outcome(index, {}, "a cell failed: " + "; ".join(f"{c.name}: {c.reason}" for c in document.cells))
-    cells = {(cell.workload, cell.executor): cell for cell in document.cells}
+    documents = [*shared.values(), *sequential.values()]
+    failed = [cell for document in documents for cell in document.cells if cell.status != "ok"]
+    if failed:
+        return Outcome(index, {}, "a cell failed: " + "; ".join(f"{c.name}: {c.reason}" for c in failed))
+    cells = {(cell.workload, cell.executor): cell for cell in shared["first"].cells}
     names = {"first": first, "second": second}
-    comparisons = {}
-    for pair, ((w1, e1), (w2, e2)) in PAIRS.items():
-        a, b = cells[(names[w1], e1)], cells[(names[w2], e2)]
-        comparisons[pair] = stats.compare(
-            [run.wall_s for run in a.runs],
-            [run.round for run in a.runs],
-            [run.wall_s for run in b.runs],
-            [run.round for run in b.runs],
-            paired=True,
+    comparisons = {
+        pair: _compare(cells[(names[w1], e1)], cells[(names[w2], e2)], paired=True)
+        for pair, ((w1, e1), (w2, e2)) in PAIRS.items()
+    }
+    cross = {
+        CROSS[0]: [_compare(a, b, paired=True) for a, b in zip(shared["first"].cells, shared["second"].cells)],
+        CROSS[1]: [_compare(a, b, paired=False) for a, b in zip(sequential["first"].cells, sequential["second"].cells)],
+    }
+    return Outcome(index, comparisons, cross=cross)
+
+
+def _cross_summary(measured: list[Outcome]) -> bool:
+    """Both designs' cross-interpreter figures; True when the design in use meets the goal."""
+    meets = True
+    for design in CROSS:
+        found = [c for o in measured for c in (o.cross or {}).get(design, [])]
+        if not found:
+            continue
+        within = sum(1 for c in found if abs(c.value - 1) <= TOLERANCE)
+        different = sum(1 for c in found if c.significant)
+        ratios = sorted(c.value for c in found)
+        method = "paired by round" if found[0].paired else "independent samples"
+        print(
+            f"{design} ({method}): ratios {ratios[0]:.3f}-{ratios[-1]:.3f}; {within} of {len(found)} within "
+            f"{1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; {different} of {len(found)} called different (p < {stats.ALPHA})"
         )
-    return Outcome(index, comparisons)
+        if design == CROSS[0]:
+            meets = within >= CROSS_WITHIN_GOAL * len(found) and different <= FALSE_POSITIVE_GOAL * len(found)
+    return meets
 
 
 def check(python: str, runs: int, workload: str, load: int, rounds: int | None) -> int:
@@ -139,6 +208,8 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None) 
         f"(goal: at most {FALSE_POSITIVE_GOAL:.0%}, 1 in {round(1 / FALSE_POSITIVE_GOAL)})"
     )
     steady &= false_positives <= FALSE_POSITIVE_GOAL * judged
+    print("one interpreter under two labels, each cell against its twin:")
+    steady &= _cross_summary(measured)
     if len(measured) < len(outcomes):
         print(f"{len(outcomes) - len(measured)} runs failed")
     print(
