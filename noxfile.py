@@ -109,7 +109,15 @@ def prepare(session: nox.Session) -> None:
     from bench.provision.provisioner import provision as provision_specs
     from bench.provision.specs import SpecError, parse_spec
 
-    _host_python(session, "run", "--dry-run", *session.posargs)
+    # The options, checked once, and the run's estimated time from earlier runs here (every label, any Python).
+    _host_python(
+        session,
+        "conduct",
+        *(f"--python={label}={sys.executable}" for label in LABELS),
+        "--",
+        "--dry-run",
+        *session.posargs,
+    )
     specs = []
     for spec in PYTHONS:
         try:

@@ -304,7 +304,9 @@ def main(args: Any) -> int:
     """``python -m bench conduct --python LABEL=EXE ... -- RUN OPTIONS``: check, place the run, conduct it."""
     from bench.__main__ import build_parser
     from bench.measure.config import resolve_config
+    from bench.measure.estimate import estimate_line
     from bench.measure.introspect import allowed_cpus
+    from bench.measure.loop import planned_cells
     from bench.server import ServerProcess
 
     pythons = parse_pythons(args.python or [])
@@ -316,7 +318,9 @@ def main(args: Any) -> int:
     config = resolve_config(options)  # every option checked once, here, before any runner starts
     settings = config.settings
     if options.dry_run:
+        cells = [cell for label in pythons for cell in planned_cells(config, label)]
         print(f"would conduct {', '.join(pythons)} in {settings.repeat} shared rounds")
+        print(estimate_line(cells, settings.repeat, layout.results_root()))
         return 0
     missing = dict(json.loads(args.missing)) if args.missing else {}
     with contextlib.ExitStack() as resources:

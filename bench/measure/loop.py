@@ -30,6 +30,7 @@ from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
 from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
+from bench.measure.estimate import CellKey, estimate_line
 from bench.measure.introspect import allowed_cpus
 from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, watch_parent
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
@@ -195,11 +196,22 @@ def dry_run(config: RunConfig) -> int:
         f"{', '.join(cell_label('', e, w).strip() for e, w in settings.cells)}; "
         f"load {settings.load}, {settings.repeat} rounds"
     )
+    print(estimate_line(planned_cells(config), settings.repeat, layout.results_root()))
     import_dependencies(list(config.choices))
     build = "free-threaded build" if introspect.free_threaded_build() else "GIL build"
     state = "on" if introspect.gil_enabled() else "off"
     print(f"{config.label}: {build}, GIL {state} after importing every workload's modules")
     return 0
+
+
+def planned_cells(config: RunConfig, label: Optional[str] = None) -> list[CellKey]:
+    """The cells a run would measure, as earlier runs' costs are looked up (:mod:`bench.measure.estimate`)."""
+    settings = config.settings
+    return [
+        (label or config.label, record.text, executor, workers, settings.load)
+        for record in settings.workloads
+        for executor, workers in settings.cells
+    ]
 
 
 def _interrupt_on_sigterm(signum: int, frame: Any) -> None:

@@ -9,6 +9,7 @@ sentences can never disagree, and no later stage computes anything again.
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -215,6 +216,18 @@ def add_ideals(summary: pd.DataFrame, traits: Traits, capacity: Mapping[str, Cal
     summary["ideal"] = ideals
     summary["efficiency"] = summary["speedup"] / summary["ideal"]
     return summary
+
+
+def quarter_task_s(cell: Any) -> float:
+    """The task length at which this cell's pool costs (start-up, shut-down and hand-over gaps) would be a quarter
+    of its wall time.  With k tasks per worker and pool costs C per worker, the costs are at most a quarter once
+    k·T >= 3·C, so T = 3·C / k; the gaps (one hand-over per task) stay in C as measured.  NaN where a cost was not
+    recorded."""
+    tasks, workers = float(cell["tasks"]), float(cell["workers"])
+    costs = [float(cell[column]) for column in ("pool_startup_s", "shutdown_s", "gaps_s")]
+    if math.isnan(tasks) or not tasks or any(math.isnan(cost) for cost in costs):
+        return float("nan")
+    return 3.0 * sum(costs) / math.ceil(tasks / workers)
 
 
 def build_flags(config_args: str) -> str:

@@ -7,16 +7,19 @@ their codes; nothing here recognises a warning by its wording.
 
 from __future__ import annotations
 
+import math
+import statistics
+
 import pandas as pd
 
 from bench.layout import RunManifest
-from bench.report.compute import Computed, build_flags
+from bench.report.compute import Computed, build_flags, quarter_task_s
 from bench.report.load import Column, Loaded
 from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.report.merge import merge_warnings
 from bench.report.select import twins, workload_order
 from bench.result import RunWarning
-from bench.vocabulary import cell_label
+from bench.vocabulary import cell_label, strategy
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
@@ -41,9 +44,37 @@ def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
         *_twins(columns),
         *_recorded(columns),
         *_machine(computed.probes),
+        *_separate_measurements(computed),
         *_unknown_traits(computed),
         *_cells(computed),
     ]
+
+
+def _separate_measurements(computed: Computed) -> list[RunWarning]:
+    """Interpreters measured at different times (separate runs): said, with what the probe saw between them."""
+    groups: dict[tuple[str, ...], list[Column]] = {}
+    for column in computed.columns:
+        groups.setdefault(computed.comparisons.groups.get(column.name, (column.name,)), []).append(column)
+    if len(groups) < 2:
+        return []
+    described, speeds = [], []
+    for members in groups.values():
+        document = members[0].document
+        described.append(f"{', '.join(c.name for c in members)} (run {document.run_id}, {document.started_at or '?'})")
+        times = [cpu.seconds for point in document.probe for cpu in point.cpus]
+        comparable = (document.probe_loops, document.probe_executable) if times and document.probe_executable else None
+        speeds.append((comparable, statistics.median(times) * 1000 if times else 0.0))
+    text = (
+        f"These results come from {len(groups)} separate measurements: {'; '.join(described)}. Interpreters of "
+        "different ones were measured at different times, so they are compared as independent samples, and the "
+        "machine's speed between them is part of every such comparison."
+    )
+    if len({comparable for comparable, _ in speeds}) == 1 and speeds[0][0] is not None:
+        medians = ", ".join(f"{value:.2f} ms" for _, value in speeds)
+        text += f" The speed probe (the same loop under the same Python) took a median of {medians} in them."
+    else:
+        text += " Their speed probes ran different loops or under different Pythons: that speed is unknown."
+    return [RunWarning("separate-measurements", text)]
 
 
 def _unknown_traits(computed: Computed) -> list[RunWarning]:
@@ -287,16 +318,35 @@ def _overhead(summary: pd.DataFrame) -> list[RunWarning]:
             f"{cell['pool_startup_s'] * 1000:.1f} ms, gaps {cell['gaps_s'] * 1000:.1f} ms per worker, shut-down "
             f"{cell['shutdown_s'] * 1000:.1f} ms; tasks of {cell['task_s'] * 1000:.2f} ms)"
         )
+    lengths = []
+    for (interpreter, executor), rows in heavy.groupby(["interpreter", "executor"], sort=False):
+        needed = [(quarter_task_s(cell), cell) for _, cell in rows.iterrows()]
+        needed = [(length, cell) for length, cell in needed if not math.isnan(length)]
+        if needed:
+            length, cell = max(needed, key=lambda item: item[0])
+            lengths.append(
+                f"{interpreter} {strategy(str(executor)).words} {_ms(length)} (its tasks now: {_ms(cell['task_s'])})"
+            )
+    at_length = (
+        f" Tasks this long would bring each strategy's pool costs under a quarter of its cells: {'; '.join(lengths)}."
+        if lengths
+        else ""
+    )
     return [
         RunWarning(
             "overhead",
             f"{len(heavy)} cell(s) spent more than a quarter of their wall time outside their tasks, so they "
             f"measure the pool more than the work (worst: {'; '.join(shown)}): starting and stopping a pool is a "
             "fixed cost, and a pool that hands tasks over one at a time leaves a gap before each; use longer tasks "
-            "(a larger workload argument) or, for process pools, --chunksize auto.",
+            f"(a larger workload argument) or, for process pools, --chunksize auto.{at_length}",
             tuple(_names(heavy)),
         )
     ]
+
+
+def _ms(seconds: float) -> str:
+    milliseconds = seconds * 1000
+    return f"{milliseconds:.1f} ms" if milliseconds < 100 else f"{milliseconds:.0f} ms"
 
 
 def _names(rows: pd.DataFrame) -> list[str]:

@@ -38,6 +38,7 @@ GUEST_MODULES = [
     "bench.measure.surroundings",
     "bench.measure.cell",
     "bench.measure.loop",
+    "bench.measure.estimate",
     "bench.measure.memory",
     "bench.measure.probe",
     "bench.measure.orphans",
