@@ -56,6 +56,7 @@ PYTHONS = list(dict.fromkeys(LABELS.values()))
 os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", "")])
 
 RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / layout.RESULTS_DIR_NAME)
+DRY_RUN = "--dry-run"
 PREPARED = ".prepared"
 """In a run's folder: one record per interpreter label, written by its bench session (ready, or why not)."""
 
@@ -125,6 +126,8 @@ def prepare(session: nox.Session) -> None:
         except SpecError as exc:
             session.warn(f"{spec} will be skipped: {exc}")
     provision_specs(specs)  # what cannot be had is said here and again in the report; the others go on
+    if DRY_RUN in session.posargs:
+        return  # each interpreter checks the options in its own session; nothing is measured
     if os.environ.get("GILBENCH_RUN_ID"):
         try:
             run_id = layout.check_name(os.environ["GILBENCH_RUN_ID"], "GILBENCH_RUN_ID")
@@ -141,8 +144,12 @@ def prepare(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Prepare and check this interpreter's environment; the run itself measures every interpreter in the same
     rounds (`measure`, queued once)."""
-    folder = _run_folder(session)
     labels = [label for label, spec in LABELS.items() if spec == session.python]
+    if DRY_RUN in session.posargs:
+        install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".")
+        session.run("python", "-m", "bench", "run", *session.posargs, "--label", labels[0])
+        return
+    folder = _run_folder(session)
     session.notify("measure", session.posargs)  # queued once, after every interpreter's session
     for label in labels:
         _record(folder, label, status="expected", reason="its session did not finish")
@@ -283,6 +290,21 @@ def harness(session: nox.Session) -> None:
         if found is not None:
             pythons += ["--python", f"{label}={found.executable}"]
     session.run("python", "benchmarks/harness.py", *pythons)
+
+
+@nox.session(requires=["provision"], default=False)
+def overhead(session: nox.Session) -> None:
+    """Benchmark: does a pool's cost fall under a quarter at the task length the report names?"""
+    from bench.provision.discovery import find
+    from bench.provision.specs import parse_spec
+
+    install_once(session, "-e", ".[report]")
+    pythons = []
+    for label, spec in LABELS.items():
+        found = find(parse_spec(spec)).resolved
+        if found is not None:
+            pythons += ["--python", f"{label}={found.executable}"]
+    session.run("python", "benchmarks/overhead.py", *pythons)
 
 
 @nox.session(requires=["provision"], default=False)

@@ -83,3 +83,10 @@ def test_speed_ups_are_read_from_the_table(computed: compute.Computed) -> None:
     row = computed.comparisons.of(serial, cell)
     assert (cell["speedup"], cell["p_vs_serial"]) == (row.value, row.p)
     assert row.paired
+
+
+def test_the_task_length_at_which_pool_costs_are_a_quarter() -> None:
+    cell = {"tasks": 20.0, "workers": 2, "pool_startup_s": 0.02, "shutdown_s": 0.01, "gaps_s": 0.03}
+    assert compute.quarter_task_s(cell) == pytest.approx(3 * 0.06 / 10)  # 10 tasks per worker
+    assert compute.quarter_task_s({**cell, "workers": 5}) == pytest.approx(3 * 0.06 / 4)
+    assert compute.quarter_task_s({**cell, "gaps_s": float("nan")}) != compute.quarter_task_s(cell)  # NaN: unknown

@@ -73,15 +73,20 @@ def test_interpreters_of_one_run_are_compared_paired_by_round(tmp_path: Path) ->
     assert "paired by round: the interpreters ran in the same rounds" in markdown
 
 
-def test_one_runner_that_dies_leaves_the_others_measured_and_is_named(tmp_path: Path) -> None:
+def started(results: Path, run_id: str, repeat: int) -> subprocess.Popen[str]:
+    """``conduct`` of labels a and b in the background, for tests that interrupt or kill a part of it."""
     pythons = [f"--python={label}={sys.executable}" for label in ("a", "b")]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench", "conduct", *pythons, "--run-id", "cut", "--", *SMALL, "--repeat", "6"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench", "conduct", *pythons, "--run-id", run_id, "--", *SMALL, "--repeat", str(repeat)],
         cwd=ROOT,
-        env={**os.environ, "GILBENCH_RESULTS_DIR": str(tmp_path)},
+        env={**os.environ, "GILBENCH_RESULTS_DIR": str(results)},
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_one_runner_that_dies_leaves_the_others_measured_and_is_named(tmp_path: Path) -> None:
+    process = started(tmp_path, "cut", 6)
     runner = _wait_for_runner(tmp_path / "cut" / "a.json", "a")
     os.kill(runner, signal.SIGKILL)
     _, stderr = process.communicate(timeout=300)
@@ -95,14 +100,7 @@ def test_one_runner_that_dies_leaves_the_others_measured_and_is_named(tmp_path: 
 
 
 def test_ctrl_c_interrupts_every_runner_and_keeps_what_each_measured(tmp_path: Path) -> None:
-    pythons = [f"--python={label}={sys.executable}" for label in ("a", "b")]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench", "conduct", *pythons, "--run-id", "int", "--", *SMALL, "--repeat", "50"],
-        cwd=ROOT,
-        env={**os.environ, "GILBENCH_RESULTS_DIR": str(tmp_path)},
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = started(tmp_path, "int", 50)
     for label in ("a", "b"):
         _wait_for_runner(tmp_path / "int" / f"{label}.json", label)
     process.send_signal(signal.SIGINT)

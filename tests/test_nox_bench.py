@@ -215,3 +215,14 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
         told = f"{label}: 1 cells failed or timed out (tests.guest.faulty:raise_value_error serial: failed)"
         assert told in output
     assert "a task raised ValueError: bad input 7" in (run / "report.md").read_text()
+
+
+def test_a_dry_run_checks_every_interpreter_and_measures_nothing(tmp_path: Path) -> None:
+    process = nox("-s", "bench", "--", "--dry-run", "--preset", "smoke", results=tmp_path, run_id="dry")
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output
+    assert "would conduct 3.13, 3.13t, pypy3 in 2 shared rounds" in output
+    assert "estimated time: unknown (no earlier run on this machine measured these cells)" in output
+    assert "3.13t: free-threaded build, GIL off after importing every workload's modules" in output
+    assert "Running session measure" not in output
+    assert not any(tmp_path.glob("*/*.json"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.report import compute
 from bench.report.load import load_paths
@@ -19,15 +21,29 @@ def warnings_of(run: Path) -> dict[str, str]:
     return {w.code: w.text for w in report_warnings(compute.compute(loaded.results), loaded)}
 
 
-def test_a_workload_without_declared_traits_is_named_with_what_the_report_then_cannot_say(tmp_path: Path) -> None:
+def edited(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the fixture run with every result file changed by ``change``."""
     run = tmp_path / "run"
     shutil.copytree(BASIC, run)
     for path in run.glob("*.json"):
         if path.name != "run.json":
             document = json.loads(path.read_text())
-            document["config"]["workloads"][0].update(traits={"cpu": {"uses": "unknown", "gil": "unknown"}})
-            document["config"]["workloads"][0].update(traits_source="unknown")
+            change(document)
             path.write_text(json.dumps(document))
+    return run
+
+
+def forget_cpu_traits(document: dict[str, Any]) -> None:
+    document["config"]["workloads"][0].update(traits={"cpu": {"uses": "unknown", "gil": "unknown"}})
+    document["config"]["workloads"][0].update(traits_source="unknown")
+
+
+def one_cpu(document: dict[str, Any]) -> None:
+    document["machine"]["usable_cpus"] = 1
+
+
+def test_a_workload_without_declared_traits_is_named_with_what_the_report_then_cannot_say(tmp_path: Path) -> None:
+    run = edited(tmp_path, forget_cpu_traits)
     text = warnings_of(run)["traits-unknown"]
     assert text.startswith("cpu: no traits declared")
     assert "--traits WORKLOAD=cpu/holds" in text
@@ -35,13 +51,22 @@ def test_a_workload_without_declared_traits_is_named_with_what_the_report_then_c
 
 
 def test_which_workloads_overlap_their_waits_is_read_from_their_traits(tmp_path: Path) -> None:
-    run = tmp_path / "run"
-    shutil.copytree(BASIC, run)
-    for path in run.glob("*.json"):
-        if path.name != "run.json":
-            document = json.loads(path.read_text())
-            document["machine"]["usable_cpus"] = 1
-            path.write_text(json.dumps(document))
+    run = edited(tmp_path, one_cpu)
     assert "while waiting ones (io) still overlap" in warnings_of(run)["workers-over-cpus"]
     swap_traits(run)
     assert "while waiting ones (cpu) still overlap" in warnings_of(run)["workers-over-cpus"]
+
+
+def test_heavy_pools_are_named_with_the_task_length_that_would_bring_them_under_a_quarter() -> None:
+    texts = warnings_of(Path(__file__).resolve().parent / "fixtures" / "run-verdicts")
+    text = texts["overhead"]
+    assert "would bring each strategy's pool costs under a quarter of its cells: pypy3 processes" in text
+    assert "(its tasks now: " in text
+
+
+def test_separate_measurements_are_said_and_one_conducted_run_is_not() -> None:
+    verdicts = warnings_of(Path(__file__).resolve().parent / "fixtures" / "run-verdicts")  # one after another
+    text = verdicts["separate-measurements"]
+    assert text.startswith("These results come from 3 separate measurements: 3.13 (run fixture-run")
+    assert "compared as independent samples" in text and "The speed probe (the same loop under the same Python)" in text
+    assert "separate-measurements" not in warnings_of(BASIC)  # one conducted run: the same rounds
