@@ -22,8 +22,9 @@ def test_a_dry_run_names_the_matrix_in_the_report_s_words(capsys: pytest.Capture
     args = build_parser().parse_args(["run", "--workloads", "cpu=10,sleep", "--executors", "serial,threads"])
     args.workers = "2"
     assert dry_run(resolve_config(args)) == 0
-    first, gil = capsys.readouterr().out.strip().splitlines()
+    first, estimate, gil = capsys.readouterr().out.strip().splitlines()
     assert first == "would measure 4 cells: cpu, sleep x serial, 2 threads; load 20, 8 rounds"
+    assert estimate.startswith("estimated time: ")
     assert gil.endswith("after importing every workload's modules") and ", GIL o" in gil
 
 
