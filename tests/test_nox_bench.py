@@ -43,6 +43,13 @@ def nox(*args: str, results: Path, run_id: str, pythons: str | None = None) -> s
     )
 
 
+def finished(*args: str, results: Path, run_id: str, pythons: str | None = None) -> tuple[int, str]:
+    """`nox` run to its end: its exit code and everything it printed."""
+    process = nox(*args, results=results, run_id=run_id, pythons=pythons)
+    output, _ = process.communicate(timeout=600)
+    return process.returncode, output
+
+
 def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
     process = nox(
         "-s",
@@ -177,16 +184,13 @@ def test_nox_python_option_selects_and_provisions_a_subset(tmp_path: Path) -> No
 
 
 def test_one_interpreter_under_two_labels_is_an_a_a_pair_measured_in_the_same_rounds(tmp_path: Path) -> None:
-    process = nox(
-        "-s",
-        "bench",
-        *shlex.split("-- --workloads cpu=1000 --executors serial --load 2 --repeat 2 --warmup 0"),
+    code, output = finished(
+        *shlex.split("-s bench -- --workloads cpu=1000 --executors serial --load 2 --repeat 2 --warmup 0"),
         results=tmp_path,
         run_id="twice",
         pythons="3.13,again=3.13",
     )
-    output, _ = process.communicate(timeout=600)
-    assert process.returncode == 0, output
+    assert code == 0, output
     run = tmp_path / "twice"
     documents = {label: load(run / f"{label}.json") for label in ("3.13", "again")}
     assert {d["interpreter"]["executable"] for d in documents.values()} == {
@@ -197,16 +201,13 @@ def test_one_interpreter_under_two_labels_is_an_a_a_pair_measured_in_the_same_ro
 
 
 def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_run(tmp_path: Path) -> None:
-    process = nox(
-        "-s",
-        "bench",
-        *shlex.split("-p 3.13 pypy3 -- --workloads tests.guest.faulty:raise_value_error=7,sleep=0.001"),
+    code, output = finished(
+        *shlex.split("-s bench -p 3.13 pypy3 -- --workloads tests.guest.faulty:raise_value_error=7,sleep=0.001"),
         *shlex.split("--executors serial --load 2 --repeat 1 --warmup 0"),
         results=tmp_path,
         run_id="faulty",
     )
-    output, _ = process.communicate(timeout=600)
-    assert process.returncode == 1, output  # a CI job sees it
+    assert code == 1, output  # a CI job sees it
     run = tmp_path / "faulty"
     assert json.loads((run / "run.json").read_text())["command"].startswith("nox -s bench -p 3.13 pypy3 -- ")
     for label in ("3.13", "pypy3"):
@@ -218,9 +219,8 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
 
 
 def test_a_dry_run_checks_every_interpreter_and_measures_nothing(tmp_path: Path) -> None:
-    process = nox("-s", "bench", "--", "--dry-run", "--preset", "smoke", results=tmp_path, run_id="dry")
-    output, _ = process.communicate(timeout=600)
-    assert process.returncode == 0, output
+    code, output = finished("-s", "bench", "--", "--dry-run", "--preset", "smoke", results=tmp_path, run_id="dry")
+    assert code == 0, output
     assert "would conduct 3.13, 3.13t, pypy3 in 2 shared rounds" in output
     assert "estimated time: unknown (no earlier run on this machine measured these cells)" in output
     assert "3.13t: free-threaded build, GIL off after importing every workload's modules" in output

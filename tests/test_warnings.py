@@ -70,3 +70,16 @@ def test_separate_measurements_are_said_and_one_conducted_run_is_not() -> None:
     assert text.startswith("These results come from 3 separate measurements: 3.13 (run fixture-run")
     assert "compared as independent samples" in text and "The speed probe (the same loop under the same Python)" in text
     assert "separate-measurements" not in warnings_of(BASIC)  # one conducted run: the same rounds
+
+
+def drifting(document: dict[str, Any]) -> None:
+    for index, point in enumerate(document["probe"]):
+        for cpu in point["cpus"]:
+            cpu["seconds"] *= 1.5 if index in (3, 4, 5) else 1.0  # the machine slower for three probes
+
+
+def test_drift_in_one_conducted_run_is_said_once_and_not_blamed_on_comparisons(tmp_path: Path) -> None:
+    text = warnings_of(edited(tmp_path, drifting))["probe-drift"]
+    assert text.startswith("3.13, 3.13t, pypy3: the machine's speed drifted by 5")  # about 50%: once for all three
+    assert "measured in the same rounds, so their comparisons are paired by round and stay fair" in text
+    assert "comparisons with other interpreters, carry that drift" not in text
