@@ -42,13 +42,24 @@ def _labelled(entries: str) -> dict[str, str]:
     interpreter twice, under two labels, for an A/A check; ``distro=/usr/bin/python3`` labels a path)."""
     labelled: dict[str, str] = {}
     for entry in entries.split(","):
-        label, sep, spec = entry.strip().partition("=")
-        if label:
-            labelled[label.strip()] = (spec if sep else label).strip()
+        label, sep, spec = (part.strip() for part in entry.strip().partition("="))
+        if not label and not spec:
+            continue  # "3.13, ,3.13t": blanks between commas are nothing named
+        spec = spec if sep else label
+        if not spec:
+            raise UsageError(f"GILBENCH_PYTHONS entry {entry.strip()!r}: expected SPEC or LABEL=SPEC, e.g. 3.13t")
+        layout.check_name(label, "GILBENCH_PYTHONS label") if sep else None
+        labelled[label or spec] = spec
+    if not labelled:
+        raise UsageError(f"GILBENCH_PYTHONS {entries!r}: no interpreter named; expected specs like 3.13,3.13t,pypy3")
     return labelled
 
 
-LABELS = _labelled(os.environ.get("GILBENCH_PYTHONS", ",".join(DEFAULT_SPECS)))
+try:
+    LABELS = _labelled(os.environ.get("GILBENCH_PYTHONS", ",".join(DEFAULT_SPECS)))
+except UsageError as _bad:
+    sys.stderr.write(f"gilbench: error: {_bad}\n")
+    sys.exit(2)
 """Each interpreter's label -> its spec."""
 PYTHONS = list(dict.fromkeys(LABELS.values()))
 """The specs, once each: one nox session (and one virtual environment) per spec."""
@@ -305,6 +316,13 @@ def overhead(session: nox.Session) -> None:
         if found is not None:
             pythons += ["--python", f"{label}={found.executable}"]
     session.run("python", "benchmarks/overhead.py", *pythons)
+
+
+@nox.session(name="big-result", default=False)
+def big_result(session: nox.Session) -> None:
+    """Benchmark: the report's time and peak memory for result files of 125,000 to 1,000,000 task records."""
+    install_once(session, "-e", ".[report]")
+    session.run("python", "benchmarks/big_result.py", *session.posargs)
 
 
 @nox.session(requires=["provision"], default=False)

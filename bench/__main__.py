@@ -37,8 +37,10 @@ def _specs(args: argparse.Namespace) -> list[InterpreterSpec]:
 
 
 def _provision(args: argparse.Namespace) -> int:
+    from bench.interrupts import stop_on_signals
     from bench.provision.provisioner import provision
 
+    stop_on_signals()  # a build stopped by SIGTERM or SIGHUP is killed and removed like one stopped by Ctrl-C
     specs = _specs(args)
     print(f"provisioning {', '.join(spec.label for spec in specs)}", flush=True)
     _, errors = provision(specs)
@@ -62,9 +64,11 @@ def _interpreters(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import contextlib
 
+    from bench.interrupts import stop_on_signals
     from bench.measure import loop
     from bench.measure.config import resolve_config
 
+    stop_on_signals()  # from the start: a SIGTERM while the run is set up also ends in 130, leaving nothing
     if args.dry_run:
         return loop.dry_run(resolve_config(args))
     with contextlib.ExitStack() as resources:  # the run's folder and page server, released at its end
@@ -76,12 +80,16 @@ def _cell(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bench.measure.cell import run_cell
-    from bench.measure.orphans import PARENT_FD_VARIABLE, watch_parent
+    from bench.measure.orphans import PARENT_FD_VARIABLE, become_subreaper, kill_leftovers, watch_parent
 
     parent_fd = os.environ.get(PARENT_FD_VARIABLE)
     if parent_fd is not None:  # started by a runner (not forked): end with it
         watch_parent(int(parent_fd), Path(args.spec).parent.parent)
-    return run_cell(args.spec, args.result, args.round)
+    become_subreaper()
+    try:
+        return run_cell(args.spec, args.result, args.round)
+    finally:
+        kill_leftovers()  # nothing the workload started outlives its cell
 
 
 def _conduct(args: argparse.Namespace) -> int:
@@ -111,7 +119,7 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from bench import server
 
-    return server.serve(args.latency_ms, args.size, args.port, args.parent_pid)
+    return server.serve(args.latency_ms, args.size, args.port, args.parent_pid, args.head_timeout)
 
 
 def _command(commands: Any, name: str, handler: Callable[[argparse.Namespace], int], summary: str, about: str) -> Any:

@@ -32,6 +32,7 @@ from typing import IO, Any, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError
+from bench.interrupts import STOP_SIGNALS, stop_on_signals
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, probe
 from bench.result import FAULTS
 
@@ -126,9 +127,24 @@ def start_runner(plan: Plan, label: str) -> RunnerProcess:
 
 
 def round_plan(seed: int, round_number: int, runners: list[RunnerProcess]) -> list[tuple[str, int]]:
-    """Every (interpreter, cell) once, shuffled from the run's seed and the round number (repeatable)."""
-    steps = [(runner.label, index) for runner in runners for index in range(len(runner.cells))]
-    random.Random(f"{seed}:{round_number}:run").shuffle(steps)  # noqa: S311 (a recorded, repeatable order)
+    """Every (interpreter, cell) once, shuffled from the run's seed and the round number (repeatable).
+
+    Shuffled in two levels, duet-style (Bulej et al., ICPE 2020): the cells in a random order, and each cell's
+    interpreters back to back in a random order of their own.  Pairing by round removes what a whole round
+    shares; a machine whose speed flips within seconds (as these shared VMs do) still differs between two
+    measurements a round apart, so the comparisons that matter most (one cell under two interpreters: the
+    GIL's cost, the A/A check) are measured next to each other, and their order alternates at random."""
+    rng = random.Random(f"{seed}:{round_number}:run")  # noqa: S311 (a recorded, repeatable order)
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for runner in runners:
+        for index, name in enumerate(runner.cells):
+            groups.setdefault(name, []).append((runner.label, index))
+    names = list(groups)
+    rng.shuffle(names)
+    steps: list[tuple[str, int]] = []
+    for name in names:
+        rng.shuffle(groups[name])
+        steps += groups[name]
     return steps
 
 
@@ -227,7 +243,8 @@ class Conductor:
         """Start every runner, measure every round, finish every file; returns the run's exit code."""
         plan, interrupted = self.plan, False
         simulated = bool(plan.simulate)
-        previous = signal.signal(signal.SIGTERM, _interrupt)  # nox terminates on Ctrl-C: every runner saves
+        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+        stop_on_signals()  # nox terminates on Ctrl-C, a closed terminal hangs up: every runner saves
         try:
             live = self.start()
             clock = time.monotonic()
@@ -241,7 +258,8 @@ class Conductor:
         except KeyboardInterrupt:
             interrupted = True
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             codes = _finish(self.runners, interrupted)
             with contextlib.suppress(OSError):
                 self.write_manifest()
@@ -254,10 +272,6 @@ class Conductor:
         if self.missing or any(code not in (0, EXIT_CELLS_FAILED) for code in codes.values()):
             return 1
         return EXIT_CELLS_FAILED if EXIT_CELLS_FAILED in codes.values() else 0
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _finish(runners: list[RunnerProcess], interrupted: bool) -> dict[str, int]:

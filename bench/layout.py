@@ -36,9 +36,14 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}")
 SAFE_NAME_RULE = "1 to 64 of A-Z a-z 0-9 . _ + @ -, starting with a letter or digit"
 
 
+def is_safe_name(value: str) -> bool:
+    """The rule of :func:`check_name`, for values read from files (a label there obeys ``--label``'s rule)."""
+    return bool(_SAFE_NAME.fullmatch(value)) and ".." not in value
+
+
 def check_name(value: str, option: str) -> str:
     """A label or run id becomes a file or folder name: refuse anything that could leave ``results/``."""
-    if not _SAFE_NAME.fullmatch(value) or ".." in value:
+    if not is_safe_name(value):
         raise UsageError(f"{option} {value!r}: expected {SAFE_NAME_RULE}")
     return value
 
@@ -52,13 +57,21 @@ def reserve_run_dir(root: Path) -> tuple[str, Path]:
     """A new run's id and folder, the folder made exclusively: two runs started in the same second get
     ``20261126-021500`` and ``20261126-021500-2``, never one folder (ids still sort by start time)."""
     base = new_run_id()
-    root.mkdir(parents=True, exist_ok=True)
     for number in range(1, 10_000):
         run_id = base if number == 1 else f"{base}-{number}"
         try:
+            if number == 1:
+                root.mkdir(parents=True, exist_ok=True)
             (root / run_id).mkdir()
         except FileExistsError:
+            if not root.is_dir():
+                raise UsageError(f"results folder {str(root)!r} is not a folder; set GILBENCH_RESULTS_DIR") from None
             continue
+        except OSError as exc:
+            raise UsageError(
+                f"cannot make a run folder in {str(root.absolute())!r} ({exc.strerror or exc}); "
+                "choose a writable place with --out FILE or GILBENCH_RESULTS_DIR"
+            ) from None
         return run_id, root / run_id
     raise UsageError(f"{root}: 10,000 runs started in one second; cannot find a free run id")
 
@@ -95,9 +108,29 @@ def is_results_folder(folder: Path) -> bool:
 # --- atomic writes and links -------------------------------------------------------------
 
 
+NAME_MAX = 255
+"""The longest file name most file systems allow, in bytes (ext4, XFS, btrfs, APFS, NTFS)."""
+PATH_MAX = 4096
+AROUND_NAME = len(".") + len(".12345678.tmp")
+"""What :func:`write_atomically`'s temporary name (``.NAME.XXXXXXXX.tmp``) adds to a name; the lock adds less."""
+
+
+def check_name_length(path: Path, option: str) -> None:
+    """Names are checked before anything is measured or made: a 245-byte name passes every other check, yet
+    its temporary name would be over 255 bytes, found only when the result is written."""
+    limit = NAME_MAX - AROUND_NAME
+    size = len(os.fsencode(path.name))
+    if size > limit:
+        raise UsageError(f"{option} {str(path)[:60]!r}...: its file name is {size} bytes; expected at most {limit}")
+    if len(os.fsencode(os.path.abspath(path))) + AROUND_NAME > PATH_MAX:
+        raise UsageError(f"{option} {str(path)[:60]!r}...: the path is too long; expected under {PATH_MAX} bytes")
+
+
 def check_replaceable(path: Path, option: str) -> None:
     """Only a regular file (or a missing path) may be replaced: ``--out /dev/null`` as root must not swap the
-    device for a file, nor a folder, FIFO or dangling link be clobbered."""
+    device for a file, nor a folder, FIFO or dangling link be clobbered; and its name must leave room for the
+    temporary name written first."""
+    check_name_length(path, option)
     if os.path.lexists(path) and not path.is_file():
         kind = "a folder" if path.is_dir() else "not a regular file"
         raise UsageError(f"{option} {str(path)!r}: is {kind}; expected a path to a new or existing regular file")

@@ -130,11 +130,16 @@ class _Fields:
         return self._typed(key, optional, lambda v: isinstance(v, bool), "true or false")
 
     def whole(self, key: str, minimum: int = 0, optional: bool = False) -> Any:
-        return self._typed(key, optional, lambda v: _is_int(v) and v >= minimum, f"a whole number >= {minimum}")
+        return self._typed(
+            key, optional, lambda v: _is_int(v) and minimum <= v < 2**63, f"a whole number >= {minimum} and below 2**63"
+        )
 
     def seconds(self, key: str, optional: bool = False) -> Any:
-        value = self._typed(key, optional, _is_time, "a finite number of seconds >= 0")
+        value = self._typed(key, optional, _is_time, f"a number of seconds from 0 to {MAX_SECONDS:g}")
         return None if value is None else float(value)
+
+    def duration(self, key: str) -> float:
+        return float(self._typed(key, False, _is_duration, f"a number of seconds above 0, up to {MAX_SECONDS:g}"))
 
     def items(self, key: str, optional: bool = False) -> list[Any]:
         value = self._typed(key, optional, lambda v: isinstance(v, list), "a list")
@@ -157,8 +162,32 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+MAX_SECONDS = 1e6
+"""The longest duration a result file may hold (about 11.6 days): larger values are corruption or crafting,
+and would overflow the report's logarithmic scales."""
+
+
 def _is_time(value: Any) -> bool:
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value) and value >= 0
+    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value) and 0 <= value <= MAX_SECONDS
+
+
+def _is_duration(value: Any) -> bool:
+    """A measured wall time: above 0 (a pass always takes some time; the report divides by it)."""
+    return _is_time(value) and value > 0
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads`` keeps the last of two equal keys silently; a result file holding both is crafted or corrupt."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ResultError(f"the key {key[:40]!r} appears twice in one object")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ResultError(f"{name} is not a number a result may hold")
 
 
 def _shown(value: Any) -> str:
@@ -221,7 +250,7 @@ class Repetition:
         fields = _Fields(data, where)
         tasks = tuple(TaskRecord.from_json(row, f"{where}.tasks[{i}]") for i, row in enumerate(fields.items("tasks")))
         return cls(
-            fields.seconds("wall_s"),
+            fields.duration("wall_s"),
             fields.seconds("pool_startup_s"),
             tasks,
             fields.whole("round", optional=True) or 0,
@@ -381,7 +410,7 @@ class Machine:
     def others_cpu_share(self) -> Optional[float]:
         """Share of the CPUs other processes kept busy just before measuring (None where unknown)."""
         value = self.disturbances.get("others_cpu_share")
-        return float(value) if isinstance(value, (int, float)) else None
+        return float(value) if isinstance(value, (int, float)) and _is_time(value) else None  # a share, 0 to 1
 
     @property
     def turbo(self) -> Optional[str]:
@@ -793,7 +822,9 @@ class Document:
         except UnicodeDecodeError as exc:
             raise ResultError(f"not UTF-8 text (byte {exc.start}); the file is corrupt") from None
         try:
-            parsed = json.loads(text)
+            parsed = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        except ResultError:
+            raise
         except ValueError as exc:
             raise ResultError(f"not valid JSON, truncated or corrupt ({exc})") from None
         return cls.from_json(parsed)

@@ -14,6 +14,7 @@ keep-alive clients from queueing behind each other.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import socket
@@ -32,6 +33,12 @@ DEFAULT_SIZE = 20_000
 MAX_LATENCY_MS = 60_000.0
 MAX_SIZE = 64 * 1024 * 1024  # a page is built in memory once; 3 GB would take minutes before the URL appears
 IDLE_TIMEOUT_S = 30.0
+HEAD_TIMEOUT_S = 30.0
+"""From waiting for a request to having its whole head: a client dripping one byte every 10 s is cut off here
+(a per-read timeout alone would let it hold its connection and thread for ever)."""
+MAX_CONNECTIONS = 512
+"""Open connections served at once (a thread each), above any client count a preset or benchmark uses (at most
+a few dozen); past it, new connections are closed at once and one line says so."""
 INFO_PATH = "/info"
 """GET this path for the server's settings as JSON ({"latency_ms", "page_bytes"}), answered at once."""
 
@@ -46,6 +53,18 @@ class PageHandler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.head_reader = _HeadDeadline(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self.head_reader)
+
+    def handle_one_request(self) -> None:
+        self.head_reader.deadline = time.monotonic() + self.server.head_timeout_s
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # the head is read: no deadline for answering it
+        self.head_reader.deadline = None
+        self.connection.settimeout(self.timeout)
+        return parsed
 
     def do_GET(self) -> None:
         if self.path == INFO_PATH:  # what the runner records of this server: no latency, not a page
@@ -73,9 +92,58 @@ class PageHandler(BaseHTTPRequestHandler):
         """Silence per-request logging: it would cost more than the request."""
 
 
+class _HeadDeadline(io.RawIOBase):
+    """The connection's reads, each given only the time left until the request head's deadline."""
+
+    def __init__(self, connection: socket.socket, idle_s: float) -> None:
+        self.connection = connection
+        self.idle_s = idle_s  # no read waits longer than the idle timeout either
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout("the request head took too long")  # handle_one_request closes the connection
+            self.connection.settimeout(min(left, self.idle_s))
+        return self.connection.recv_into(buffer)
+
+
 class PageServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
+    head_timeout_s = HEAD_TIMEOUT_S
+    max_connections = MAX_CONNECTIONS
+    open_connections: int
+    said_full: bool
+    _count_lock: threading.Lock
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection, unless :data:`MAX_CONNECTIONS` are open: then it is closed at once."""
+        with self._count_lock:
+            full = self.open_connections >= self.max_connections
+            if not full:
+                self.open_connections += 1
+            elif not self.said_full:
+                sys.stderr.write(
+                    f"page server: {self.open_connections} connections open, the cap; closing new ones until some end\n"
+                )
+                sys.stderr.flush()
+            self.said_full = full
+        if full:
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._count_lock:
+                self.open_connections -= 1
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that resets or drops its connection (a killed cell, a timed-out one) is normal here: silent.
@@ -90,6 +158,8 @@ class PageServer(ThreadingHTTPServer):
         self.body = make_page(size)
         self.info = {"latency_ms": latency_s * 1000.0, "page_bytes": size}
         self.requests_served = 0
+        self.open_connections = 0
+        self.said_full = False
         self._count_lock = threading.Lock()
 
     @property
@@ -131,6 +201,12 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="bytes per page (default 20000)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--parent-pid", type=int, default=None, help="exit when this process exits")
+    parser.add_argument(
+        "--head-timeout",
+        type=float,
+        default=HEAD_TIMEOUT_S,
+        help=f"seconds a request's head may take (default {HEAD_TIMEOUT_S:g})",
+    )
 
 
 def check_options(latency_ms: float, size: int, port: int) -> str | None:
@@ -143,13 +219,18 @@ def check_options(latency_ms: float, size: int, port: int) -> str | None:
     return None
 
 
-def serve(latency_ms: float, size: int, port: int, parent_pid: int | None) -> int:
-    problem = check_options(latency_ms, size, port)
+def serve(
+    latency_ms: float, size: int, port: int, parent_pid: int | None, head_timeout_s: float = HEAD_TIMEOUT_S
+) -> int:
+    problem = check_options(latency_ms, size, port) or (
+        None if 0 < head_timeout_s <= 3600 else f"--head-timeout {head_timeout_s}: expected seconds above 0, up to 3600"
+    )
     if problem:
         sys.stderr.write(f"gilbench: error: {problem}\n")
         return EXIT_USAGE
     try:
         server = PageServer(port, latency_ms / 1000.0, size)
+        server.head_timeout_s = head_timeout_s
     except OSError as exc:
         sys.stderr.write(f"gilbench: error: cannot listen on {LOOPBACK}:{port}: {exc.strerror}\n")
         return EXIT_USAGE

@@ -52,6 +52,10 @@ def test_every_interpreter_is_measured_in_the_same_shuffled_rounds(tmp_path: Pat
     assert len({tuple(order) for order in orders}) > 1  # shuffled per round, across both interpreters
     labels_in_order = [[label for label, _ in order] for order in orders]
     assert any(order != sorted(order) for order in labels_in_order)  # interleaved, not one interpreter after another
+    for order in orders:  # each cell's interpreters back to back (duet-style), in an order of their own
+        assert all(order[at][1] == order[at + 1][1] for at in range(0, len(order), 2)), order
+    firsts = {order[at][0] for order in orders for at in range(0, len(order), 2)}
+    assert firsts == {"a", "b"}  # neither interpreter always goes first
     for label, document in documents.items():  # each file records its own cells' order within every round
         assert [list(order) for order in document.round_orders] == [
             [index for step_label, index in order if step_label == label] for order in orders

@@ -358,7 +358,10 @@ def check_writable(out: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".write-check-"):
             pass
     except OSError as exc:
-        raise UsageError(f"--out {str(out)!r}: cannot write there ({exc.strerror or exc})") from None
+        raise UsageError(
+            f"--out {str(out)!r}: cannot write in {str(out.parent)!r} ({exc.strerror or exc}); "
+            "choose a writable place with --out FILE or GILBENCH_RESULTS_DIR"
+        ) from None
 
 
 def _resolve_latency(text: Optional[str], preset: Preset) -> float:

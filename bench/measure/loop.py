@@ -27,12 +27,13 @@ from typing import Any, BinaryIO, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
+from bench.interrupts import STOP_SIGNALS, default_signals, stop_on_signals
 from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
 from bench.measure.estimate import CellKey, estimate_line
 from bench.measure.introspect import allowed_cpus
-from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, watch_parent
+from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, become_subreaper, kill_leftovers, watch_parent
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import WorkloadChoice, import_dependencies
@@ -173,9 +174,10 @@ def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: Pa
     try:
         os.setsid()
         watch_parent(pipe.in_forked_child(), spec_path.parent.parent)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        default_signals()
+        become_subreaper()
         code = run_cell(str(spec_path), str(result_path), round_number)
+        kill_leftovers()
     except BaseException:  # anything at all: reported, and the runner sees a failed exit code
         traceback.print_exc()
     finally:
@@ -214,13 +216,9 @@ def planned_cells(config: RunConfig, label: Optional[str] = None) -> list[CellKe
     ]
 
 
-def _interrupt_on_sigterm(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def run(config: RunConfig) -> int:
     """Measure every cell, rewriting the result file after each; returns the exit code (see :mod:`bench.errors`)."""
-    signal.signal(signal.SIGTERM, _interrupt_on_sigterm)  # nox terminates on Ctrl-C: keep what was measured
+    stop_on_signals()  # Ctrl-C, nox's SIGTERM, a closed terminal's SIGHUP: keep what was measured, exit 130
     claim = layout.ResultClaim(config.out, "--out", config.force)
     try:
         if config.settings.pin:
@@ -385,7 +383,7 @@ class Runner:
     def finish(self, interrupted: bool) -> int:
         """The file's last save (complete or not) and the run's exit code (see :mod:`bench.errors`).  A second
         Ctrl-C or SIGTERM while it saves is ignored: it would lose the file it asked to keep."""
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
         for cell in self.cells:
             cell.finish(interrupted)

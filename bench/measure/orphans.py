@@ -16,10 +16,14 @@ import contextlib
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import Optional
+
+PR_SET_CHILD_SUBREAPER = 36
+"""Linux's prctl option: orphaned descendants are re-parented to this process, not to init."""
 
 FOLDER_PREFIX = "gilbench-cell-"
 PARENT_FD_VARIABLE = "GILBENCH_PARENT_FD"
@@ -59,6 +63,56 @@ def watch_parent(read_fd: int, folder: Optional[Path]) -> None:
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
     threading.Thread(target=wait_for_the_end, name="gilbench-watch-runner", daemon=True).start()
+
+
+def become_subreaper() -> bool:
+    """In a cell process (Linux): whatever its workload starts and abandons, even a daemon that double-forks
+    into a session of its own, becomes this process's child, so :func:`kill_leftovers` can end it.
+    Through ``ctypes`` (standard library); False where the kernel or the interpreter cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
+    except (ImportError, OSError, AttributeError):
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    """The children of ``pid`` (each of its threads' children), read from /proc."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as listing:
+                found += [int(part) for part in listing.read().split()]
+    except OSError:  # no /proc/PID/task/*/children (an old kernel): scan every process's parent instead
+        found = []
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if entry.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rpartition(")")[2].split()[1]) == pid:
+                        found.append(int(entry))
+    return found
+
+
+def kill_leftovers() -> int:
+    """When a cell ends: kill every process still below it, over and over, until none is left (killing one
+    re-parents its own children to this subreaper).  Returns how many were killed."""
+    killed = 0
+    for _ in range(1000):
+        children = _children(os.getpid())
+        if not children:
+            break
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    return killed
 
 
 def run_folder() -> tempfile.TemporaryDirectory[str]:

@@ -249,6 +249,19 @@ def load_user_function(target: str) -> TaskFunction:
             raise UsageError(f"workload {target!r}: {module_name!r} has no attribute {attribute!r}")
     if not callable(found):
         raise UsageError(f"workload {target!r}: {attribute!r} is not callable")
+    import inspect  # here, not at the top: only a user's workload needs it, and it is a heavy import
+
+    not_run_by_a_call = (  # their call returns an object instead of doing the work: they would time nothing
+        ("a generator function", inspect.isgeneratorfunction),
+        ("an async generator function", inspect.isasyncgenfunction),
+        ("a coroutine function", inspect.iscoroutinefunction),
+    )
+    kind = next((name for name, test in not_run_by_a_call if test(found)), None)
+    if kind:
+        raise UsageError(
+            f"workload {target!r}: {attribute!r} is {kind}, so calling it would not run its body; "
+            "accepted: a plain function that does the task when called"
+        )
     function: Callable[..., Any] = found
     return function
 

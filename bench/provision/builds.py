@@ -10,9 +10,11 @@ the GIL impact compares two builds that differ only in ``--disable-gil``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from bench import layout
 from bench.layout import BUILD_INFO_NAME
@@ -126,13 +129,26 @@ def _run_phase(
         with open(log, "a") as handle:
             handle.write(f"\n$ {' '.join(command)}\n")
             handle.flush()
-            completed = subprocess.run(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env=env, check=False)
+            returncode = _run_in_own_group(command, cwd, handle, env)
     finally:
         done.set()
         ticker.join()
-    if completed.returncode != 0:
-        raise BuildError(f"{phase} failed (exit {completed.returncode}); full log: {log}")
+    if returncode != 0:
+        raise BuildError(f"{phase} failed (exit {returncode}); full log: {log}")
     say(f"{phase} done in {format_seconds(time.monotonic() - started)}")
+
+
+def _run_in_own_group(command: list[str], cwd: Path, log: IO[str], env: dict[str, str] | None) -> int:
+    """One build step in a process group of its own, killed whole if this process is stopped (Ctrl-C, SIGTERM,
+    SIGHUP: see :mod:`bench.interrupts`), so no ``make -j`` or ``cc1`` keeps compiling after us."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        return process.wait()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
 
 
 def configure_args(request: BuildRequest, prefix: Path) -> list[str]:

@@ -39,13 +39,29 @@ def sources_dir() -> Path:
     return cache_root() / "sources"
 
 
+class CacheNotWritable(Exception):
+    """The cache (or the home folder holding it) cannot be written: what is in it can still be used."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(
+            f"cannot write {path} ({error.strerror or error}); set XDG_CACHE_HOME or GILBENCH_CACHE_DIR "
+            "to a writable folder"
+        )
+        self.path = path
+
+
 @contextlib.contextmanager
 def exclusive_lock(name: str, *, announce: bool = True) -> Iterator[None]:
-    """Hold an exclusive file lock so two provisioning runs never build into one cache."""
+    """Hold an exclusive file lock so two provisioning runs never build into one cache.
+    Raises :class:`CacheNotWritable` when the lock cannot be made (a read-only cache or home)."""
     root = cache_root()
-    root.mkdir(parents=True, exist_ok=True)
     path = root / f"{name}.lock"
-    with open(path, "a+") as handle:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        opened = open(path, "a+")  # noqa: SIM115 (closed by the with below)
+    except OSError as exc:
+        raise CacheNotWritable(path, exc) from None
+    with opened as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -67,7 +83,14 @@ def link_dir() -> Path:
 
 
 def publish_link(name: str, executable: Path) -> None:
-    """Point ``link_dir()/name`` at ``executable``, replacing an older link atomically."""
+    """Point ``link_dir()/name`` at ``executable``, replacing an older link atomically; a link that already
+    points there is left alone (a read-only cache needs no write).  Raises :class:`CacheNotWritable`."""
     directory = link_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    layout.replace_symlink(directory / name, executable.resolve())  # never a link to a link (or to itself)
+    link, target = directory / name, executable.resolve()  # never a link to a link (or to itself)
+    try:
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            return
+        directory.mkdir(parents=True, exist_ok=True)
+        layout.replace_symlink(link, target)
+    except OSError as exc:
+        raise CacheNotWritable(link, exc) from None

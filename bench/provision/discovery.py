@@ -64,10 +64,18 @@ class Resolved:
         return f"{self.spec.label:<8} {self.executable}  {name} {facts['version']}, {build}  [{how}]"
 
 
+NOT_WORKING = "is not a working Python interpreter"
+
+
 @dataclass
 class Rejection:
     candidate: Candidate
     reason: str
+
+    @property
+    def broken(self) -> bool:
+        """It did not run at all (a damaged build), as opposed to running and being another version or build."""
+        return self.reason.startswith(NOT_WORKING)
 
 
 @dataclass
@@ -145,7 +153,7 @@ def verify(spec: InterpreterSpec, candidate: Candidate) -> Resolved | Rejection:
     try:
         facts = probe(candidate.executable)
     except (OSError, RuntimeError, subprocess.TimeoutExpired) as exc:
-        return Rejection(candidate, f"is not a working Python interpreter ({exc})")
+        return Rejection(candidate, f"{NOT_WORKING} ({exc})")
     reason = spec.mismatch(facts)
     if reason:
         return Rejection(candidate, reason)
@@ -166,22 +174,34 @@ def _newest_first(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda path: _version_key(path.name), reverse=True)
 
 
+def _runnable(executable: Path) -> bool:
+    """An executable file; a place this user may not look into (``PATH=/secret:...``) holds none, not an error."""
+    try:
+        return executable.is_file() and os.access(executable, os.X_OK)
+    except OSError:
+        return False
+
+
+def _subfolders(root: Path) -> list[Path]:
+    """The folders in ``root``; none where it is missing or cannot be read."""
+    try:
+        return [path for path in root.iterdir() if path.is_dir() and not path.name.startswith(".")]
+    except OSError:
+        return []
+
+
 def _executables_in(prefixes: list[Path], spec: InterpreterSpec, origin: str) -> list[Candidate]:
     found = []
     for prefix in _newest_first(prefixes):
         for name in spec.executable_names():
             executable = prefix / "bin" / name
-            if executable.is_file() and os.access(executable, os.X_OK):
+            if _runnable(executable):
                 found.append(Candidate(executable, origin))
     return found
 
 
 def cache_candidates(spec: InterpreterSpec) -> list[Candidate]:
-    root = cache.pythons_dir()
-    if not root.is_dir():
-        return []
-    prefixes = [path for path in root.iterdir() if path.is_dir() and not path.name.startswith(".")]
-    return _executables_in(prefixes, spec, "cache")
+    return _executables_in(_subfolders(cache.pythons_dir()), spec, "cache")
 
 
 def path_candidates(spec: InterpreterSpec) -> list[Candidate]:
@@ -190,11 +210,14 @@ def path_candidates(spec: InterpreterSpec) -> list[Candidate]:
     for directory in os.environ.get("PATH", "").split(os.pathsep):
         if not directory or os.path.basename(directory.rstrip("/")) == "shims":
             continue  # pyenv shims run only the active version; pyenv is searched below
-        if Path(directory).resolve() == own_links:
-            continue  # gilbench's own links (put on PATH by the noxfile) point at what was resolved before
+        try:
+            if Path(directory).resolve() == own_links:
+                continue  # gilbench's own links (put on PATH by the noxfile) point at what was resolved before
+        except OSError:
+            continue
         for name in spec.executable_names():
             executable = Path(directory) / name
-            if executable.is_file() and os.access(executable, os.X_OK):
+            if _runnable(executable):
                 found.append(Candidate(executable, "PATH"))
     return found
 
@@ -205,7 +228,7 @@ def pyenv_root() -> Path | None:
         return Path(root)
     pyenv = shutil.which("pyenv")
     default = Path.home() / ".pyenv"
-    if default.is_dir():
+    if _subfolders(default):
         return default
     if pyenv:
         completed = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
@@ -217,9 +240,7 @@ def pyenv_root() -> Path | None:
 def pyenv_candidates(spec: InterpreterSpec) -> list[Candidate]:
     root = pyenv_root()
     versions = root / "versions" if root else None
-    if versions is None or not versions.is_dir():
-        return []
-    return _executables_in([path for path in versions.iterdir() if path.is_dir()], spec, "pyenv")
+    return _executables_in(_subfolders(versions), spec, "pyenv") if versions else []
 
 
 def uv_python_dir() -> Path:
@@ -232,10 +253,7 @@ def uv_python_dir() -> Path:
 
 
 def uv_candidates(spec: InterpreterSpec) -> list[Candidate]:
-    root = uv_python_dir()
-    if not root.is_dir():
-        return []
-    return _executables_in([path for path in root.iterdir() if path.is_dir()], spec, "uv")
+    return _executables_in(_subfolders(uv_python_dir()), spec, "uv")
 
 
 def candidates(spec: InterpreterSpec) -> list[Candidate]:

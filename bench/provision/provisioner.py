@@ -141,6 +141,13 @@ def how_to_fix(spec: InterpreterSpec) -> str:
 def provision_one(spec: InterpreterSpec) -> Resolved:
     """Find or make an interpreter for ``spec``; raise :class:`ProvisionError` with what was tried."""
     search: Search = find(spec)
+    broken = [r for r in search.rejected if r.broken and r.candidate.origin == "cache"]
+    if broken and spec.path is None:  # never fall back silently to another build (3.13 must stay 3.13t's twin)
+        for rejection in broken:
+            prefix = rejection.candidate.executable.parent.parent
+            _say(f"the cached build {prefix} is broken ({rejection.reason}); removing it to build it again")
+            shutil.rmtree(prefix, ignore_errors=True)
+        search = Search(spec, rejected=broken)
     if search.resolved is not None:
         seconds = builds.built_in_this_process.get(Path(search.resolved.facts.get("base_prefix", "")))
         if seconds is not None:
@@ -171,19 +178,34 @@ def provision(
     resolved: dict[InterpreterSpec, Resolved] = {}
     errors: dict[str, str] = {}
     started = time.monotonic()
-    with cache.exclusive_lock("provision"):
-        builds.remove_stale_builds()
+    try:
+        with cache.exclusive_lock("provision"):
+            builds.remove_stale_builds()
+            for spec in provision_order(specs):
+                try:
+                    resolved[spec] = provision_one(spec)
+                except ProvisionError as exc:
+                    errors[spec.label] = str(exc)
+    except cache.CacheNotWritable as exc:  # a read-only cache (or home): use what it holds, make nothing
         for spec in provision_order(specs):
-            try:
-                resolved[spec] = provision_one(spec)
-            except ProvisionError as exc:
-                errors[spec.label] = str(exc)
-                sys.stderr.write(f"gilbench: error: {exc}\n")
-                sys.stderr.flush()
+            found = find(spec).resolved
+            if found is not None:
+                resolved[spec] = found
+            else:
+                errors[spec.label] = f"{spec.label} is not in the cache, and nothing can be made there: {exc}"
+    for message in errors.values():
+        sys.stderr.write(f"gilbench: error: {message}\n")
+    sys.stderr.flush()
     ordered = [resolved[spec] for spec in specs if spec in resolved]
     for item in ordered:
         for name in item.spec.executable_names():
-            cache.publish_link(name, item.executable)
+            try:
+                cache.publish_link(name, item.executable)
+            except cache.CacheNotWritable as exc:
+                sys.stderr.write(
+                    f"gilbench: warning: {exc}; without that link nox may not find {item.spec.label}: "
+                    f"name it by path ({item.spec.label}={item.executable} in GILBENCH_PYTHONS)\n"
+                )
         report(item.describe())
     report(f"provisioned {len(ordered)} of {len(specs)} in {format_seconds(time.monotonic() - started)}")
     return ordered, errors

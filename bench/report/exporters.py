@@ -102,8 +102,38 @@ def render(report: Report, markup: Markup) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+"""Where raw HTML or an autolink could begin in Markdown (a tag, ``</``, ``<!--``, ``<?``); ``p < 0.01`` cannot."""
+_BLOCK_START = re.compile(r"^(?:[#>\[]|[-+*](?=\s|$)|~~~|```|(?:[-*_]\s*){3,}$|(\d{1,9})[.)](?=\s|$))")
+"""What would make the start of a paragraph or bullet a heading, quote, link definition, list, fence or rule."""
+
+
+def markdown_text(text: str) -> str:
+    """Text as Markdown that renders as that text, whatever a result file put in it (labels, host names,
+    workload names, reasons): one line (a newline could start a heading or a list), no raw HTML or autolink
+    (``<script>``, ``<img onerror=...>``), no link or image (``](``), no block syntax at its start.  Only the
+    parts outside code spans are escaped: inside them Markdown shows everything as it is."""
+    parts = " ".join(text.splitlines()).split("`")
+    for index, part in enumerate(parts):
+        unmatched = index == len(parts) - 1 and len(parts) % 2 == 0  # after a lone backtick: plain text again
+        if index % 2 == 0 or unmatched:
+            parts[index] = _TAG_START.sub("&lt;", part).replace("](", "]\\(")
+    return "`".join(parts)
+
+
+def markdown_block(text: str) -> str:
+    """A paragraph or a bullet's text: :func:`markdown_text`, and nothing at its start that opens a block."""
+    escaped = markdown_text(text)
+    found = _BLOCK_START.match(escaped)
+    if not found:
+        return escaped
+    at = len(found.group(1)) if found.group(1) else 0  # "1." -> "1\.", anything else -> "\" before it
+    return f"{escaped[:at]}\\{escaped[at:]}"
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A table cell or heading: :func:`markdown_text`, and ``|`` would end a table cell."""
+    return markdown_text(text).replace("|", "\\|")
 
 
 def markdown_table(table: Table) -> str:
@@ -124,7 +154,7 @@ def answer_markdown(report: Report) -> str:
     for section in report.leading:
         for _, table in section.tables:
             out += [compact_markdown_table(table), ""]
-        out += [f"- {sentence}" for sentence in section.after]
+        out += [f"- {markdown_block(sentence)}" for sentence in section.after]
     return "\n".join(out) + "\n"
 
 
@@ -133,16 +163,17 @@ class MarkdownMarkup(Markup):
         return [f"{'#' * level} {_md_escape(text)}", ""]
 
     def paragraph(self, text: str) -> list[str]:
-        return [text, ""]
+        return [markdown_block(text), ""]
 
     def table(self, table: Table) -> list[str]:
         return [markdown_table(table), ""]
 
     def bullets(self, items: list[str]) -> list[str]:
-        return [f"- {_md_escape(item)}" for item in items] + [""]
+        return [f"- {markdown_block(item)}" for item in items] + [""]
 
     def image(self, picture: Picture) -> list[str]:
-        return [f"![{picture.title}](plots/{picture.png.name})", ""]
+        alt = markdown_text(picture.title).replace("[", "\\[").replace("]", "\\]")
+        return [f"![{alt}](plots/{picture.png.name})", ""]
 
 
 def to_markdown(report: Report) -> str:

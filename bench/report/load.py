@@ -7,12 +7,18 @@ every field, so nothing downstream needs to guess at a key.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.layout import RUN_MANIFEST, RunManifest
+from bench.layout import RUN_MANIFEST, SAFE_NAME_RULE, RunManifest, is_safe_name
 from bench.result import Config, Document, Interpreter, Machine, ResultError, RunWarning
+
+MAX_RESULT_BYTES = 256 * 1024 * 1024
+"""The largest result file read (256 MiB, about 2.5 million task records): the report's time and memory grow
+linearly with the task records (benchmarks/big_result.py), and this keeps one file within a few GiB."""
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,36 @@ def result_files(folder: Path) -> list[Path]:
 
 
 def read_document(path: Path) -> Document:
-    """One file through the result model; every problem is a :class:`ResultError` naming the file."""
+    """One file through the result model; every problem is a :class:`ResultError` naming the file.
+
+    Only a regular file is read, and only up to :data:`MAX_RESULT_BYTES`: a link to ``/dev/zero`` would
+    fill the memory and a FIFO would block forever.  It is opened without blocking and checked by its own
+    descriptor, so nothing can be swapped in between the check and the read."""
     try:
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ResultError(f"{path}: cannot read ({exc.strerror})") from None
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise ResultError(f"{path}: not a regular file; only regular files are read as results")
+            if info.st_size > MAX_RESULT_BYTES:
+                raise ResultError(
+                    f"{path}: {info.st_size / 2**20:.0f} MiB, over the {MAX_RESULT_BYTES // 2**20} MiB limit "
+                    "for one result file; measure fewer, longer tasks"
+                )
+            data = file.read(MAX_RESULT_BYTES + 1)
+        except OSError as exc:
+            raise ResultError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        return Document.loads(data)
+        document = Document.loads(data)
     except ResultError as exc:
         raise ResultError(f"{path}: {exc}") from None
+    for field_name, value in (("interpreter.label", document.interpreter.label), ("run_id", document.run_id)):
+        if not is_safe_name(value):
+            raise ResultError(f"{path}: {field_name} {value[:40]!r}: expected {SAFE_NAME_RULE}")
+    return document
 
 
 def _files_of(path: Path, loaded: Loaded) -> list[Path]:
@@ -97,7 +124,7 @@ def _files_of(path: Path, loaded: Loaded) -> list[Path]:
         if not files:
             loaded.problems.append(f"{path}: no result files (*.json) in this folder")
         return files
-    if path.is_file():
+    if path.exists() or path.is_symlink():  # a FIFO or device is named by read_document, not missed
         loaded.folders.append(path.parent.resolve())
         return [path]
     loaded.problems.append(f"{path}: no such file or folder")

@@ -7,8 +7,13 @@ hands the report to each chosen exporter.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
+from bench import layout
 from bench.errors import UsageError
 from bench.report import answer, compute, plots, sections
 from bench.report.content import Report
@@ -70,9 +75,28 @@ def draw(report: Report, out_dir: Path) -> None:
 
 
 def write(report: Report, out_dir: Path, formats: list[str] | None = None) -> list[Path]:
+    """Every output, as a set: all are made in a hidden folder beside them first, and moved into ``out_dir``
+    only when every one was made, so an error in any format never leaves a partial set (or a half-updated
+    one beside an older report).  Returns the files' final paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    draw(report, out_dir)
-    written = [picture.png for picture in report.pictures] + [picture.svg for picture in report.pictures]
-    for name in formats or DEFAULT_FORMATS:
-        written += EXPORTERS[name].write(report, out_dir)
-    return written
+    staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out_dir))
+    try:
+        draw(report, staging)
+        made = [picture.png for picture in report.pictures] + [picture.svg for picture in report.pictures]
+        for name in formats or DEFAULT_FORMATS:
+            made += EXPORTERS[name].write(report, staging)
+        finals = [out_dir / path.relative_to(staging) for path in made]
+        for final in finals:  # every target checked before the first is replaced
+            layout.check_replaceable(final, "--out")
+        for path, final in zip(made, finals):
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+        report.pictures = [
+            replace(
+                picture, png=out_dir / picture.png.relative_to(staging), svg=out_dir / picture.svg.relative_to(staging)
+            )
+            for picture in report.pictures
+        ]
+        return finals
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

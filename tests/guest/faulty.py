@@ -59,3 +59,26 @@ def declared_wait(seconds: float = 0.001) -> None:
 
 
 declared_wait.gilbench_traits = "wait"  # type: ignore[attr-defined]
+
+
+def daemonize(path: str) -> None:
+    """Starts a daemon the classic way (fork, setsid, fork again) that would sleep for an hour, and notes its pid
+    in ``path``: it leaves the cell's process group, so only a subreaper can still find it."""
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        if os.fork() == 0:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n")
+            time.sleep(3600)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    for _ in range(500):  # until the daemon has noted itself
+        if os.path.exists(path) and open(path, encoding="utf-8").read().strip():  # noqa: SIM115
+            return
+        time.sleep(0.01)
+
+
+def generator(argument: object = None):  # type: ignore[no-untyped-def]
+    """A generator function: calling it runs nothing."""
+    yield argument

@@ -64,11 +64,14 @@ def _broken(change: Any) -> dict[str, Any]:
     ("change", "message"),
     [
         (lambda d: d["cells"][0].update(runs=None), "cells[0].runs: expected a list, got null"),
-        (lambda d: d["cells"][0].update(workers="two"), "cells[0].workers: expected a whole number >= 1, got 'two'"),
-        (lambda d: d["cells"][0].update(workers=True), "cells[0].workers: expected a whole number >= 1, got true"),
+        (lambda d: d["cells"][0].update(workers="two"), "cells[0].workers: expected a whole number >= 1 and below 2**63, got 'two'"),
+        (lambda d: d["cells"][0].update(workers=True), "cells[0].workers: expected a whole number >= 1 and below 2**63, got true"),
         (lambda d: d.pop("interpreter"), "interpreter: missing"),
         (lambda d: d["interpreter"].update(free_threaded_build="yes"), "interpreter.free_threaded_build: expected"),
-        (lambda d: d["cells"][0]["runs"][0].update(wall_s=float("nan")), "cells[0].runs[0].wall_s: expected a finite"),
+        (lambda d: d["cells"][0]["runs"][0].update(wall_s=float("nan")), "cells[0].runs[0].wall_s: expected a number"),
+        (lambda d: d["cells"][0]["runs"][0].update(wall_s=1e308), "wall_s: expected a number of seconds above 0, up to 1e+06"),
+        (lambda d: d["cells"][0]["runs"][0].update(wall_s=0.0), "wall_s: expected a number of seconds above 0"),
+        (lambda d: d["cells"][0].update(workers=2**64), "cells[0].workers: expected a whole number >= 1 and below 2**63"),
         (lambda d: d["cells"][0]["runs"][0]["tasks"][0].pop(), "cells[0].runs[0].tasks[0]: expected a row"),
         (lambda d: d["config"].update(warmup=-1), "config.warmup: expected a whole number >= 0 or 'auto', got -1"),
         (lambda d: d["config"].update(cells=[["threads"]]), "config.cells[0]: expected [executor, workers]"),
@@ -85,7 +88,14 @@ def test_loading_names_the_first_bad_field(change: Any, message: str) -> None:
 
 
 def test_bytes_that_are_not_a_result() -> None:
-    for data, message in ((b"\xff{}", "not UTF-8 text (byte 0)"), (b"[1, 2", "not valid JSON"), (b"[]", "top level")):
+    cases = (
+        (b"\xff{}", "not UTF-8 text (byte 0)"),
+        (b"[1, 2", "not valid JSON"),
+        (b"[]", "top level"),
+        (b'{"schema_version": 4, "schema_version": 4}', "the key 'schema_version' appears twice in one object"),
+        (b'{"schema_version": NaN}', "NaN is not a number a result may hold"),
+    )
+    for data, message in cases:
         with pytest.raises(ResultError, match=message.replace("(", r"\(").replace(")", r"\)")):
             Document.loads(data)
 
