@@ -369,12 +369,21 @@ def test_pyperf_compare_to_reads_the_export(run_copy: Path) -> None:
     ("change", "problem"),
     [
         (lambda d: d["cells"][0].update(runs=None), "cells[0].runs: expected a list, got null"),
-        (lambda d: d["cells"][1].update(workers="two"), "cells[1].workers: expected a whole number >= 1 and below 2**63, got 'two'"),
+        (
+            lambda d: d["cells"][1].update(workers="two"),
+            "cells[1].workers: expected a whole number >= 1 and below 2**63, got 'two'",
+        ),
         (lambda d: d.pop("interpreter"), "interpreter: missing"),
-        (lambda d: d["cells"][2]["runs"][0].update(wall_s=-1), "cells[2].runs[0].wall_s: expected a number of seconds above 0, up to 1e+06, got -1"),
+        (
+            lambda d: d["cells"][2]["runs"][0].update(wall_s=-1),
+            "cells[2].runs[0].wall_s: expected a number of seconds above 0, up to 1e+06, got -1",
+        ),
         (lambda d: d["cells"][0].update(status="great"), "cells[0].status: expected one of ok, failed, timeout"),
         (lambda d: d.update(cells=[]), "interrupted before any cell was measured"),
-        (lambda d: d["machine"].update(usable_cpus=0), "machine.usable_cpus: expected a whole number >= 1 and below 2**63, got 0"),
+        (
+            lambda d: d["machine"].update(usable_cpus=0),
+            "machine.usable_cpus: expected a whole number >= 1 and below 2**63, got 0",
+        ),
     ],
 )
 def test_a_bad_file_is_skipped_with_one_line_and_the_report_still_renders(

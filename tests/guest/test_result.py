@@ -64,14 +64,26 @@ def _broken(change: Any) -> dict[str, Any]:
     ("change", "message"),
     [
         (lambda d: d["cells"][0].update(runs=None), "cells[0].runs: expected a list, got null"),
-        (lambda d: d["cells"][0].update(workers="two"), "cells[0].workers: expected a whole number >= 1 and below 2**63, got 'two'"),
-        (lambda d: d["cells"][0].update(workers=True), "cells[0].workers: expected a whole number >= 1 and below 2**63, got true"),
+        (
+            lambda d: d["cells"][0].update(workers="two"),
+            "cells[0].workers: expected a whole number >= 1 and below 2**63, got 'two'",
+        ),
+        (
+            lambda d: d["cells"][0].update(workers=True),
+            "cells[0].workers: expected a whole number >= 1 and below 2**63, got true",
+        ),
         (lambda d: d.pop("interpreter"), "interpreter: missing"),
         (lambda d: d["interpreter"].update(free_threaded_build="yes"), "interpreter.free_threaded_build: expected"),
         (lambda d: d["cells"][0]["runs"][0].update(wall_s=float("nan")), "cells[0].runs[0].wall_s: expected a number"),
-        (lambda d: d["cells"][0]["runs"][0].update(wall_s=1e308), "wall_s: expected a number of seconds above 0, up to 1e+06"),
+        (
+            lambda d: d["cells"][0]["runs"][0].update(wall_s=1e308),
+            "wall_s: expected a number of seconds above 0, up to 1e+06",
+        ),
         (lambda d: d["cells"][0]["runs"][0].update(wall_s=0.0), "wall_s: expected a number of seconds above 0"),
-        (lambda d: d["cells"][0].update(workers=2**64), "cells[0].workers: expected a whole number >= 1 and below 2**63"),
+        (
+            lambda d: d["cells"][0].update(workers=2**64),
+            "cells[0].workers: expected a whole number >= 1 and below 2**63",
+        ),
         (lambda d: d["cells"][0]["runs"][0]["tasks"][0].pop(), "cells[0].runs[0].tasks[0]: expected a row"),
         (lambda d: d["config"].update(warmup=-1), "config.warmup: expected a whole number >= 0 or 'auto', got -1"),
         (lambda d: d["config"].update(cells=[["threads"]]), "config.cells[0]: expected [executor, workers]"),
