@@ -113,7 +113,7 @@ def _check(args: argparse.Namespace) -> int:
             "or use `nox -s check`"
         ) from None
 
-    return selfcheck.main(args.python, args.runs, args.workload, args.load, args.repeat)
+    return selfcheck.main(args.python, args.runs, args.workload, args.load, args.repeat, pin=args.pin)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--workload", default="cpu=850000", help="the workload of both cells (default cpu=850000)")
     check.add_argument("--load", type=int, default=8, help="tasks per cell (default 8)")
     check.add_argument("--repeat", type=int, help="rounds per run (default: the runner's)")
+    check.add_argument(
+        "--pin", help="CPUs for every cell, as `bench run --pin` (e.g. 0: both labels' cells on one CPU); default: none"
+    )
 
     cell = commands.add_parser("cell")  # internal (a cell started as a new interpreter): no help, so not listed
     cell.add_argument("spec")

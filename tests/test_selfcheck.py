@@ -26,3 +26,12 @@ def test_a_workload_without_a_whole_number_is_refused_in_one_line() -> None:
     assert done.stderr.strip().splitlines() == [
         "gilbench: error: --workload 'io': expected NAME=N with a whole number N, e.g. cpu=850000"
     ]
+
+
+def test_pin_reaches_every_cell_of_the_check() -> None:
+    """`--pin` goes to every run the check makes: a CPU this machine lacks is the runner's own one-line refusal."""
+    done = run_bench("check", "--runs", "1", "--workload", "cpu=2000", "--load", "2", "--repeat", "3", "--pin", "999")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "A/A self-check: 1 runs of cpu=2000" in done.stdout and "pinned to CPUs 999" in done.stdout
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("gilbench: error: no A/A run succeeded: ") and "--pin '999'" in line

@@ -80,9 +80,9 @@ def _command(python: str, *args: str) -> list[str]:
     return [python, "-m", "bench", *args]
 
 
-def _cells(first: str, second: str, load: int, rounds: int | None) -> list[str]:
+def _cells(first: str, second: str, load: int, rounds: int | None, pin: str | None = None) -> list[str]:
     options = ["--workloads", f"{first},{second}", "--executors", "serial,threads", "--workers", "1"]
-    options += ["--load", str(load)]
+    options += ["--load", str(load)] + (["--pin", pin] if pin else [])
     return options + (["--repeat", str(rounds)] if rounds is not None else [])
 
 
@@ -94,11 +94,13 @@ def _compare(a: Cell, b: Cell, paired: bool) -> stats.Comparison:
     return stats.compare(*_walls(a), *_walls(b), paired=paired)
 
 
-def one_run(python: str, index: int, folder: Path, *, workload: str, load: int, rounds: int | None) -> Outcome:
+def one_run(
+    python: str, index: int, folder: Path, *, workload: str, load: int, rounds: int | None, pin: str | None = None
+) -> Outcome:
     """One A/A run: a conducted run of the interpreter under two labels (new design), then the same cells under
     each label one after the other (old design)."""
     first, second = twin_workloads(workload)
-    options = _cells(first, second, load, rounds)
+    options = _cells(first, second, load, rounds, pin)
     env = {**os.environ, "GILBENCH_RESULTS_DIR": str(folder)}
     conducted = f"shared-{index}"
     labels = [f"--python=first={python}", f"--python=second={python}"]
@@ -160,17 +162,18 @@ def _cross_summary(measured: list[Outcome]) -> bool:
     return meets
 
 
-def check(python: str, runs: int, workload: str, load: int, rounds: int | None) -> int:
+def check(python: str, runs: int, workload: str, load: int, rounds: int | None, *, pin: str | None = None) -> int:
     if runs < 1:
         raise UsageError(f"--runs {runs}: expected a positive whole number")
     if load < 1:
         raise UsageError(f"--load {load}: expected a positive whole number")
     twin_workloads(workload)
-    print(f"A/A self-check: {runs} runs of {workload}, under {python}", flush=True)
+    pinned = f", pinned to CPUs {pin}" if pin else ""
+    print(f"A/A self-check: {runs} runs of {workload}, under {python}{pinned}", flush=True)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="gilbench-check-") as folder:
         for index in range(1, runs + 1):
-            outcome = one_run(python, index, Path(folder), workload=workload, load=load, rounds=rounds)
+            outcome = one_run(python, index, Path(folder), workload=workload, load=load, rounds=rounds, pin=pin)
             outcomes.append(outcome)
             shown = "; ".join(f"{pair} {c.value:.3f} (p={c.p:.4f})" for pair, c in outcome.comparisons.items())
             print(f"  run {index}: {shown or 'failed: ' + outcome.problem}", flush=True)
@@ -220,5 +223,5 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None) 
     return 0 if steady else 1
 
 
-def main(python: str | None, runs: int, workload: str, load: int, rounds: int | None) -> int:
-    return check(python or sys.executable, runs, workload, load, rounds)
+def main(python: str | None, runs: int, workload: str, load: int, rounds: int | None, *, pin: str | None = None) -> int:
+    return check(python or sys.executable, runs, workload, load, rounds, pin=pin)

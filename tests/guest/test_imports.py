@@ -18,6 +18,7 @@ GUEST_MODULES = [
     "bench",
     "bench.__main__",
     "bench.errors",
+    "bench.interrupts",
     "bench.result",
     "bench.layout",
     "bench.vocabulary",
@@ -49,6 +50,7 @@ GUEST_AND_SHARED = (
     "bench.result",
     "bench.layout",
     "bench.errors",
+    "bench.interrupts",
     "bench.vocabulary",
     "bench.__main__",
 )

@@ -429,7 +429,8 @@ def test_unwritable_output_is_refused_before_measuring(tmp_path: Path) -> None:
     blocker.write_text("")
     done = run_bench("run", "--out", str(blocker / "r.json"), "--workloads", "sleep", "--load", "1", timeout=60)
     assert done.returncode == 2
-    assert done.stderr.strip().startswith(f"gilbench: error: --out '{blocker / 'r.json'}': cannot write there")
+    assert done.stderr.strip().startswith(f"gilbench: error: --out '{blocker / 'r.json'}': cannot write in '{blocker}'")
+    assert done.stderr.strip().endswith("choose a writable place with --out FILE or GILBENCH_RESULTS_DIR")
 
 
 def test_pin_runs_on_the_chosen_cpu_and_is_recorded(tmp_path: Path) -> None:
