@@ -2,7 +2,7 @@
 
 Real parts only: real result files (crafted from the checked-in fixtures), real
 devices and FIFOs, real signals to real runs, a real page server and a real
-unprivileged user (the system's ``nobody``, as root may become any uid), with a
+unprivileged user (a system user the test creates and removes again), with a
 copy of the checkout it can read.  Builds use a tiny fake ``configure`` and
 ``Makefile`` in a real source tarball, so row 1 needs no real CPython build.
 """
@@ -312,22 +312,28 @@ def _command(pid: int) -> str:
 # --- rows 11-13: an unprivileged user ---------------------------------------------------------
 
 
-NOBODY = "nobody"
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 
 
 @pytest.fixture
 def unprivileged(tmp_path: Path) -> Iterator[tuple[int, int, Path]]:
-    """(uid, gid, a copy of the checkout it can read) for ``nobody``; skipped where there is no such user,
-    this process cannot change user (not root), or no system Python outside /root can be run by it."""
-    if os.geteuid() != 0:
-        pytest.skip("changing to another user needs root")
-    try:
-        user = pwd.getpwnam(NOBODY)
-    except KeyError:
-        pytest.skip(f"no {NOBODY!r} user on this machine")
+    """(uid, gid, a copy of the checkout it can read) of a system user this test creates and removes again;
+    skipped, with the reason, where no user can be created (not root, no ``useradd``) or no system Python
+    outside /root (which only root may enter) can be run by it."""
+    if os.geteuid() != 0 or shutil.which("useradd") is None or shutil.which("userdel") is None:
+        pytest.skip("creating a user needs root and useradd/userdel")
     if not SYSTEM_PYTHON.exists():
         pytest.skip(f"no {SYSTEM_PYTHON} for another user to run")
+    name = f"gilbench-{os.getpid() % 100000}"
+    made = subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot create a user here: {made.stderr.strip()}")
+    user = pwd.getpwnam(name)
     place = Path(tempfile.mkdtemp(prefix="gilbench-user-", dir="/tmp"))  # pytest's own folders are root's alone
     try:
         place.chmod(0o755)
@@ -337,6 +343,7 @@ def unprivileged(tmp_path: Path) -> Iterator[tuple[int, int, Path]]:
         yield user.pw_uid, user.pw_gid, place
     finally:
         shutil.rmtree(place, ignore_errors=True)
+        subprocess.run(["userdel", name], capture_output=True, check=False)
 
 
 def as_user(user: tuple[int, int, Path], *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -359,7 +366,7 @@ def as_user(user: tuple[int, int, Path], *args: str, cwd: Path, **env: str) -> s
 def test_a_user_in_a_folder_it_cannot_write_gets_one_line(unprivileged: tuple[int, int, Path]) -> None:
     place = unprivileged[2]
     locked = place / "locked"
-    locked.mkdir(mode=0o755)  # root's: nobody may read it, not write it
+    locked.mkdir(mode=0o755)  # root's: the test user may read it, not write it
     args = ["run", "--workloads", "cpu=1000", "--executors", "serial", "--load", "1", "--repeat", "1"]
     done = as_user(unprivileged, *args, cwd=locked)
     assert done.returncode == EXIT_USAGE, done.stderr
@@ -381,7 +388,7 @@ def test_an_interpreter_in_a_read_only_cache_is_used_without_a_lock(unprivileged
     (prefix / f"python{system_version}").symlink_to(SYSTEM_PYTHON.resolve())
     for path in [home, *home.rglob("*")]:
         if not path.is_symlink():
-            path.chmod(0o755)  # root's: read-only for nobody, home and cache alike
+            path.chmod(0o755)  # root's: read-only for the test user, home and cache alike
     done = as_user(unprivileged, "provision", system_version, cwd=place)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "[cache]" in done.stdout
