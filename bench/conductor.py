@@ -32,7 +32,7 @@ from typing import IO, Any, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError
-from bench.interrupts import STOP_SIGNALS, stop_on_signals
+from bench.interrupts import STOP_SIGNALS, ignore_signals, raise_if_stopping, stop_on_signals
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, probe
 from bench.result import FAULTS
 
@@ -229,6 +229,7 @@ class Conductor:
             own = [index for label, index in steps if label == runner.label]
             runner.ask({"do": "round", "round": round_number, "order": own})
         for label, index in steps:
+            raise_if_stopping()
             runner = by_label[label]
             reply = runner.ask({"do": "measure", "cell": index, "round": round_number})
             if reply is not None:
@@ -257,12 +258,13 @@ class Conductor:
                 self.write_manifest()
         except KeyboardInterrupt:
             interrupted = True
+            ignore_signals()  # the runners are stopped and saved now; a second Ctrl-C would only cut that short
         finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
             codes = _finish(self.runners, interrupted)
             with contextlib.suppress(OSError):
                 self.write_manifest()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         for runner in self.runners:
             if runner.faults:
                 shown = ", ".join(runner.faults[:3])

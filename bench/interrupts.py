@@ -2,9 +2,16 @@
 
 Standard library only (guest code imports it).  A closed terminal (SIGHUP), a
 CI job cancelled (SIGTERM) and Ctrl-C (SIGINT) all become one
-``KeyboardInterrupt``, raised once: the first signal starts the orderly stop
-and any later one is ignored, so a second SIGTERM 50 ms after the first can
-neither cut the last save short nor turn exit 130 into 143.
+``KeyboardInterrupt``, installed from the start of a command (a SIGTERM
+while a run is set up also ends in 130, not 143).  The code that saves after a
+stop ignores further signals (:func:`ignore_signals`), so a second SIGTERM
+50 ms after the first cannot cut the last save short.
+
+A ``KeyboardInterrupt`` raised at an unlucky moment can be swallowed: CPython
+reports an exception raised in an ``os.fork`` hook as "unraisable" and goes
+on (seen once in CI: the runner forked a cell just as SIGINT came, and then
+measured on).  So the first signal is also remembered, and the measuring loops
+ask :func:`raise_if_stopping` at every step.
 """
 
 from __future__ import annotations
@@ -14,20 +21,35 @@ from typing import Any
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
+_STATE = {"stopping": False}
+"""Whether a stop signal came (in this process; a forked cell starts with none)."""
+
 
 def _stop(signum: int, frame: Any) -> None:
-    for each in STOP_SIGNALS:
-        signal.signal(each, signal.SIG_IGN)
+    _STATE["stopping"] = True
     raise KeyboardInterrupt
 
 
 def stop_on_signals() -> None:
-    """From now on the first of SIGINT, SIGTERM or SIGHUP raises ``KeyboardInterrupt``; later ones are ignored."""
+    """From now on SIGINT, SIGTERM and SIGHUP raise ``KeyboardInterrupt`` (and are remembered)."""
     for each in STOP_SIGNALS:
         signal.signal(each, _stop)
 
 
+def ignore_signals() -> None:
+    """While the stop is carried out (the last save): further signals would only cut it short."""
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+
+
+def raise_if_stopping() -> None:
+    """In a measuring loop: a stop signal came, even if its ``KeyboardInterrupt`` was swallowed on the way."""
+    if _STATE["stopping"]:
+        raise KeyboardInterrupt
+
+
 def default_signals() -> None:
-    """A cell's own process: the signals' default actions (its runner handles stopping)."""
+    """A cell's own process: the signals' default actions (its runner handles stopping), and no stop pending."""
+    _STATE["stopping"] = False
     for each in STOP_SIGNALS:
         signal.signal(each, signal.SIG_DFL)

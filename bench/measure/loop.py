@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
-from bench.interrupts import STOP_SIGNALS, default_signals, stop_on_signals
+from bench.interrupts import default_signals, ignore_signals, raise_if_stopping, stop_on_signals
 from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
@@ -159,6 +159,7 @@ def _wait(pid: int, timeout_s: float) -> Optional[int]:
     """Wait for ``pid`` without waking often (a measured cell shares the CPUs with this process)."""
     started = time.monotonic()
     while True:
+        raise_if_stopping()  # a stop signal whose KeyboardInterrupt was swallowed (see bench.interrupts)
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
@@ -383,8 +384,7 @@ class Runner:
     def finish(self, interrupted: bool) -> int:
         """The file's last save (complete or not) and the run's exit code (see :mod:`bench.errors`).  A second
         Ctrl-C or SIGTERM while it saves is ignored: it would lose the file it asked to keep."""
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, signal.SIG_IGN)
+        ignore_signals()
         for cell in self.cells:
             cell.finish(interrupted)
         document = self.save(interrupted=interrupted)
@@ -430,6 +430,7 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
                 order = round_order(settings.seed, round_number, len(runner.cells))
                 runner.begin_round(order)
                 for index in order:
+                    raise_if_stopping()
                     before = len(runner.cells[index].cell.warmup_s)
                     measured = runner.measure(index, round_number)
                     if measured is not None:
@@ -469,6 +470,7 @@ def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, rep
         try:
             ended = False
             for line in iter(commands.readline, b""):
+                raise_if_stopping()
                 command = json.loads(line)
                 if command["do"] == "end":
                     ended = True
