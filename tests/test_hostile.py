@@ -233,15 +233,19 @@ def test_columns_whose_names_mend_alike_keep_a_pyperf_file_each(tmp_path: Path) 
 # --- row 10: SIGHUP and a double SIGTERM -------------------------------------------------------
 
 
-@pytest.mark.parametrize("signals", [[signal.SIGHUP], [signal.SIGTERM, signal.SIGTERM]], ids=["sighup", "double-term"])
-def test_hangup_and_a_second_term_end_like_ctrl_c(tmp_path: Path, signals: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("signals", "gap_s"),
+    [([signal.SIGHUP], 0.0), ([signal.SIGTERM, signal.SIGTERM], 0.02), ([signal.SIGTERM, signal.SIGTERM], 0.12)],
+    ids=["sighup", "double-term-20ms", "double-term-120ms"],
+)
+def test_hangup_and_a_second_term_end_like_ctrl_c(tmp_path: Path, signals: list[int], gap_s: float) -> None:
     out = tmp_path / "r.json"
     args = ["--workloads", "sleep=0.02", "--executors", "serial,threads", "--workers", "2", "--load", "4"]
     process = start_run(tmp_path, out, *args, "--warmup", "0", "--repeat", "300")
     wait_for(lambda: out.exists() and len(json.loads(out.read_text() or "{}").get("cells", [])) == 2, what="2 cells")
     for number, signum in enumerate(signals):
         if number:
-            time.sleep(0.05)
+            time.sleep(gap_s)
         process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == EXIT_INTERRUPTED, stderr
