@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Optional
 
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
-from bench.interrupts import default_signals, ignore_signals, raise_if_stopping, stop_on_signals
+from bench.interrupts import default_signals, ignore_signals, raise_if_stopping, signals_held, stop_on_signals
 from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
@@ -133,25 +133,32 @@ def run_child(
     close and ends its group (:mod:`bench.measure.orphans`).  PYTHON_GIL, when set, is inherited on purpose: a
     forced GIL is a visible, recorded experiment.
     """
-    if FORK_CELLS:
-        sys.stdout.flush()
-        sys.stderr.flush()  # nothing buffered is written twice
-        pid = os.fork()
-        if pid == 0:
-            _forked_cell(spec_path, result_path, round_number, pipe)
-    else:
-        command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path), str(round_number)]
-        env = {**os.environ, PARENT_FD_VARIABLE: str(pipe.read_fd)}
-        pid = subprocess.Popen(command, cwd=os.getcwd(), start_new_session=True, pass_fds=(pipe.read_fd,), env=env).pid
+    pid = 0
     code: Optional[int] = None
     try:
+        if FORK_CELLS:
+            sys.stdout.flush()
+            sys.stderr.flush()  # nothing buffered is written twice
+            with signals_held():  # a stop signal waits until the fork and its hooks are done (bench.interrupts)
+                pid = os.fork()
+                if pid == 0:
+                    _forked_cell(spec_path, result_path, round_number, pipe)
+        else:
+            command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path), str(round_number)]
+            env = {**os.environ, PARENT_FD_VARIABLE: str(pipe.read_fd)}
+            started = subprocess.Popen(
+                command, cwd=os.getcwd(), start_new_session=True, pass_fds=(pipe.read_fd,), env=env
+            )
+            pid = started.pid
         code = _wait(pid, timeout_s)
     finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)
-        if code is None:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        if pid:  # its group, and the process itself (a signal can come before a forked child's setsid)
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    kill(pid, signal.SIGKILL)
+            if code is None:
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
     return code
 
 
@@ -175,7 +182,7 @@ def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: Pa
     try:
         os.setsid()
         watch_parent(pipe.in_forked_child(), spec_path.parent.parent)
-        default_signals()
+        default_signals()  # and the stop signals held over the fork are let through again
         become_subreaper()
         code = run_cell(str(spec_path), str(result_path), round_number)
         kill_leftovers()
