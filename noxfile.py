@@ -48,7 +48,8 @@ def _labelled(entries: str) -> dict[str, str]:
         spec = spec if sep else label
         if not spec:
             raise UsageError(f"GILBENCH_PYTHONS entry {entry.strip()!r}: expected SPEC or LABEL=SPEC, e.g. 3.13t")
-        layout.check_name(label, "GILBENCH_PYTHONS label") if sep else None
+        if sep:
+            layout.check_name(label, "GILBENCH_PYTHONS label")
         labelled[label or spec] = spec
     if not labelled:
         raise UsageError(f"GILBENCH_PYTHONS {entries!r}: no interpreter named; expected specs like 3.13,3.13t,pypy3")

@@ -544,18 +544,22 @@ def test_a_generator_function_as_a_workload_is_refused_in_one_line() -> None:
     ]
 
 
-@pytest.mark.parametrize("value", [" , ,", ","])
-def test_no_interpreter_named_in_gilbench_pythons_is_one_line(value: str) -> None:
-    env = {**os.environ, "GILBENCH_PYTHONS": value}
-    done = subprocess.run(
-        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-l"],
+def list_sessions(nox: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``nox -l`` on this project's noxfile, started by ``nox`` (a command), as a user would."""
+    return subprocess.run(
+        [*nox, "-f", str(ROOT / "noxfile.py"), "-l"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
+
+
+@pytest.mark.parametrize("value", [" , ,", ","])
+def test_no_interpreter_named_in_gilbench_pythons_is_one_line(value: str) -> None:
+    done = list_sessions([sys.executable, "-m", "nox"], {**os.environ, "GILBENCH_PYTHONS": value})
     assert done.returncode == EXIT_USAGE
     assert done.stderr.strip().splitlines() == [
         f"gilbench: error: GILBENCH_PYTHONS {value!r}: no interpreter named; expected specs like 3.13,3.13t,pypy3"
@@ -581,15 +585,7 @@ def test_noxw_sets_up_nox_under_an_externally_managed_python(tmp_path: Path) -> 
     )
     assert refused.returncode != 0  # what the README's old first command met here
     for _ in range(2):  # made on the first call, used at once on the second
-        done = subprocess.run(
-            [str(SYSTEM_PYTHON), str(ROOT / "noxw"), "-f", str(ROOT / "noxfile.py"), "-l"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        done = list_sessions([str(SYSTEM_PYTHON), str(ROOT / "noxw")], env)
         assert done.returncode == 0, done.stderr
         assert "bench" in done.stdout
     assert os.access(ROOT / "noxw", os.X_OK) and stat.S_ISREG((ROOT / "noxw").stat().st_mode)

@@ -33,7 +33,14 @@ from bench.measure.cell import CellSpec, run_cell
 from bench.measure.config import RunConfig
 from bench.measure.estimate import CellKey, estimate_line
 from bench.measure.introspect import allowed_cpus
-from bench.measure.orphans import PARENT_FD_VARIABLE, ParentPipe, become_subreaper, kill_leftovers, watch_parent
+from bench.measure.orphans import (
+    PARENT_FD_VARIABLE,
+    ParentPipe,
+    become_subreaper,
+    kill_leftovers,
+    load_prctl,
+    watch_parent,
+)
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import WorkloadChoice, import_dependencies
@@ -343,6 +350,8 @@ class Runner:
     def __init__(self, config: RunConfig, where: Surroundings, resources: contextlib.ExitStack[Optional[bool]]) -> None:
         self.config = config
         self.where = where
+        if FORK_CELLS:
+            load_prctl()  # once here, not in every forked cell
         self.result_file = ResultFile(config.out)
         self.document = self.result_file.save(first_document(config, where))
         settings = config.settings
