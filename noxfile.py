@@ -342,6 +342,20 @@ def subinterpreters(session: nox.Session) -> None:
     session.run("python", "benchmarks/subinterpreters.py", *pythons)
 
 
+@nox.session(name="plain-program", requires=["provision"], default=False)
+def plain_program(session: nox.Session) -> None:
+    """gilbench's threads cell against a plain program importing the same loops, on 3.13t (loops: your module)."""
+    from bench.provision.discovery import find
+    from bench.provision.specs import parse_spec
+
+    found = find(parse_spec("3.13t")).resolved
+    if found is None:
+        session.error("3.13t is not provisioned: run `nox -s provision`")
+    if not session.posargs:
+        session.error("give the loops: nox -s plain-program -- --module-path DIR --module NAME LOOP ...")
+    session.run("python", "benchmarks/plain_program.py", "--python", str(found.executable), *session.posargs)
+
+
 @nox.session(default=False)
 def check(session: nox.Session) -> None:
     """A/A self-check under the provisioned 3.13 (args after -- go to `python -m bench check`)."""

@@ -83,11 +83,14 @@ def _cell(args: argparse.Namespace) -> int:
     from bench.measure.orphans import PARENT_FD_VARIABLE, become_subreaper, kill_leftovers, watch_parent
 
     parent_fd = os.environ.get(PARENT_FD_VARIABLE)
-    if parent_fd is not None:  # started by a runner (not forked): end with it
-        watch_parent(int(parent_fd), Path(args.spec).parent.parent)
+
+    def watch() -> None:  # after the workload's imports (see run_cell)
+        if parent_fd is not None:  # started by a runner (not forked): end with it
+            watch_parent(int(parent_fd), Path(args.spec).parent.parent)
+
     become_subreaper()
     try:
-        return run_cell(args.spec, args.result, args.round)
+        return run_cell(args.spec, args.result, args.round, watch)
     finally:
         kill_leftovers()  # nothing the workload started outlives its cell
 

@@ -17,6 +17,7 @@ import argparse
 import io
 import json
 import os
+import selectors
 import socket
 import subprocess
 import sys
@@ -270,23 +271,29 @@ class ServerProcess:
                 str(os.getpid()),
             ],
             stdout=subprocess.PIPE,
-            text=True,
             cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
         )
-        assert self.process.stdout is not None
-        ready = threading.Event()
-        lines: list[str] = []
-
-        def read_url() -> None:
-            assert self.process.stdout is not None
-            lines.append(self.process.stdout.readline().strip())
-            ready.set()
-
-        threading.Thread(target=read_url, daemon=True).start()
-        if not ready.wait(startup_timeout_s) or not lines[0].startswith("http://"):
+        self.url = self._first_line(startup_timeout_s)
+        if not self.url.startswith("http://"):
             self.stop()
             raise RuntimeError(f"the page server did not start within {startup_timeout_s:.0f}s")
-        self.url = lines[0]
+
+    def _first_line(self, timeout_s: float) -> str:
+        """The server's first line (its URL), or "" after ``timeout_s``.  Waited for with ``select``, not a
+        thread: on free-threaded 3.13 a runner that ever started a thread would change how the workloads
+        imported after it scale (see :mod:`bench.measure.cell`)."""
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout_s
+        line = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while b"\n" not in line and time.monotonic() < deadline:
+                if selector.select(max(0.0, deadline - time.monotonic())):
+                    chunk = os.read(self.process.stdout.fileno(), 4096)
+                    if not chunk:
+                        break
+                    line += chunk
+        return line.partition(b"\n")[0].decode("ascii", "replace").strip()
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -83,3 +83,34 @@ def test_drift_in_one_conducted_run_is_said_once_and_not_blamed_on_comparisons(t
     assert text.startswith("3.13, 3.13t, pypy3: the machine's speed drifted by 5")  # about 50%: once for all three
     assert "measured in the same rounds, so their comparisons are paired by round and stay fair" in text
     assert "comparisons with other interpreters, carry that drift" not in text
+
+
+def free_threaded(version: str, gil: bool = False) -> Callable[[dict[str, Any]], None]:
+    """Every file claims to be a free-threaded build of ``version``, with the GIL on or off."""
+
+    def change(document: dict[str, Any]) -> None:
+        document["interpreter"].update(version=version, free_threaded_build=True, gil_enabled=gil)
+
+    return change
+
+
+def only_processes(document: dict[str, Any]) -> None:
+    document["cells"] = [cell for cell in document["cells"] if cell["executor"] != "threads"]
+
+
+def test_free_threaded_313_scaling_is_said_to_depend_on_where_objects_were_made(tmp_path: Path) -> None:
+    text = warnings_of(BASIC)["free-threaded-3.13"]
+    assert text.startswith("On 3.13t (free-threaded 3.13), how code scales over threads depends on where and when")
+    assert "gh-117783" in text and "imported from its module before any thread started" in text
+    assert "3.13," not in text and "pypy3" not in text  # the GIL build and PyPy are not named
+
+
+def test_the_313_scaling_sentence_is_not_said_where_it_does_not_hold(tmp_path: Path) -> None:
+    """Tempting files: 3.14t (deferred reference counting), a 3.13t with the GIL forced on, no threads cells."""
+    for name, change in (
+        ("314t", free_threaded("3.14.0")),
+        ("gil-on", free_threaded("3.13.5", gil=True)),
+        ("no-threads", only_processes),
+    ):
+        run = edited(tmp_path / name, change)
+        assert "free-threaded-3.13" not in warnings_of(run), name

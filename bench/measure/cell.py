@@ -8,13 +8,14 @@ each, so a kill or a timeout still leaves every repetition measured so far.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import traceback
 import warnings
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from bench import layout
 from bench.errors import UsageError
@@ -179,10 +180,22 @@ class CellRun:
         return self.cell.status == "ok"
 
 
-def run_cell(spec_path: str, result_path: str, round_number: int) -> int:
-    """Child-process entry: warm up and measure this cell's repetition of one round; a fault becomes its status."""
+def run_cell(
+    spec_path: str, result_path: str, round_number: int, after_import: Optional[Callable[[], None]] = None
+) -> int:
+    """Child-process entry: warm up and measure this cell's repetition of one round; a fault becomes its status.
+
+    The workload's modules are imported first, and only then does ``after_import`` start the harness's own
+    thread (the watch on the runner): on free-threaded 3.13 the objects a module makes before the process's
+    first thread scale differently over threads from those it makes after (CPython gh-117783), and a plain
+    program imports its code before it starts threads.
+    """
     warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\) may lead to deadlocks")
     spec = CellSpec.from_json(json.loads(Path(spec_path).read_text()))
+    with contextlib.suppress(UsageError):  # recorded as the cell's status by measure_guarded, which imports again
+        import_dependencies([spec.workload])
+    if after_import is not None:
+        after_import()
     where = surroundings(Path(spec.simulate) if spec.simulate else None, round_number)
     CellRun(spec, Path(result_path), where).measure_guarded(round_number)
     return 0

@@ -188,10 +188,12 @@ def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: Pa
     code = 1
     try:
         os.setsid()
-        watch_parent(pipe.in_forked_child(), spec_path.parent.parent)
+        read_fd = pipe.in_forked_child()
         default_signals()  # and the stop signals held over the fork are let through again
         become_subreaper()
-        code = run_cell(str(spec_path), str(result_path), round_number)
+        code = run_cell(
+            str(spec_path), str(result_path), round_number, lambda: watch_parent(read_fd, spec_path.parent.parent)
+        )
         kill_leftovers()
     except BaseException:  # anything at all: reported, and the runner sees a failed exit code
         traceback.print_exc()

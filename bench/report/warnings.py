@@ -41,6 +41,7 @@ def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
         *loaded.naming,
         *merge_warnings(columns),
         *_interpreters(columns),
+        *_free_threaded_313(columns),
         *_twins(columns),
         *_recorded(columns),
         *_machine(computed.probes),
@@ -184,6 +185,37 @@ def _interpreters(columns: list[Column]) -> list[RunWarning]:
                 )
             )
     return found
+
+
+def _free_threaded_313(columns: list[Column]) -> list[RunWarning]:
+    """Free-threaded 3.13 with threads measured: what its scaling depends on that the user's code decides.
+
+    Measured here (2 CPUs, 3.13.5t, ``benchmarks/plain_program.py`` and CPython's ftscalingbench loops): a
+    float-multiplying loop scaled 1.7x over 2 threads when defined in the script itself and 0.7-0.8x when the
+    script imported it from a module; gilbench imports workloads from their module before any thread starts.
+    """
+    names = [
+        column.name
+        for column in columns
+        if column.interpreter.free_threaded_build
+        and not column.gil_was_on
+        and column.interpreter.version.startswith("3.13.")
+        and any(cell.executor == "threads" and cell.workers > 1 and cell.runs for cell in column.document.cells)
+    ]
+    if not names:
+        return []
+    return [
+        RunWarning(
+            "free-threaded-3.13",
+            f"On {', '.join(names)} (free-threaded 3.13), how code scales over threads depends on where and when "
+            "its objects were made: functions, code objects, modules and types that exist when a process starts "
+            "its first thread become immortal (CPython gh-117783), and a loop defined in the script it runs "
+            "(__main__) can scale differently from the same loop imported from a module. gilbench measured code "
+            "imported from its module before any thread started, as a script that imports it and then starts "
+            "threads would. 3.14 uses deferred reference counting instead (CPython gh-117376), so 3.14t can scale "
+            "differently.",
+        )
+    ]
 
 
 def _twins(columns: list[Column]) -> list[RunWarning]:

@@ -80,7 +80,10 @@ def test_an_unwritable_out_is_refused_before_any_server_starts(tmp_path: Path) -
 
 def test_presets_and_their_rules() -> None:
     assert standard_workers(2) == [1, 2, 5] and standard_workers(8) == [1, 2, 4, 5, 8]
-    assert chunk_of("auto", 24, 5) == 2 and chunk_of("auto", 300, 5) == 15 and chunk_of(3, 24, 5) == 3
+    assert chunk_of("auto", 300, 5) == 15 and chunk_of(3, 24, 5) == 3  # Pool.map's chunks of 15, as the talk's
+    assert chunk_of("auto", 24, 5) == 1  # 24 tasks cannot be split evenly over 5 workers: one at a time
+    assert chunk_of("auto", 20, 2) == 2  # Pool.map's rule gives 3: 7 chunks, 4 against 3
+    assert chunk_of("auto", 20, 4) == 1 and chunk_of("auto", 40, 5) == 2 and chunk_of("auto", 80, 2) == 10
     assert set(PRESETS) >= {"smoke", "seed", "standard"}
     config = resolve_config(options("--preset", "seed"))
     assert config.settings.cells == (("threads", 1), ("threads", 5), ("processes", 5))

@@ -565,6 +565,34 @@ def test_every_round_is_measured_in_a_fresh_process(tmp_path: Path) -> None:
     assert os.getpid() not in {int(pid) for pid in lines}
 
 
+def test_the_workload_is_imported_before_any_thread_of_the_harness(tmp_path: Path) -> None:
+    """With io chosen and no --server-url, the runner starts its own page server before measuring: still, the
+    user's module is imported while its process has one thread, in cells of every strategy."""
+    log = tmp_path / "threads.txt"
+    done, document = bench_run(
+        tmp_path,
+        "--workloads",
+        f"tests.guest.importthreads:note_threads_at_import={str(log)!r},io",
+        "--executors",
+        "serial,threads,processes",
+        "--workers",
+        "2",
+        "--load",
+        "2",
+        "--repeat",
+        "2",
+        "--warmup",
+        "1",
+    )
+    assert done.returncode == 0, done.stderr
+    assert {cell["status"] for cell in document["cells"]} == {"ok"}
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert len(lines) >= 3 * 2 * 2  # every strategy's measured tasks (and warm-ups) wrote
+    assert {threads for _pid, threads, _ran in lines} == {"1"}
+    expected = "no" if sys.version_info[:2] == (3, 13) and not introspect.gil_enabled() else "unknown"
+    assert {ran for _pid, _threads, ran in lines} == {expected}  # not even a thread that had ended by then
+
+
 def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
     done, _ = bench_run(
         tmp_path,
