@@ -74,9 +74,12 @@ every field the version added, changed or removed):
    ``probe_executable`` (the Python that ran the speed probe, whose loop count
    ``probe_loops`` is now one fixed number); ``config.warmup_tasks`` (how many
    tasks a warm-up pass runs: "quarter" of the cell's, at least one per worker,
-   as before; or "one per worker").  Files of versions 1-3 are upgraded on load: the built-in
-   workloads' traits are derived from their names (:func:`upgrade_traits`, the
-   one place that reads traits from a name), and a user workload's are unknown.
+   as before; or "one per worker"); ``config.pools_warmed`` (process pools and
+   subinterpreters warm up inside their pool, after its start-up, each worker
+   its own share, left out of the pass; absent: their workers ran cold).
+   Files of versions 1-3 are upgraded on load: the built-in workloads' traits
+   are derived from their names (:func:`upgrade_traits`, the one place that
+   reads traits from a name), and a user workload's are unknown.
 """
 
 from __future__ import annotations
@@ -559,6 +562,7 @@ class Config:
     server: Optional[ServerFacts] = None  # gilbench's page server's settings (None: no server, or other pages)
     shared_rounds: tuple[str, ...] = ()  # labels of the interpreters measured in the same rounds (itself included)
     warmup_tasks: str = "quarter"  # tasks a warm-up pass runs: "quarter" of the cell's, or "one per worker"
+    pools_warmed: bool = False  # process pools and subinterpreters warmed inside their pool (older files: cold)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -581,6 +585,7 @@ class Config:
             "server": None if self.server is None else self.server.to_json(),
             "shared_rounds": list(self.shared_rounds),
             "warmup_tasks": self.warmup_tasks,
+            "pools_warmed": self.pools_warmed,
         }
 
     @classmethod
@@ -618,6 +623,7 @@ class Config:
             server=_server(fields),
             shared_rounds=tuple(str(label) for label in fields.items("shared_rounds", optional=True)),
             warmup_tasks=fields.text("warmup_tasks", optional=True) or "quarter",
+            pools_warmed=bool(fields.flag("pools_warmed", optional=True)),
         )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.report import compute, sections
-from bench.report.load import load_paths
+from bench.report.load import Column, load_paths
 from bench.report.select import cell_of
 from tests.test_compute import swap_traits
 
@@ -59,3 +59,28 @@ def test_older_files_without_rounds_say_they_were_compared_as_independent_sample
 def test_the_strategy_columns_follow_the_vocabulary(computed: compute.Computed) -> None:
     headers = sections.gil_impact_section(computed).tables[0][1].headers
     assert headers == ["workload", "interpreter", "threads", "processes", "interpreters", "verdict"]
+
+
+def _with_config(tmp_path: Path, **changes: object) -> list[Column]:
+    """The basic fixture run's columns, with every file's config changed."""
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURES / "run-basic", run)
+    for path in run.glob("*.json"):
+        if path.name != "run.json":
+            document = json.loads(path.read_text())
+            document["config"].update(changes)
+            path.write_text(json.dumps(document))
+    return load_paths([run]).results
+
+
+def test_how_pools_were_warmed_is_said_as_each_file_recorded_it(tmp_path: Path) -> None:
+    """Older files (no ``pools_warmed``) ran their pools cold; new ones warm them inside the pool; warm-up 0 is
+    the talk's cold start.  A run mixing the two is not called warmed."""
+    warmed = _with_config(tmp_path / "a", pools_warmed=True)
+    said = sections.warmup_sentence(warmed)
+    assert "process pools and subinterpreters warm up inside their pool, after its start-up" in said
+    older = _with_config(tmp_path / "b")
+    assert "process pools and subinterpreters were measured cold" in sections.warmup_sentence(older)
+    assert "warm up inside" not in sections.warmup_sentence([*warmed[:1], *older[1:]])
+    cold = sections.warmup_sentence(_with_config(tmp_path / "d", warmup=0, pools_warmed=True))
+    assert cold.startswith("no warm-up: every cell measured cold") and "warm up inside" not in cold

@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 from bench import layout
 from bench.errors import UsageError
 from bench.measure.config import AUTO, QUARTER, chunk_of
-from bench.measure.strategy import Executor, Pass, Unsupported
+from bench.measure.strategy import Executor, Pass, Unsupported, WarmUp
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
 from bench.result import Cell, Config, Repetition, TaskRecord
@@ -137,7 +137,10 @@ class CellRun:
         part = tasks[: max(self.spec.workers, -(-len(tasks) // share))]
         passes = AUTO_WARMUP_MAX if auto else int(setting)
         if not strategy(self.spec.executor).warm_up_carries_over:
-            passes = 0  # its measured pass starts new workers (processes, subinterpreters): a warm-up warms nothing
+            # its measured pass starts new workers (processes, subinterpreters): they warm up inside its pool,
+            # after start-up, every worker its own share, left out of the pass's time (recorded with each pass)
+            executor.warm = WarmUp(tuple(part), passes, auto, AUTO_WARMUP_TOLERANCE) if passes else None
+            return
         for _ in range(passes):
             walls.append(round(executor.run(part, self.spec.workers).wall_s, 6))
             if auto and len(walls) > 1 and walls[-1] >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE):
@@ -161,7 +164,16 @@ class CellRun:
             gaps_s=round(dispatch_gaps(measured), 6),
             peak_rss_bytes=peak_rss,
         )
-        self.save(runs=(*self.cell.runs, record))
+        warmed: dict[str, Any] = {}
+        if measured.warmup_s:  # warmed inside the pool, in this pass
+            walls = measured.warmup_s
+            steady = len(walls) > 1 and walls[-1] >= walls[-2] * (1 - AUTO_WARMUP_TOLERANCE)
+            still = self.spec.config.warmup == AUTO and len(walls) >= AUTO_WARMUP_MAX and not steady
+            warmed = {
+                "warmup_s": walls,
+                "warmup_note": f"still improving after {AUTO_WARMUP_MAX} warm-ups" if still else None,
+            }
+        self.save(runs=(*self.cell.runs, record), **warmed)
 
     def measure_guarded(self, round_number: int) -> bool:
         """:meth:`measure`, with a fault recorded as the cell's status; False when the cell cannot go on."""

@@ -64,6 +64,7 @@ class Preset:
     chunksize: ChunkSetting = 1  # tasks per hand-over to a process pool's worker (1: as the talk ran)
     latency_ms: float = 50.0  # the page server's delay before each page (a server gilbench starts)
     one_worker_pools: bool = True  # with the standard worker counts: also pools of one worker
+    warmup: Optional[int] = None  # warm-up passes when --warmup is not given (None: 1, and 3 on PyPy)
 
 
 PRESETS: dict[str, Preset] = {
@@ -75,10 +76,12 @@ PRESETS: dict[str, Preset] = {
         repeat=2,
     ),
     "seed": Preset(
-        "the talk's 9 cells: cpu/io/mixed x (1 thread, 5 threads, 5 processes), 300 tasks, countdown(850000)",
+        "the talk's 9 cells: cpu/io/mixed x (1 thread, 5 threads, 5 processes), 300 tasks, countdown(850000), "
+        "no warm-up (cold, as the talk's script ran)",
         ("cpu", "io", "mixed"),
         executors=("threads", "processes"),
         cells=(("threads", 1), ("threads", 5), ("processes", 5)),
+        warmup=0,  # the talk's script ran cold: every cell, and its pools timed from their creation
         load=300,
         repeat=3,
     ),
@@ -210,9 +213,9 @@ def has_jit(simulate: Optional[Path]) -> bool:
     return sys.implementation.name == "pypy"
 
 
-def _resolve_warmup(text: Optional[str], jit: bool) -> WarmupSetting:
+def _resolve_warmup(text: Optional[str], jit: bool, preset: Preset) -> WarmupSetting:
     if text is None:
-        return PYPY_WARMUP if jit else 1
+        return preset.warmup if preset.warmup is not None else PYPY_WARMUP if jit else 1
     if text.strip() == AUTO:
         return AUTO
     warmup = int(text) if text.strip().isdigit() else -1
@@ -323,7 +326,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         cells=tuple(_resolve_cells(args, preset)),
         load=positive_int(args.load, "--load") if args.load is not None else preset.load,
         repeat=positive_int(args.repeat, "--repeat") if args.repeat is not None else preset.repeat,
-        warmup=_resolve_warmup(args.warmup, has_jit(simulate)),
+        warmup=_resolve_warmup(args.warmup, has_jit(simulate), preset),
         timeout_s=_resolve_timeout(args.timeout),
         start_method=start_method,
         seed=args.seed,
@@ -335,6 +338,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         clock=CLOCK,
         chunksize=_resolve_chunksize(args.chunksize, preset),
         warmup_tasks=QUARTER if has_jit(simulate) else ONE_PER_WORKER,
+        pools_warmed=True,
         shared_rounds=tuple(part for part in (args.shared_rounds or "").split(",") if part),
     )
     out = Path(args.out) if args.out else None

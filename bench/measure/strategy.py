@@ -24,7 +24,7 @@ import time
 from concurrent.futures import Executor as FuturesExecutor
 from concurrent.futures import wait
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 from bench.measure.workloads import Task
 from bench.vocabulary import STRATEGY_NAMES
@@ -90,6 +90,42 @@ class Pass:
     records: list[TaskTiming]
     shutdown_s: float = 0.0  # from the last result to the pool's exit (its workers joined)
     workers_peak_rss: int = 0  # bytes: the peaks of a process pool's workers, summed (read before they exit)
+    warmup_s: tuple[float, ...] = ()  # warm-up passes run inside this pool, left out of wall_s (see WarmUp)
+    warmup_cpu_s: float = 0.0  # the CPU time those warm-up passes took, left out of the pass's CPU time
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    """Warm-up passes inside a pool whose workers are new in every pass (processes, subinterpreters).
+
+    They run after the pool's start-up and before the measured tasks, every worker its own share, and their
+    time is left out of the pass: the measured tasks then run in warm workers (a JIT's traces, specialised
+    bytecode, imports), as the serial cell's do, while start-up and shut-down stay in the wall time.
+    """
+
+    tasks: tuple[Task, ...]
+    passes: int
+    until_steady: bool = False  # --warmup auto: stop once a pass is no more than ``tolerance`` faster
+    tolerance: float = 0.02
+
+    def share(self, worker: int, workers: int) -> list[Task]:
+        """Worker ``worker``'s tasks of one pass (every worker gets at least one when there are enough)."""
+        return list(self.tasks[worker::workers])
+
+    def run(self, one_pass: Callable[[], float]) -> tuple[tuple[float, ...], float]:
+        """Runs ``one_pass`` as often as the setting says: each pass's wall time, and the CPU time the passes
+        took (this process's, plus what ``one_pass`` returns: its workers' in other processes), which the
+        measured pass's CPU time must not include."""
+        walls: list[float] = []
+        cpu_before = time.process_time()
+        elsewhere = 0.0
+        for _ in range(self.passes):
+            begun = _clock()
+            elsewhere += one_pass()
+            walls.append(round(_clock() - begun, 6))
+            if self.until_steady and len(walls) > 1 and walls[-1] >= walls[-2] * (1 - self.tolerance):
+                break
+        return tuple(walls), time.process_time() - cpu_before + elsewhere
 
 
 class Executor:
@@ -101,18 +137,29 @@ class Executor:
     def __init__(self, start_method: str = "fork", chunksize: int = 1) -> None:
         self.start_method = start_method
         self.chunksize = chunksize
+        self.warm: Optional[WarmUp] = None  # set by the cell for strategies whose workers are new in every pass
 
     def run(self, tasks: list[Task], workers: int) -> Pass:
         started = time.perf_counter()
         with self.make_pool(workers) as pool:
             wait([pool.submit(_ready, index) for index in range(workers)])
             startup = time.perf_counter() - started
+            warmups, warm_cpu = self.warm.run(lambda: self.warm_pool(pool, workers)) if self.warm else ((), 0.0)
+            resumed = time.perf_counter()  # the pass's clock stops over the warm-up: started moves by its length
             records = list(pool.map(timed_call, tasks, **self.map_options()))
             done = time.perf_counter()
             workers_peak = self.workers_peak_rss(pool)  # not the workload: kept out of the wall time below
             read = time.perf_counter()
         shutdown = time.perf_counter() - read
-        return Pass(started, done - started + shutdown, startup, records, shutdown, workers_peak)
+        origin = resumed - startup
+        return Pass(origin, done - origin + shutdown, startup, records, shutdown, workers_peak, warmups, warm_cpu)
+
+    def warm_pool(self, pool: FuturesExecutor, workers: int) -> float:
+        """One warm-up pass inside ``pool`` (:class:`WarmUp`), and the CPU time its workers took in other processes;
+        this default lets the pool hand the tasks out (threads: this process's own CPU time counts them)."""
+        assert self.warm is not None
+        list(pool.map(timed_call, self.warm.tasks))
+        return 0.0
 
     def workers_peak_rss(self, pool: FuturesExecutor) -> int:
         """Bytes held at peak by the pool's own worker processes (none for threads)."""

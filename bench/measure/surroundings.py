@@ -102,7 +102,7 @@ class Surroundings:
         memory.reset_peak()
         before = _tree_cpu_s()
         one_pass = executor.run(tasks, workers)  # a pool's workers are joined inside: their CPU time is counted
-        cpu_s = _tree_cpu_s() - before
+        cpu_s = _tree_cpu_s() - before - one_pass.warmup_cpu_s  # a warm-up inside the pool is not the pass
         own = memory.peak_rss_bytes()
         peak = None if own is None else own + one_pass.workers_peak_rss
         return Measured(one_pass, cpu_s, current_cpu(), peak)

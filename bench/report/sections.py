@@ -57,8 +57,7 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
     if not set(differences) - {"warm-up"}:
         lines += [
             f"Preset: `{config.preset}`; load {config.load} tasks per cell, {config.repeat} rounds "
-            f"(warm-up: {config.warmup} pass(es) {warmup_words(columns)} in each round's process, "
-            f"more on PyPy), timeout {config.timeout_s} s per cell and round, "
+            f"({warmup_sentence(columns)}), timeout {config.timeout_s} s per cell and round, "
             f"process start method `{config.start_method}`.",
             "Workloads: "
             + ", ".join(
@@ -104,6 +103,20 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
         )
         tables.append(("Each interpreter's own configuration (they differ)", own))
     return Section("What was measured", lines, tables)
+
+
+def warmup_sentence(columns: list[Column]) -> str:
+    """How cells were warmed, pools included, as the files recorded it."""
+    config = columns[0].config
+    if config.warmup == 0:
+        return "no warm-up: every cell measured cold, its pool timed from its creation, as the talk's script ran"
+    text = f"warm-up: {config.warmup} pass(es) {warmup_words(columns)} in each round's process, more on PyPy"
+    if all(column.config.pools_warmed for column in columns):
+        return text + (
+            "; process pools and subinterpreters warm up inside their pool, after its start-up, each worker its "
+            "own share, and that warm-up is left out of their time"
+        )
+    return text + "; process pools and subinterpreters were measured cold (their workers are new in every pass)"
 
 
 def warmup_words(columns: list[Column]) -> str:

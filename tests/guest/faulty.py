@@ -82,3 +82,17 @@ def daemonize(path: str) -> None:
 def generator(argument: object = None):  # type: ignore[no-untyped-def]
     """A generator function: calling it runs nothing."""
     yield argument
+
+
+_calls = [0]
+
+
+def note_call(path: str) -> None:
+    """Appends ``START PID THREAD N``: this call's start time, and that it is the Nth call in this worker
+    (process and thread: a subinterpreter's worker shares its process)."""
+    import threading
+
+    _calls[0] += 1
+    start = time.perf_counter()
+    with open(path, "a") as log:
+        log.write(f"{start:.9f} {os.getpid()} {threading.get_ident()} {_calls[0]}\n")

@@ -593,6 +593,46 @@ def test_the_workload_is_imported_before_any_thread_of_the_harness(tmp_path: Pat
     assert {ran for _pid, _threads, ran in lines} == {expected}  # not even a thread that had ended by then
 
 
+@pytest.mark.parametrize("executor", ["processes", "interpreters"])
+def test_pool_workers_are_warmed_inside_the_pool_each_its_own_share(tmp_path: Path, executor: str) -> None:
+    """Workers that are new in every pass each run one warm-up task (CPython: one per worker) before any
+    measured task, and the warm-up is recorded apart from the measured tasks."""
+    log = tmp_path / "calls.txt"
+    rounds, load, workers = 3, 4, 2
+    done, document = bench_run(
+        tmp_path,
+        "--workload",
+        f"tests.guest.faulty:note_call={str(log)!r}",
+        "--executors",
+        executor,
+        "--workers",
+        str(workers),
+        "--load",
+        str(load),
+        "--repeat",
+        str(rounds),
+        "--warmup",
+        "1",
+    )
+    assert done.returncode == 0, done.stderr
+    cell = document["cells"][0]
+    if cell["status"] == "unsupported":
+        pytest.skip(cell["reason"])
+    assert cell["status"] == "ok", cell
+    warm, passes = workers, 1  # --warmup 1: one pass of one task per worker (on PyPy: a quarter, at least that)
+    assert len(cell["warmup_s"]) == passes * rounds  # every round's process warms its own pool
+    assert all(len(run["tasks"]) == load for run in cell["runs"])
+    calls = sorted(line.split() for line in log.read_text().splitlines())  # in time order: rounds one by one
+    per_round = warm * passes + load
+    assert len(calls) == rounds * per_round
+    for first in range(0, len(calls), per_round):
+        this_round = calls[first : first + per_round]
+        warmed = [(pid, thread) for _start, pid, thread, _n in this_round[: warm * passes]]
+        measured = {(pid, thread) for _start, pid, thread, _n in this_round[warm * passes :]}
+        assert len(set(warmed)) == workers  # each worker its own share
+        assert measured <= set(warmed)  # no measured task ran in a cold worker
+
+
 def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
     done, _ = bench_run(
         tmp_path,

@@ -9,12 +9,36 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import time
 from concurrent.futures import Executor as FuturesExecutor
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor, wait
+from typing import Any, Optional
 
 from bench.measure.memory import peak_rss_bytes
-from bench.measure.strategy import Executor, register
+from bench.measure.strategy import Executor, register, timed_call
+from bench.measure.workloads import Task
+
+BARRIER_TIMEOUT_S = 600.0
+"""How long a worker waits for the others at a warm-up's start (a dead one breaks the pool first)."""
+
+_barrier: Optional[Any] = None  # a multiprocessing Barrier
+"""In a pool worker: the pool's barrier, so that each warm-up share goes to a different worker."""
+
+
+def _keep_barrier(barrier: Any) -> None:
+    global _barrier  # noqa: PLW0603 (the pool's initializer: one per worker process)
+    _barrier = barrier
+
+
+def _warm_share(tasks: list[Task]) -> float:
+    """One worker's share of a warm-up pass: it waits until every worker holds a share, then runs its own;
+    returns the CPU time it took."""
+    if _barrier is not None:
+        _barrier.wait(BARRIER_TIMEOUT_S)
+    begun = time.process_time()
+    for task in tasks:
+        timed_call(task)
+    return time.process_time() - begun
 
 
 class _ProcessPool(ProcessPoolExecutor):
@@ -35,7 +59,17 @@ class ProcessesExecutor(Executor):
     name = "processes"
 
     def make_pool(self, workers: int) -> FuturesExecutor:
-        return _ProcessPool(max_workers=workers, mp_context=multiprocessing.get_context(self.start_method))
+        context = multiprocessing.get_context(self.start_method)
+        if self.warm is None:
+            return _ProcessPool(max_workers=workers, mp_context=context)
+        barrier = context.Barrier(workers)  # inherited by each worker as it starts (not sent with a task)
+        return _ProcessPool(max_workers=workers, mp_context=context, initializer=_keep_barrier, initargs=(barrier,))
+
+    def warm_pool(self, pool: FuturesExecutor, workers: int) -> float:
+        """Every worker its own share (the barrier keeps a worker from taking two); their CPU time, summed."""
+        assert self.warm is not None
+        shares = [pool.submit(_warm_share, self.warm.share(worker, workers)) for worker in range(workers)]
+        return sum(future.result() for future in wait(shares).done)
 
     def workers_peak_rss(self, pool: FuturesExecutor) -> int:
         """Each worker's peak resident memory, read while it is still alive, summed."""
