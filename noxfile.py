@@ -65,6 +65,24 @@ except UsageError as _bad:
 PYTHONS = list(dict.fromkeys(LABELS.values()))
 """The specs, once each: one nox session (and one virtual environment) per spec."""
 
+
+def _nox_python(spec: str) -> str:
+    """What nox is given for a spec: the spec itself, or for an optimized build (``3.13+opt``, which nox cannot
+    read) the path of the link that ``provision`` publishes to it."""
+    from bench.provision.specs import OPTIMIZED_SUFFIX, SpecError, parse_spec
+
+    if not spec.endswith(OPTIMIZED_SUFFIX):
+        return spec
+    try:
+        return str(link_dir() / parse_spec(spec).link_names()[0])
+    except SpecError:
+        return spec  # refused, with the reason, where it is provisioned
+
+
+NOX_PYTHONS = {spec: _nox_python(spec) for spec in PYTHONS}
+"""Each spec -> the ``python=`` of its sessions."""
+SPEC_OF = {python: spec for spec, python in NOX_PYTHONS.items()}
+
 os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", "")])
 
 RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / layout.RESULTS_DIR_NAME)
@@ -152,11 +170,12 @@ def prepare(session: nox.Session) -> None:
     session.log(f"run {run_id}: results in {RESULTS / run_id}")
 
 
-@nox.session(python=PYTHONS, requires=["prepare"])
+@nox.session(python=list(NOX_PYTHONS.values()), requires=["prepare"])
 def bench(session: nox.Session) -> None:
     """Prepare and check this interpreter's environment; the run itself measures every interpreter in the same
     rounds (`measure`, queued once)."""
-    labels = [label for label, spec in LABELS.items() if spec == session.python]
+    spec_here = SPEC_OF.get(str(session.python), str(session.python))
+    labels = [label for label, spec in LABELS.items() if spec == spec_here]
     if DRY_RUN in session.posargs:
         install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".")
         session.run("python", "-m", "bench", "run", *session.posargs, "--label", labels[0])
@@ -186,10 +205,10 @@ def measure(session: nox.Session) -> None:
     ready = {record["label"]: record["python"] for record in records if record["status"] == "ready"}
     missing = {record["label"]: record["reason"] for record in records if record["status"] != "ready"}
     labels = [record["label"] for record in records]
-    chosen = sorted({LABELS[label] for label in labels if label in LABELS})
+    chosen = sorted({NOX_PYTHONS[LABELS[label]] for label in labels if label in LABELS})
     command = (
         "nox -s bench"
-        + (" -p " + " ".join(chosen) if chosen != sorted(PYTHONS) else "")  # nox takes one -p with a list
+        + (" -p " + " ".join(chosen) if chosen != sorted(NOX_PYTHONS.values()) else "")  # one -p with a list
         + (" -- " + shlex.join(session.posargs) if session.posargs else "")
     )
     if not ready:
@@ -238,7 +257,7 @@ def interpreters(session: nox.Session) -> None:
     _host_python(session, "interpreters", *(session.posargs or PYTHONS))
 
 
-@nox.session(python=PYTHONS, requires=["provision"], default=False)
+@nox.session(python=list(NOX_PYTHONS.values()), requires=["provision"], default=False)
 def guest_tests(session: nox.Session) -> None:
     """Guest-side tests, run by each measured interpreter itself."""
     install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".", "pytest")

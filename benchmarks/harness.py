@@ -1,6 +1,6 @@
 """Benchmarks of gilbench itself: does the harness stay out of the way of what it measures?
 
-Prints three figures (medians of repeated trials in one run; no assertion, the
+Prints five figures (medians of repeated trials in one run; no assertion, the
 goals are printed next to them):
 
 1. overhead: 10,000 trivial tasks through gilbench's serial and threads
@@ -14,7 +14,12 @@ goals are printed next to them):
    >= 1.8x on 2 cores; the spread across runs is printed) and ``gil_enabled``;
 4. the A/A self-check (``python -m bench check``) under each GIL CPython: ratios
    of two cells that cost the same (goals: 9 in 10 within 0.97-1.03, at most
-   1 in 20 called different).
+   1 in 20 called different);
+5. (printed first) against the talk's own code: 20 tasks of ``countdown(850000)``
+   through gilbench's threads executor and through the talk's
+   ``ThreadPoolExecutor.map`` over (function, argument) pairs, whose tasks time
+   themselves and return a record, 1 and 5 threads, warm, interleaved (goal:
+   gilbench / talk <= 1.03 on every interpreter; ``--only-talk`` prints just this).
 
 Run with ``nox -s harness`` (uses the provisioned interpreters) or
 ``python benchmarks/harness.py --python 3.13t=/path/to/python3.13t ...``.
@@ -83,6 +88,57 @@ def measure_overhead() -> dict[str, float]:
         ratios["threads"].append(ours_threads / bare_threads)
     ratios["task_us"] = [_bare_serial(numbers) / TASKS * 1e6]
     return {name: statistics.median(values) for name, values in ratios.items()}
+
+
+TALK_N = 850_000  # the talk's countdown
+TALK_TASKS = 20
+TALK_PAIRS = 9
+
+
+def _talk_countdown(n: int) -> dict[str, object]:
+    """A task as the talk wrote it: it times itself with ``time.time`` and returns a record."""
+    began = time.time()
+    while n > 0:
+        n -= 1
+    return {"work_start_time": began, "work_duration": time.time() - began, "work_output": n, "work_type": "CPU"}
+
+
+def _talk_work(pair: tuple[object, int]) -> object:
+    function, argument = pair
+    return function(argument)  # type: ignore[operator]
+
+
+def _talk_threads(workers: int) -> float:
+    """The talk's thread pool: ``ThreadPoolExecutor(max_workers).map`` over (function, argument) pairs, timed from
+    the pool's creation to its exit, as its ``get_runtime`` did (``time.time`` there; ``perf_counter`` here)."""
+    work_load = [(_talk_countdown, TALK_N)] * TALK_TASKS
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as executor:
+        list(executor.map(_talk_work, work_load))
+    return time.perf_counter() - started
+
+
+def measure_talk_overhead() -> dict[str, float]:
+    """Runs inside the interpreter under test: gilbench's threads cell (one pass, as the runner times it) against
+    the talk's code on the same 20 ``countdown(850000)`` tasks, 1 and 5 threads, warm, in interleaved pairs whose
+    order alternates; the median of gilbench / talk per worker count."""
+    from bench.measure.strategy import make_executor
+    from bench.measure.workloads import Task, countdown
+
+    tasks = [Task("cpu", countdown, TALK_N)] * TALK_TASKS
+    threads = make_executor("threads", "fork")
+    ratios: dict[str, float] = {}
+    for workers in (1, 5):
+        threads.run(tasks, workers), _talk_threads(workers)  # warm: JIT traces, specialised bytecode
+        pairs = []
+        for pair in range(TALK_PAIRS):
+            if pair % 2:
+                talk, ours = _talk_threads(workers), threads.run(tasks, workers).wall_s
+            else:
+                ours, talk = threads.run(tasks, workers).wall_s, _talk_threads(workers)
+            pairs.append(ours / talk)
+        ratios[f"threads{workers}"] = statistics.median(pairs)
+    return ratios
 
 
 def _client_process(url: str, threads: int, requests_each: int) -> list[float]:
@@ -172,12 +228,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--python", action="append", default=[], metavar="LABEL=PATH", help="interpreter to measure")
     parser.add_argument("--overhead-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--talk-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only-talk", action="store_true", help="print only figure 5 (gilbench against the talk)")
     args = parser.parse_args()
     if args.overhead_only:
         print(json.dumps(measure_overhead()))
         return 0
+    if args.talk_only:
+        print(json.dumps(measure_talk_overhead()))
+        return 0
     pythons = dict(item.split("=", 1) for item in args.python) or {"host": sys.executable}
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    print(
+        f"5. against the talk's code: {TALK_TASKS} tasks of countdown({TALK_N}), gilbench's threads cell / the talk's "
+        f"ThreadPoolExecutor, warm, median of {TALK_PAIRS} interleaved pairs (goal <= 1.03)"
+    )
+    for label, python in pythons.items():
+        done = subprocess.run([python, __file__, "--talk-only"], capture_output=True, text=True, env=env, check=True)
+        talk = json.loads(done.stdout)
+        print(f"   {label:<8} 1 thread {talk['threads1']:.3f}   5 threads {talk['threads5']:.3f}")
+    if args.only_talk:
+        return 0
 
     print(f"1. overhead: {TASKS} tasks of countdown({TRIVIAL_N}), gilbench / bare, median of {TRIALS} (goal <= 1.05)")
     for label, python in pythons.items():

@@ -139,6 +139,33 @@ def test_configure_arguments_differ_only_in_disable_gil(tmp_path: Path) -> None:
     assert "--disable-gil" in ft
 
 
+def test_an_optimized_pair_adds_pgo_and_lto_and_is_cached_apart(tmp_path: Path) -> None:
+    ft = builds.configure_args(builds.BuildRequest("3.13.5", True, optimized=True), tmp_path)
+    gil = builds.configure_args(builds.BuildRequest("3.13.5", False, optimized=True), tmp_path)
+    assert [arg for arg in ft if arg != "--disable-gil"] == gil
+    assert {"--enable-optimizations", "--with-lto"} <= set(gil)
+    plain = builds.configure_args(builds.BuildRequest("3.13.5", False), tmp_path)
+    assert not {"--enable-optimizations", "--with-lto"} & set(plain)
+    assert builds.BuildRequest("3.13.5", True, optimized=True).name == "cpython-3.13.5t-opt"
+
+
+def test_plain_and_optimized_builds_never_stand_in_for_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both in the cache: ``3.13`` finds only the plain build (the twin of 3.13t), ``3.13+opt`` only the other."""
+    from bench.provision.discovery import cache_candidates
+    from bench.provision.specs import parse_spec
+
+    monkeypatch.setenv("GILBENCH_CACHE_DIR", str(tmp_path))
+    for folder in ("cpython-3.13.5", "cpython-3.13.5-opt"):
+        bin_dir = cache.pythons_dir() / folder / "bin"
+        bin_dir.mkdir(parents=True)
+        (bin_dir / "python3.13").symlink_to(sys.executable)
+    plain = [c.executable.parent.parent.name for c in cache_candidates(parse_spec("3.13"))]
+    optimized = [c.executable.parent.parent.name for c in cache_candidates(parse_spec("3.13+opt"))]
+    assert (plain, optimized) == (["cpython-3.13.5"], ["cpython-3.13.5-opt"])
+
+
 @pytest.mark.slow
 def test_second_provisioning_is_fast_and_concurrent_runs_agree(python_313t: Path) -> None:
     """With the cache warm, two provisioning runs at once both succeed quickly (file lock, no corruption)."""

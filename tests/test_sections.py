@@ -79,7 +79,7 @@ def test_how_pools_were_warmed_is_said_as_each_file_recorded_it(tmp_path: Path) 
     warmed = _with_config(tmp_path / "a", pools_warmed=True)
     said = sections.warmup_sentence(warmed)
     assert "process pools and subinterpreters warm up inside their pool, after its start-up" in said
-    older = _with_config(tmp_path / "b")
+    older = _with_config(tmp_path / "b", pools_warmed=False)  # as files from before pools were warmed read
     assert "process pools and subinterpreters were measured cold" in sections.warmup_sentence(older)
     assert "warm up inside" not in sections.warmup_sentence([*warmed[:1], *older[1:]])
     cold = sections.warmup_sentence(_with_config(tmp_path / "d", warmup=0, pools_warmed=True))

@@ -110,3 +110,35 @@ def test_specs_are_hashable_values() -> None:
     assert parse_spec("3.13t") == InterpreterSpec(
         text="3.13t", implementation="cpython", version=(3, 13), free_threaded=True
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "free_threaded", "link"),
+    [
+        ("3.13+opt", "3.13+opt", False, "python3.13-opt"),
+        ("3.13t+opt", "3.13t+opt", True, "python3.13t-opt"),
+        ("3.13.5t+OPT", "3.13.5t+opt", True, "python3.13t-opt"),
+    ],
+)
+def test_optimized_specs_have_their_own_label_and_link(text: str, label: str, free_threaded: bool, link: str) -> None:
+    spec = parse_spec(text)
+    assert (spec.optimized, spec.free_threaded, spec.label, spec.link_names()) == (True, free_threaded, label, [link])
+    assert spec.executable_names() == [link.removesuffix("-opt")]  # what is installed in a build's bin/
+    assert parse_spec("3.13").link_names() == ["python3.13"] and not parse_spec("3.13").optimized
+
+
+@pytest.mark.parametrize("text", ["pypy3+opt", "3.13+fast", "3.13opt", "+opt"])
+def test_the_optimized_suffix_is_for_cpython_only(text: str) -> None:
+    with pytest.raises(SpecError, match="'\\+opt' for an optimized"):
+        parse_spec(text)
+
+
+def test_an_optimized_spec_refuses_a_build_without_pgo_and_lto() -> None:
+    plain = {**GIL_FACTS, "build": {"pgo": False, "lto": False}}
+    half = {**GIL_FACTS, "build": {"pgo": True, "lto": False}}
+    optimized = {**GIL_FACTS, "build": {"pgo": True, "lto": True}}
+    wanted = parse_spec("3.13+opt")
+    assert wanted.mismatch(plain) == "asked for an optimized build (PGO and LTO), got one built without them"
+    assert wanted.mismatch(half) is not None and wanted.mismatch(GIL_FACTS) is not None
+    assert wanted.mismatch(optimized) is None
+    assert parse_spec("3.13").mismatch(optimized) is None  # a plain spec takes what it finds (a distribution's)

@@ -251,3 +251,31 @@ def test_what_the_fastest_strategy_costs_is_said(report: Report) -> None:
     assert cost.endswith("x the CPU time, 3.00x the memory")  # the serial process vs it and its 2 workers
     matrix = dict(section(report, "Every cell").tables)["cpu"]
     assert {"CPU per task (ms)", "peak memory (MiB)"} <= set(matrix.headers)
+
+
+def _with_builds(tmp_path: Path, builds: dict[str, dict[str, object]]) -> Report:
+    """The verdicts run with each named file's recorded build replaced."""
+    import json
+
+    run = tmp_path / "run"
+    shutil.copytree(VERDICTS, run)
+    for name, build in builds.items():
+        path = run / f"{name}.json"
+        document = json.loads(path.read_text())
+        document["interpreter"]["build"] = build
+        path.write_text(json.dumps(document))
+    return pipeline.build(load_paths([run]))
+
+
+def test_cpythons_without_pgo_and_lto_are_named_in_the_answer_and_only_they(tmp_path: Path) -> None:
+    """Wrong: calling PyPy unoptimized (it has no such flags), an optimized CPython, or one whose build is unknown."""
+    optimized = {"config_args": "'--enable-optimizations' '--with-lto'", "pgo": True, "lto": True}
+    plain = {"config_args": "'--prefix=/c'", "pgo": False, "lto": False}
+    said = section(_with_builds(tmp_path / "a", {"3.13": plain, "3.13t": optimized, "pypy3": {}}), "The answer")
+    warning = next(text for text in said.after if "PGO and LTO" in text)
+    assert warning.startswith("⚠ 3.13 was built without PGO and LTO")
+    assert warning.split(" was built")[0] == "⚠ 3.13"  # neither the optimized 3.13t nor PyPy is named
+    unknown = section(_with_builds(tmp_path / "b", {"3.13": {}, "3.13t": optimized}), "The answer")
+    assert not any("PGO and LTO" in text for text in unknown.after)
+    both = section(_with_builds(tmp_path / "c", {"3.13": plain, "3.13t": plain}), "The answer")
+    assert any(text.startswith("⚠ 3.13 and 3.13t were built without PGO and LTO") for text in both.after)

@@ -114,3 +114,47 @@ def test_the_313_scaling_sentence_is_not_said_where_it_does_not_hold(tmp_path: P
     ):
         run = edited(tmp_path / name, change)
         assert "free-threaded-3.13" not in warnings_of(run), name
+
+
+def _set_tasks(document: dict[str, Any], executor: str, rows: list[list[Any]]) -> None:
+    """Every round of ``cpu <executor> 2`` gets these task rows (start, duration, worker)."""
+    for cell in document["cells"]:
+        if (cell["workload"], cell["executor"], cell["workers"]) == ("cpu", executor, 2):
+            for run in cell["runs"]:
+                run["tasks"] = [[*row, "cpu"] for row in rows]
+
+
+def _chunked(document: dict[str, Any], rows: list[list[Any]]) -> None:
+    document["config"]["chunksize"] = 2
+    _set_tasks(document, "processes", rows)
+
+
+def test_a_chunked_split_that_left_the_last_worker_a_chunk_more_is_named(tmp_path: Path) -> None:
+    """8 tasks in chunks of 2 on 2 processes: worker 0 runs 3 chunks and finishes last, worker 1 one chunk."""
+    rows = [[0.1 * i, 0.1, 0] for i in range(6)] + [[0, 0.1, 1], [0.1, 0.1, 1]]
+    text = warnings_of(edited(tmp_path / "a", lambda d: _chunked(d, rows)))["uneven-split"]
+    assert "3.13 cpu 2 processes: 6 of 8 tasks where an even share is 4 (8 of 8 rounds)" in text
+    assert "threads" not in text and "cpu serial" not in text
+
+
+def test_tasks_handed_over_one_at_a_time_are_never_called_uneven(tmp_path: Path) -> None:
+    """Tempting: a thread pool's worker 0 ran 3 of 4 tasks and finished last; with one task per hand-over that is
+    dynamic scheduling balancing, and a chunked pool whose long chunk ended early is balanced too."""
+    rows = [[0, 0.1, 0], [0.1, 0.1, 0], [0.2, 0.1, 0], [0, 0.25, 1]]
+    assert "uneven-split" not in warnings_of(edited(tmp_path / "b", lambda d: _set_tasks(d, "threads", rows)))
+    early = [[0.01 * i, 0.01, 0] for i in range(6)] + [[0, 0.5, 1], [0.5, 0.5, 1]]
+    assert "uneven-split" not in warnings_of(edited(tmp_path / "c", lambda d: _chunked(d, early)))
+    assert "uneven-split" not in warnings_of(BASIC)
+
+
+def _cold(document: dict[str, Any], warmed: bool) -> None:
+    document["config"]["pools_warmed"] = warmed
+    for executor in ("processes", "threads"):  # first task of each worker twice its last
+        _set_tasks(document, executor, [[0, 0.2, 0], [0, 0.2, 1], [0.2, 0.1, 0], [0.2, 0.1, 1]])
+
+
+def test_pools_measured_cold_say_how_much_slower_a_workers_first_task_ran(tmp_path: Path) -> None:
+    text = warnings_of(edited(tmp_path / "a", lambda d: _cold(d, warmed=False)))["cold-pool"]
+    assert "3.13 cpu 2 processes 2.0x" in text and "measured cold" in text
+    assert "threads" not in text  # a thread pool's warm-up carries over: never called cold for this
+    assert "cold-pool" not in warnings_of(edited(tmp_path / "b", lambda d: _cold(d, warmed=True)))

@@ -19,12 +19,12 @@ from typing import Any, Callable, Optional
 
 from bench import layout
 from bench.errors import UsageError
-from bench.measure.config import AUTO, QUARTER, chunk_of
+from bench.measure.config import AUTO, QUARTER
 from bench.measure.strategy import Executor, Pass, Unsupported, WarmUp
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
 from bench.result import Cell, Config, Repetition, TaskRecord
-from bench.vocabulary import strategy
+from bench.vocabulary import chunk_of, strategy
 
 WARMUP_SHARE = 4
 """With ``config.warmup_tasks`` "quarter", a warm-up pass runs 1 / WARMUP_SHARE of the cell's tasks."""

@@ -235,22 +235,6 @@ def _resolve_chunksize(text: Optional[str], preset: Preset) -> ChunkSetting:
         raise UsageError(f"--chunksize {text!r}: expected a positive whole number or 'auto'") from None
 
 
-def chunk_of(setting: ChunkSetting, tasks: int, workers: int) -> int:
-    """Tasks per hand-over: the setting, or for "auto" the largest chunk, up to ``multiprocessing.Pool.map``'s
-    ceil(tasks / (4 x workers)), that splits the tasks evenly over the workers (1 when no chunk can).
-
-    Pool.map's rule keeps hand-overs few while every worker gets several chunks; the even split keeps the
-    busiest worker from running a chunk more than the others (24 tasks in chunks of 2 land 6/6/4/4/4 on 5
-    workers), which would otherwise be measured as the strategy's cost."""
-    if setting != AUTO:
-        return int(setting)
-    ceiling = max(1, -(-tasks // (4 * workers)))
-    if workers < 1 or tasks % workers:
-        return 1  # no even split: single tasks keep the busiest worker within one task of the others
-    share = tasks // workers
-    return max(size for size in range(1, ceiling + 1) if share % size == 0)
-
-
 def _resolve_timeout(text: Optional[str]) -> float:
     if text is None:
         return DEFAULT_TIMEOUT_S

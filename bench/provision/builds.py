@@ -29,8 +29,8 @@ from typing import IO
 from bench import layout
 from bench.layout import BUILD_INFO_NAME
 from bench.provision import cache, sources
-from bench.provision.discovery import format_seconds, probe
-from bench.provision.specs import InterpreterSpec
+from bench.provision.discovery import OPTIMIZED_FOLDER_SUFFIX, format_seconds, probe
+from bench.provision.specs import OPTIMIZED_FLAGS, InterpreterSpec
 from bench.provision.system_packages import apt_install, system_packages_allowed
 
 HEARTBEAT_S = 20.0
@@ -61,10 +61,12 @@ class BuildError(RuntimeError):
 class BuildRequest:
     version: str  # exact, "3.13.5"
     free_threaded: bool
+    optimized: bool = False  # --enable-optimizations --with-lto (PGO and LTO), cached apart
 
     @property
     def name(self) -> str:
-        return f"cpython-{self.version}{'t' if self.free_threaded else ''}"
+        suffix = OPTIMIZED_FOLDER_SUFFIX if self.optimized else ""
+        return f"cpython-{self.version}{'t' if self.free_threaded else ''}{suffix}"
 
 
 def _include_dirs() -> list[Path]:
@@ -152,8 +154,10 @@ def _run_in_own_group(command: list[str], cwd: Path, log: IO[str], env: dict[str
 
 
 def configure_args(request: BuildRequest, prefix: Path) -> list[str]:
-    """The only difference between twins is ``--disable-gil``."""
+    """The only difference between twins is ``--disable-gil``; an optimized pair both add PGO and LTO."""
     args = [f"--prefix={prefix}", "--with-ensurepip=install"]
+    if request.optimized:
+        args += OPTIMIZED_FLAGS
     if request.free_threaded:
         args.append("--disable-gil")
     return args
@@ -226,10 +230,10 @@ def build_cpython(spec: InterpreterSpec, say: Callable[[str], None]) -> Path:
     except sources.SourceUnavailable as exc:
         raise BuildError(f"no source tarball: {exc}") from exc
     say(f"source: Python-{tarball.version}.tar.xz from {tarball.origin} (sha256 {tarball.sha256[:16]}...)")
-    wanted = BuildRequest(tarball.version, spec.free_threaded)
+    wanted = BuildRequest(tarball.version, spec.free_threaded, spec.optimized)
     requests = [wanted]
     if spec.free_threaded:
-        twin = BuildRequest(tarball.version, False)
+        twin = BuildRequest(tarball.version, False, spec.optimized)
         if not (cache.pythons_dir() / twin.name).is_dir():
             requests.append(twin)
     executable = None

@@ -200,8 +200,17 @@ def _executables_in(prefixes: list[Path], spec: InterpreterSpec, origin: str) ->
     return found
 
 
+OPTIMIZED_FOLDER_SUFFIX = "-opt"
+"""gilbench's optimized builds sit beside the plain ones, in ``cpython-3.13.5t-opt``."""
+
+
 def cache_candidates(spec: InterpreterSpec) -> list[Candidate]:
-    return _executables_in(_subfolders(cache.pythons_dir()), spec, "cache")
+    """gilbench's own builds: the optimized ones for an optimized spec, the plain ones otherwise (never each
+    other's stand-in: 3.13 must stay the twin of 3.13t)."""
+    folders = [
+        f for f in _subfolders(cache.pythons_dir()) if f.name.endswith(OPTIMIZED_FOLDER_SUFFIX) == spec.optimized
+    ]
+    return _executables_in(folders, spec, "cache")
 
 
 def path_candidates(spec: InterpreterSpec) -> list[Candidate]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.provision import builds, cache
 from bench.provision.discovery import Candidate, Resolved, Search, find, format_seconds, verify
-from bench.provision.specs import InterpreterSpec
+from bench.provision.specs import OPTIMIZED_SUFFIX, InterpreterSpec
 from bench.provision.system_packages import apt_install, system_packages_allowed
 
 UV_TIMEOUT_S = 300.0
@@ -41,10 +41,11 @@ def _say(message: str) -> None:
 
 
 def uv_request(spec: InterpreterSpec) -> str:
-    """The request uv understands for a spec: '3.13t', 'pypy3.10', 'pypy'."""
+    """The request uv understands for a spec: '3.13t', 'pypy3.10', 'pypy' (uv's CPythons are built with PGO and
+    LTO, so '3.13+opt' asks for '3.13', and the found interpreter is checked for both)."""
     if spec.implementation == "pypy":
         return spec.label if len(spec.version) >= 2 else "pypy"
-    return spec.label
+    return spec.label.removesuffix(OPTIMIZED_SUFFIX)
 
 
 def uv_install(spec: InterpreterSpec) -> str:
@@ -134,7 +135,8 @@ def how_to_fix(spec: InterpreterSpec) -> str:
             "or pass its path"
         )
     if spec.implementation == "cpython":
-        return f"install one with 'uv python install {spec.label}' or 'pyenv install {spec.label}', or pass its path"
+        wanted = uv_request(spec)
+        return f"install one with 'uv python install {wanted}' or 'pyenv install {wanted}', or pass its path"
     return "pass the path of a working Python interpreter"
 
 
@@ -198,7 +200,7 @@ def provision(
     sys.stderr.flush()
     ordered = [resolved[spec] for spec in specs if spec in resolved]
     for item in ordered:
-        for name in item.spec.executable_names():
+        for name in item.spec.link_names():
             try:
                 cache.publish_link(name, item.executable)
             except cache.CacheNotWritable as exc:

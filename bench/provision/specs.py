@@ -24,11 +24,17 @@ FREE_THREADED_SINCE = 13
 PYPY_MINORS = range(7, 12)
 """PyPy implements Python 3.7 to 3.11."""
 
-_CPYTHON = re.compile(r"^(?:python|cpython-?)?3\.(?P<minor>\d+)(?:\.(?P<micro>\d+))?(?P<t>t?)$")
+_CPYTHON = re.compile(r"^(?:python|cpython-?)?3\.(?P<minor>\d+)(?:\.(?P<micro>\d+))?(?P<t>t?)(?P<opt>\+opt)?$")
 _PYPY = re.compile(r"^pypy(?P<major>\d)?(?:\.(?P<minor>\d+))?$")
+
+OPTIMIZED_SUFFIX = "+opt"
+"""After a CPython spec: an optimized build (``--enable-optimizations --with-lto``, as python.org's and the
+distributions' are), built by gilbench beside the plain one if none is found."""
+OPTIMIZED_FLAGS = ("--enable-optimizations", "--with-lto")
 
 ACCEPTED = (
     "CPython '3.N' or '3.N.M' (N from 8 to 15), free-threaded '3.Nt' (N >= 13), "
+    "either with '+opt' for an optimized (PGO and LTO) build, "
     "'pypy3' or 'pypy3.N' (N from 7 to 11), or an absolute path to a Python interpreter"
 )
 
@@ -46,6 +52,7 @@ class InterpreterSpec:
     version: tuple[int, ...] = ()
     free_threaded: bool = False
     path: Path | None = None
+    optimized: bool = False  # CPython only: built with PGO and LTO (the "+opt" suffix)
 
     @property
     def label(self) -> str:
@@ -56,7 +63,14 @@ class InterpreterSpec:
         version = ".".join(str(part) for part in self.version)
         if self.implementation == "pypy":
             return "pypy" + version
-        return version + suffix
+        return version + suffix + (OPTIMIZED_SUFFIX if self.optimized else "")
+
+    def link_names(self) -> list[str]:
+        """Names of the links gilbench publishes to what it chose: an optimized build gets its own
+        (``python3.13t-opt``), so it never stands in for the plain build of the same version."""
+        if self.optimized:
+            return [f"python{self.minor_version}{'t' if self.free_threaded else ''}-opt"]
+        return self.executable_names()
 
     @property
     def minor_version(self) -> str:
@@ -83,14 +97,20 @@ class InterpreterSpec:
         have = tuple(facts.get("version_info", ()))
         if have[: len(self.version)] != self.version:
             return f"asked for version {self.label}, got {facts.get('version')}"
-        if wanted == "cpython":
-            kind = "free-threaded build" if self.free_threaded else "GIL build"
-            if bool(facts.get("free_threaded_build")) != self.free_threaded:
-                got = "free-threaded build" if facts.get("free_threaded_build") else "GIL build"
-                return f"asked for a {kind}, got a {got}"
-            if facts.get("python_gil_env") is None and bool(facts.get("gil_enabled")) == self.free_threaded:
-                state = "on" if facts.get("gil_enabled") else "off"
-                return f"asked for a {kind}, but the GIL is {state} at start"
+        return self._cpython_mismatch(facts) if wanted == "cpython" else None
+
+    def _cpython_mismatch(self, facts: dict[str, Any]) -> str | None:
+        """A CPython of the right version: the right build (free-threaded or not, optimized if asked)?"""
+        kind = "free-threaded build" if self.free_threaded else "GIL build"
+        if bool(facts.get("free_threaded_build")) != self.free_threaded:
+            got = "free-threaded build" if facts.get("free_threaded_build") else "GIL build"
+            return f"asked for a {kind}, got a {got}"
+        if facts.get("python_gil_env") is None and bool(facts.get("gil_enabled")) == self.free_threaded:
+            state = "on" if facts.get("gil_enabled") else "off"
+            return f"asked for a {kind}, but the GIL is {state} at start"
+        build = facts.get("build") or {}
+        if self.optimized and not (build.get("pgo") and build.get("lto")):
+            return "asked for an optimized build (PGO and LTO), got one built without them"
         return None
 
 
@@ -118,7 +138,13 @@ def parse_spec(text: str) -> InterpreterSpec:
         version: tuple[int, ...] = (3, minor)
         if cpython["micro"] is not None:
             version += (int(cpython["micro"]),)
-        return InterpreterSpec(text=raw, implementation="cpython", version=version, free_threaded=free_threaded)
+        return InterpreterSpec(
+            text=raw,
+            implementation="cpython",
+            version=version,
+            free_threaded=free_threaded,
+            optimized=bool(cpython["opt"]),
+        )
     pypy = _PYPY.match(lowered)
     if pypy:
         major = int(pypy["major"] or 3)

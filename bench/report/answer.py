@@ -18,6 +18,7 @@ from bench.report.comparisons import Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
 from bench.report.format import p_text, ratio, ratio_ci, time_unit
+from bench.report.load import Column
 from bench.report.sections import between_interpreters
 from bench.report.select import answer_cells, configuration_of, short_of, workload_order
 
@@ -104,4 +105,30 @@ def answer_section(computed: Computed, method: str) -> Section | None:
         "finds no significant difference. A pool of one worker is never listed: it is the serial run plus the "
         "pool's overhead."
     )
+    unoptimized = unoptimized_cpythons(computed.columns)
+    if unoptimized:
+        sentences.append(
+            f"⚠ {' and '.join(unoptimized)} {'was' if len(unoptimized) == 1 else 'were'} built without PGO and LTO "
+            "(--enable-optimizations --with-lto), which the CPythons of python.org, the distributions and uv have: "
+            "their times here can be slower than such a build's, and the gaps to PyPy wider. An optimized build "
+            "is measured with the '+opt' spec (GILBENCH_PYTHONS=3.13+opt,3.13t+opt,pypy3)."
+        )
     return Section("The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True)
+
+
+def unoptimized_cpythons(columns: list[Column]) -> list[str]:
+    """CPython columns whose recorded build lacks PGO or LTO (flags recorded and missing, or recorded as off);
+    a build that recorded neither is not named."""
+    names = []
+    for column in columns:
+        build = column.interpreter.build
+        if column.interpreter.implementation != "cpython":
+            continue
+        flags = str(build.get("config_args") or "")
+        if (
+            build.get("pgo") is False
+            or build.get("lto") is False
+            or (flags and not ("--enable-optimizations" in flags and "--with-lto" in flags))
+        ):
+            names.append(column.name)
+    return names

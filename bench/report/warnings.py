@@ -17,6 +17,7 @@ from bench.report.compute import Computed, build_flags, quarter_task_s
 from bench.report.load import Column, Loaded
 from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.report.merge import merge_warnings
+from bench.report.pool_workers import cold_pools, uneven_splits
 from bench.report.select import twins, workload_order
 from bench.result import RunWarning
 from bench.vocabulary import cell_label, strategy
@@ -48,6 +49,8 @@ def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
         *_separate_measurements(computed),
         *_unknown_traits(computed),
         *_cells(computed),
+        *uneven_splits(columns),
+        *cold_pools(columns),
     ]
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from bench.__main__ import build_parser
 from bench.errors import UsageError
-from bench.measure.config import PRESETS, RunConfig, chunk_of, resolve_config, standard_workers
+from bench.measure.config import PRESETS, RunConfig, resolve_config, standard_workers
 from bench.result import Config
 from bench.server import ServerProcess
+from bench.vocabulary import chunk_of
 
 
 def options(*args: str) -> object:

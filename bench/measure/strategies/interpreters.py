@@ -42,8 +42,6 @@ import warnings as _warnings
 from struct import Struct as _Struct
 
 _sys.path[:] = _marshal.loads(_path)
-# requests warns once per interpreter that charset_normalizer (compiled for the main interpreter only) is missing
-_warnings.filterwarnings("ignore", message="Unable to find acceptable character detection dependency")
 _pack = _Struct("dd").pack
 _clock = _time.perf_counter
 
@@ -56,7 +54,12 @@ def _resolve(module, name):
     return found
 
 
-_tasks = [(_resolve(module, name), argument) for _kind, module, name, argument in _marshal.loads(_spec)]
+# Warnings the task modules' imports raise are the main interpreter's to show (it imported them too): requests
+# warns in every subinterpreter that charset_normalizer (compiled for the main interpreter only) is missing.
+# simplefilter, not a message filter: a message is a regular expression, and importing re costs 10 ms here.
+with _warnings.catch_warnings():
+    _warnings.simplefilter("ignore")
+    _tasks = [(_resolve(module, name), argument) for _kind, module, name, argument in _marshal.loads(_spec)]
 
 
 def _run(index):
@@ -229,8 +232,7 @@ class InterpretersExecutor(Executor):
         started = time.perf_counter()
         pool: list[_Worker] = []
         try:
-            for _ in range(workers):
-                pool.append(_Worker(api, spec))  # a worker that fails to set up closes itself
+            _create_all(api, spec, workers, pool)
             startup = time.perf_counter() - started
             shares = self._warm_shares(workers)
             warmups, warm_cpu = self.warm.run(lambda: _warm_each(api, pool, shares)) if self.warm else ((), 0.0)
@@ -250,6 +252,28 @@ class InterpretersExecutor(Executor):
             return []
         indices = list(range(len(self.warm.tasks)))
         return [indices[worker::workers] for worker in range(workers)]
+
+
+def _create_all(api: _Backend, spec: bytes, workers: int, pool: list[_Worker]) -> None:
+    """Create and set up ``workers`` subinterpreters at the same time, one per thread, into ``pool``: each has its
+    own GIL, so their start-ups overlap, as ``concurrent.futures.InterpreterPoolExecutor``'s workers (3.14) do when
+    each thread creates its own.  The first failure is raised once every thread is done (the others are in
+    ``pool``, for the caller to close)."""
+    failures: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            pool.append(_Worker(api, spec))  # a worker that fails to set up closes itself
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=create, name=f"gilbench-interp-create-{i}") for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
 
 
 def _warm_each(api: _Backend, pool: list[_Worker], shares: list[list[int]]) -> float:
