@@ -84,3 +84,18 @@ def test_how_pools_were_warmed_is_said_as_each_file_recorded_it(tmp_path: Path) 
     assert "warm up inside" not in sections.warmup_sentence([*warmed[:1], *older[1:]])
     cold = sections.warmup_sentence(_with_config(tmp_path / "d", warmup=0, pools_warmed=True))
     assert cold.startswith("no warm-up: every cell measured cold") and "warm up inside" not in cold
+
+
+def test_the_313t_cost_names_the_specializer_only_for_313t(tmp_path: Path) -> None:
+    """3.13t's single-thread cost partly comes from its specializer being off (gh-115999); a 3.14t's does not."""
+    columns = load_paths([FIXTURES / "run-basic"]).results
+    [said] = sections.specializer_context([c for c in columns if c.name == "3.13t"], columns)
+    assert said.startswith("Part of 3.13t's cost is the 3.13 free-threaded build's own")
+    assert "gh-115999" in said and said.endswith("no 3.14t was measured here.")
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURES / "run-basic", run)
+    document = json.loads((run / "3.13t.json").read_text())
+    document["interpreter"].update(version="3.14.0", version_info=[3, 14, 0, "final", 0])
+    (run / "3.13t.json").write_text(json.dumps(document))
+    later = load_paths([run]).results
+    assert sections.specializer_context([c for c in later if c.interpreter.free_threaded_build], later) == []

@@ -8,11 +8,13 @@ cell's, one interrupted probe, CPUs of different speeds.
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from bench.report import machine, stats
+from bench.report.comparisons import ComparisonRow
 from bench.report.load import Column
 from bench.result import Cell, Config, CpuProbe, Document, Interpreter, Machine, ProbePoint, Repetition, WorkloadRecord
 
@@ -139,3 +141,16 @@ def test_one_interrupted_probe_is_not_a_drift() -> None:
 def test_drift_by_round_lies_between_its_two_probes() -> None:
     drift = machine.drift_by_round(column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.014, 0.014)]))
     assert drift[1] == pytest.approx(1.0) and drift[2] == pytest.approx(1.2)
+
+
+def test_a_difference_one_round_decides_is_not_settled() -> None:
+    """Tempting: 40 rounds, half the same and half 1.5x slower: Wilcoxon calls it (p < 0.01), the median is 1.25x,
+    but leaving out one slow round puts the median at 1.00: "faster" would be decided by one round."""
+    rounds = list(range(1, 41))
+    a = [0.99999] * 20 + [1.5] * 20
+    compared = stats.compare(a, rounds, [1.0] * 40, rounds, paired=True)
+    assert compared.significant and not compared.settled and compared.unsettled
+    row = ComparisonRow(**asdict(compared))
+    assert row.words == "not settled"
+    steady = stats.compare([1.1 + 0.01 * i for i in range(8)], rounds[:8], [1.0] * 8, rounds[:8], paired=True)
+    assert steady.significant and steady.settled and ComparisonRow(**asdict(steady)).words == "slower"

@@ -279,3 +279,35 @@ def test_cpythons_without_pgo_and_lto_are_named_in_the_answer_and_only_they(tmp_
     assert not any("PGO and LTO" in text for text in unknown.after)
     both = section(_with_builds(tmp_path / "c", {"3.13": plain, "3.13t": plain}), "The answer")
     assert any(text.startswith("⚠ 3.13 and 3.13t were built without PGO and LTO") for text in both.after)
+
+
+def test_per_task_is_a_tasks_own_duration_not_the_cells_time_shared_out(report: Report) -> None:
+    """Wrong: io's 5 threads run 4 tasks of about 103 ms at once in a 105 ms cell; 105 / 4 = 26 ms is no task's time."""
+    io = answer_row(report, "io")
+    assert io["per cell (ms)"] == "105" and io["per task (ms)"] == "103"
+    intro = section(report, "The answer").paragraphs[0]
+    assert "per task (the median task's own duration" in intro and "divided by the cell's tasks" not in intro
+
+
+def test_a_runner_up_one_round_decides_is_not_settled_not_beaten(tmp_path: Path) -> None:
+    """Tempting: pypy3 serial against 2 threads over 40 rounds, the same in 20 and 1.5x apart in 20: the test
+    calls it (p < 0.01) and the median says 1.25x, but leaving out one round reverses it."""
+    import json
+
+    run = tmp_path / "run"
+    shutil.copytree(VERDICTS, run)
+    path = run / "pypy3.json"
+    document = json.loads(path.read_text())
+    for cell in document["cells"]:
+        if cell["workload"] == "cpu" and (cell["executor"], cell["workers"]) in (("serial", 1), ("threads", 2)):
+            model = cell["runs"][0]
+            walls = [0.02] * 40 if cell["executor"] == "serial" else [0.0199998] * 20 + [0.03] * 20
+            cell["runs"] = [{**model, "round": index + 1, "wall_s": wall} for index, wall in enumerate(walls)]
+    document["config"]["repeat"] = 40
+    path.write_text(json.dumps(document))
+    built = pipeline.build(load_paths([run]))
+    cpu = answer_row(built, "cpu")
+    assert (cpu["fastest"], cpu["runner-up"]) == ("pypy3 serial", "pypy3 2 threads")
+    assert cpu["vs runner-up"].startswith("not settled (p=") and "faster" not in cpu["vs runner-up"]
+    [sentence] = [s for s in section(built, "The answer").after if s.startswith("cpu:")]
+    assert "pypy3 serial and pypy3 with 2 threads are not settled" in sentence and "is fastest" not in sentence

@@ -29,6 +29,8 @@ def _lead(comparisons: Comparisons, first: pd.Series, second: pd.Series) -> str:
     comparison = comparisons.of(second, first)  # second / first: > 1 means first is faster
     if not comparison.significant:
         return f"tied ({p_text(comparison.p)})"
+    if comparison.unsettled:
+        return f"not settled ({p_text(comparison.p)}; one round decides)"
     return f"{ratio(comparison.value)} faster ({p_text(comparison.p)})"
 
 
@@ -41,6 +43,11 @@ def _pair_sentence(comparisons: Comparisons, first: pd.Series, second: pd.Series
         return (
             f"{configuration_of(first)} and {configuration_of(second)} are tied for fastest "
             f"(no significant difference, {p_text(comparison.p)})"
+        )
+    if comparison.unsettled:
+        return (
+            f"{configuration_of(first)} and {configuration_of(second)} are not settled: the test finds a difference "
+            f"({p_text(comparison.p)}), but leaving out one round reverses it"
         )
     lead = f"{ratio(comparison.value)} faster than {configuration_of(second)}"
     return f"{configuration_of(first)} is fastest, {lead} ({p_text(comparison.p)})"
@@ -59,7 +66,7 @@ def answer_section(computed: Computed, method: str) -> Section | None:
     if not answers:
         return None
     firsts = [chosen.first for _, chosen in answers]
-    per_task = [float(cell["median"]) / float(cell["tasks"]) if cell["tasks"] else None for cell in firsts]
+    per_task = [_task_s(cell) for cell in firsts]  # the median task's own duration, not the cell's time / tasks
     task_unit = time_unit(per_task)
     cell_unit = time_unit(float(cell["median"]) for cell in firsts)
     rows, keys, sentences = [], [], []
@@ -98,8 +105,9 @@ def answer_section(computed: Computed, method: str) -> Section | None:
     ]
     intro = (
         "The fastest configuration measured for each workload, in absolute time: per cell (the median wall time "
-        "of the rounds, pool start-up and shut-down included) and per task (that time divided by the cell's "
-        f'tasks). "vs {base_name or "CPython"} serial" is how many times faster it ran than the CPython GIL '
+        "of the rounds, pool start-up and shut-down included) and per task (the median task's own duration, "
+        "which on shared CPUs can be longer than a serial task's, as workers take turns). "
+        f'"vs {base_name or "CPython"} serial" is how many times faster it ran than the CPython GIL '
         f"build's serial run, {between_interpreters(computed)}; the runner-up is the next fastest configuration of any "
         'interpreter, and "vs runner-up" how many times faster the fastest was, or "tied" where the test '
         "finds no significant difference. A pool of one worker is never listed: it is the serial run plus the "
@@ -114,6 +122,11 @@ def answer_section(computed: Computed, method: str) -> Section | None:
             "is measured with the '+opt' spec (GILBENCH_PYTHONS=3.13+opt,3.13t+opt,pypy3)."
         )
     return Section("The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True)
+
+
+def _task_s(cell: pd.Series) -> float | None:
+    value = cell.get("task_s")
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def unoptimized_cpythons(columns: list[Column]) -> list[str]:

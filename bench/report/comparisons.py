@@ -43,6 +43,8 @@ class ComparisonRow(stats.Comparison):
         """What may be said of ``a`` against ``b``: "slower", "faster" (a took less time), or no difference."""
         if not self.significant:
             return "no significant difference"
+        if self.unsettled:
+            return "not settled"
         return "slower" if self.value > 1 else "faster"
 
     def record(self) -> dict[str, object]:
@@ -56,6 +58,7 @@ class ComparisonRow(stats.Comparison):
             "high": self.high,
             "p": self.p,
             "n": self.n,
+            "settled": self.settled,
             "method": self.method,
             "a_is": self.words,
         }

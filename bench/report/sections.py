@@ -291,7 +291,25 @@ def free_threading_cost_section(computed: Computed) -> Section | None:
         f"Serial time of each free-threaded build divided by its GIL twin's, {between_interpreters(computed)}: "
         "above 1.00x is the price of free-threading on one thread."
     )
-    return Section("Cost of free-threading on one thread", [intro], [("", Table(headers, rows))])
+    context = specializer_context([ft for ft, _ in pairs], computed.columns)
+    return Section("Cost of free-threading on one thread", [intro, *context], [("", Table(headers, rows))])
+
+
+def specializer_context(free_threaded: list[Column], columns: list[Column]) -> list[str]:
+    """Which part of a 3.13 free-threaded build's cost is that build's own (said only when one was measured)."""
+    names = [column.name for column in free_threaded if column.interpreter.version.startswith("3.13.")]
+    if not names:
+        return []
+    later = any(
+        column.interpreter.free_threaded_build and tuple(column.interpreter.version_info[:2]) >= (3, 14)
+        for column in columns
+    )
+    return [
+        f"Part of {', '.join(names)}'s cost is the 3.13 free-threaded build's own: it runs with the specializing "
+        "adaptive interpreter (PEP 659) turned off (CPython gh-115999). 3.14's free-threaded build turns it back "
+        "on, and CPython's What's New in 3.14 puts that build's cost on one thread at 10-15% against the default "
+        "build" + ("." if later else "; no 3.14t was measured here.")
+    ]
 
 
 # --- 4. interpreters against each other --------------------------------------------------

@@ -54,6 +54,7 @@ class Comparison:
     p: float
     paired: bool  # by round (same run) or independent samples
     n: int  # rounds paired, or the smaller sample
+    settled: bool = True  # paired: no single round, dropped, turns the median ratio to the other side of 1
 
     @property
     def p_floor(self) -> float:
@@ -62,6 +63,11 @@ class Comparison:
     @property
     def significant(self) -> bool:
         return significant(self.p)
+
+    @property
+    def unsettled(self) -> bool:
+        """The test finds a difference, but one round decides which way: neither "faster" nor "tied" is true."""
+        return self.significant and not self.settled
 
 
 NAN = float("nan")
@@ -104,9 +110,20 @@ def compare(
         ratios = np.asarray([x / y for x, y in pairs], dtype=float)
         logs = np.log(ratios)
         p = 1.0 if np.all(logs == 0) else float(stats.wilcoxon(logs, alternative="two-sided").pvalue)
-        return Comparison(float(np.median(ratios)), float(ratios.min()), float(ratios.max()), p, True, len(pairs))
+        median = float(np.median(ratios))
+        return Comparison(
+            median, float(ratios.min()), float(ratios.max()), p, True, len(pairs), settled_without_any_round(ratios)
+        )
     estimate = ratio_ci(a, b)
     return Comparison(estimate.value, estimate.low, estimate.high, difference_p(a, b), False, min(len(a), len(b)))
+
+
+def settled_without_any_round(ratios: np.ndarray) -> bool:
+    """Whether the median ratio stays on its side of 1 whichever single round is left out."""
+    side = np.sign(np.log(np.median(ratios)))
+    if side == 0:
+        return False
+    return all(np.sign(np.log(np.median(np.delete(ratios, index)))) == side for index in range(ratios.size))
 
 
 def _ratio_of_medians(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -42,6 +42,8 @@ def _against_the_fastest(computed: Computed, cell: pd.Series) -> str:
     if fastest is None:
         return ""
     comparison = computed.comparisons.of(cell, fastest)  # cell / fastest: > 1 means the other is faster
+    if comparison.unsettled:
+        return f", not settled against {configuration_of(fastest)} (one round decides, {p_text(comparison.p)})"
     if comparison.significant and comparison.value > 1:
         return f", but {configuration_of(fastest)} is faster still ({ratio(comparison.value)}, {p_text(comparison.p)})"
     if comparison.significant:
@@ -104,7 +106,9 @@ def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil
     for other in bests[1:]:
         winner, loser = str(bests[0]["executor"]), str(other["executor"])
         comparison = computed.comparisons.of(other, bests[0])  # loser / winner: > 1 means the winner is faster
-        if comparison.significant:
+        if comparison.unsettled:
+            parts.append(f"{winner} and {loser}: not settled (one round decides, {p_text(comparison.p)})")
+        elif comparison.significant:
             parts.append(f"{winner} beat {loser} ({ratio(comparison.value)}, {p_text(comparison.p)})")
         else:
             parts.append(f"{winner} and {loser}: no significant difference ({p_text(comparison.p)})")
@@ -118,6 +122,8 @@ def compare_text(computed: Computed, mine: pd.Series, theirs: pd.Series) -> str:
     text = ratio_ci(estimate.value, estimate.low, estimate.high)
     if not estimate.significant:
         return f"{text} no significant difference ({p_text(p)})"
+    if estimate.unsettled:
+        return f"{text} not settled: one round decides ({p_text(p)})"
     direction = estimate.words
     if abs(estimate.value - 1) < 0.02:
         direction = f"slightly {direction} (under 2%)"
