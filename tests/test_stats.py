@@ -154,3 +154,14 @@ def test_a_difference_one_round_decides_is_not_settled() -> None:
     assert row.words == "not settled"
     steady = stats.compare([1.1 + 0.01 * i for i in range(8)], rounds[:8], [1.0] * 8, rounds[:8], paired=True)
     assert steady.significant and steady.settled and ComparisonRow(**asdict(steady)).words == "slower"
+
+
+def test_every_round_on_one_side_but_too_few_to_test_is_not_called_tied() -> None:
+    """Tempting: 3 rounds, all 10% slower: the test cannot reach p < 0.01 with 3, yet "tied" would be false."""
+    rounds = [1, 2, 3]
+    compared = stats.compare([1.10, 1.11, 1.12], rounds, [1.0, 1.0, 1.0], rounds, paired=True)
+    assert not compared.significant and compared.unsettled
+    assert compared.unsettled_reason == "every round on one side of 1, too few to test"
+    assert ComparisonRow(**asdict(compared)).words == "not settled"
+    mixed = stats.compare([1.10, 0.95, 1.02], rounds, [1.0, 1.0, 1.0], rounds, paired=True)
+    assert not mixed.unsettled and ComparisonRow(**asdict(mixed)).words == "no significant difference"

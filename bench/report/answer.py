@@ -27,10 +27,10 @@ def _lead(comparisons: Comparisons, first: pd.Series, second: pd.Series) -> str:
     """How far ``first`` is ahead of ``second``: ``1.07x faster (p=0.002)``, or ``tied (p=0.721)`` when the
     test does not support a difference."""
     comparison = comparisons.of(second, first)  # second / first: > 1 means first is faster
+    if comparison.unsettled:
+        return f"not settled ({p_text(comparison.p)}; {comparison.unsettled_reason})"
     if not comparison.significant:
         return f"tied ({p_text(comparison.p)})"
-    if comparison.unsettled:
-        return f"not settled ({p_text(comparison.p)}; one round decides)"
     return f"{ratio(comparison.value)} faster ({p_text(comparison.p)})"
 
 
@@ -39,15 +39,15 @@ def _pair_sentence(comparisons: Comparisons, first: pd.Series, second: pd.Series
     if second is None:
         return f"{configuration_of(first)} is the only configuration measured"
     comparison = comparisons.of(second, first)
+    if comparison.unsettled:
+        return (
+            f"{configuration_of(first)} and {configuration_of(second)} are not settled "
+            f"({comparison.unsettled_reason}, {p_text(comparison.p)})"
+        )
     if not comparison.significant:
         return (
             f"{configuration_of(first)} and {configuration_of(second)} are tied for fastest "
             f"(no significant difference, {p_text(comparison.p)})"
-        )
-    if comparison.unsettled:
-        return (
-            f"{configuration_of(first)} and {configuration_of(second)} are not settled: the test finds a difference "
-            f"({p_text(comparison.p)}), but leaving out one round reverses it"
         )
     lead = f"{ratio(comparison.value)} faster than {configuration_of(second)}"
     return f"{configuration_of(first)} is fastest, {lead} ({p_text(comparison.p)})"

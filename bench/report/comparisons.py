@@ -24,7 +24,7 @@ from bench.report.load import Column
 from bench.report.select import CellKey, key
 
 PAIRED = "paired by round (median of per-round ratios, their range, Wilcoxon signed-rank test)"
-INDEPENDENT = "independent samples (ratio of medians, 95% bootstrap interval, Mann-Whitney U test)"
+INDEPENDENT = "independent samples (ratio of medians, 99% bootstrap interval, Mann-Whitney U test)"
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ class ComparisonRow(stats.Comparison):
     @property
     def words(self) -> str:
         """What may be said of ``a`` against ``b``: "slower", "faster" (a took less time), or no difference."""
-        if not self.significant:
-            return "no significant difference"
         if self.unsettled:
             return "not settled"
+        if not self.significant:
+            return "no significant difference"
         return "slower" if self.value > 1 else "faster"
 
     def record(self) -> dict[str, object]:

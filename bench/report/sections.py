@@ -230,7 +230,7 @@ def method_text(computed: Computed) -> str:
     if not paired:
         return (
             f"These results carry no round numbers (an older file): each cell's {rounds} repetitions were taken "
-            "back to back, so cells are compared as independent samples (ratio of medians with a 95% bootstrap "
+            "back to back, so cells are compared as independent samples (ratio of medians with a 99% bootstrap "
             "interval; Mann-Whitney U test), and a claim (scales, beats, slower) is made only where p < 0.01."
         )
     floor = stats.p_floor_paired(rounds)
@@ -250,7 +250,7 @@ def method_text(computed: Computed) -> str:
     else:
         between = (
             "Interpreters ran one after another, so their cells are compared as independent samples: the ratio "
-            "of the medians with a 95% bootstrap interval, tested with a two-sided Mann-Whitney U test (smallest "
+            "of the medians with a 99% bootstrap interval, tested with a two-sided Mann-Whitney U test (smallest "
             f"p-value with {rounds} and {rounds} rounds: {independent:.4f})."
         )
     return (
@@ -267,7 +267,7 @@ def between_interpreters(computed: Computed) -> str:
     """What a bracket between two interpreters' cells holds, and why."""
     if computed.one_run:
         return "with the range of its per-round ratios (paired by round: the interpreters ran in the same rounds)"
-    return "with its 95% interval (independent samples: the interpreters ran one after another)"
+    return "with its 99% interval (independent samples: the interpreters ran one after another)"
 
 
 # --- 3. cost of free-threading on one thread ----------------------------------------------

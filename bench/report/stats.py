@@ -12,7 +12,7 @@ How the data is taken decides how it is compared:
   (8 rounds: 0.0078), so fewer than 8 rounds can never reach p < 0.01.
 - Cells of different interpreters or runs were measured at different times:
   they are compared as **independent samples**: the ratio of the medians with
-  a 95% percentile-bootstrap interval (2,000 resamples, fixed seed) and the
+  a 99% percentile-bootstrap interval (2,000 resamples, fixed seed) and the
   two-sided Mann-Whitney U test (smallest p: 2 / C(n1 + n2, n1)).
 - A cell's own time is the median of its rounds with their range.
 - A difference is put into words only when p < 0.01 (:data:`ALPHA`).
@@ -31,7 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-CONFIDENCE = 0.95
+CONFIDENCE = 0.99
+"""The bootstrap interval's level: the test's threshold (p < 0.01), so the interval and the test agree."""
 ALPHA = 0.01
 RESAMPLES = 2000
 SEED = 20201215  # the date of the talk: any fixed seed makes reports reproducible
@@ -66,8 +67,18 @@ class Comparison:
 
     @property
     def unsettled(self) -> bool:
-        """The test finds a difference, but one round decides which way: neither "faster" nor "tied" is true."""
-        return self.significant and not self.settled
+        """Neither "faster" nor "tied" is true: the test finds a difference but one round decides which way, or
+        it finds none while the bracket (every round's ratio, or the interval) lies on one side of 1."""
+        return self.unsettled_reason is not None
+
+    @property
+    def unsettled_reason(self) -> str | None:
+        if self.significant and not self.settled:
+            return "one round decides"
+        if not self.significant and (self.low > 1 or self.high < 1):
+            bracket = "every round" if self.paired else "its interval"
+            return f"{bracket} on one side of 1, too few to test"
+        return None
 
 
 NAN = float("nan")
@@ -132,7 +143,7 @@ def _ratio_of_medians(first: np.ndarray, second: np.ndarray, axis: int = -1) -> 
 
 
 def ratio_ci(first_values: Sequence[float], second_values: Sequence[float]) -> Estimate:
-    """median(first) / median(second) with a 95% percentile-bootstrap interval (independent resampling)."""
+    """median(first) / median(second) with a 99% percentile-bootstrap interval (independent resampling)."""
     first, second = np.asarray(first_values, dtype=float), np.asarray(second_values, dtype=float)
     if first.size == 0 or second.size == 0:
         return Estimate(NAN, NAN, NAN)

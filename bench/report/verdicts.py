@@ -43,7 +43,8 @@ def _against_the_fastest(computed: Computed, cell: pd.Series) -> str:
         return ""
     comparison = computed.comparisons.of(cell, fastest)  # cell / fastest: > 1 means the other is faster
     if comparison.unsettled:
-        return f", not settled against {configuration_of(fastest)} (one round decides, {p_text(comparison.p)})"
+        reason = comparison.unsettled_reason
+        return f", not settled against {configuration_of(fastest)} ({reason}, {p_text(comparison.p)})"
     if comparison.significant and comparison.value > 1:
         return f", but {configuration_of(fastest)} is faster still ({ratio(comparison.value)}, {p_text(comparison.p)})"
     if comparison.significant:
@@ -107,7 +108,7 @@ def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil
         winner, loser = str(bests[0]["executor"]), str(other["executor"])
         comparison = computed.comparisons.of(other, bests[0])  # loser / winner: > 1 means the winner is faster
         if comparison.unsettled:
-            parts.append(f"{winner} and {loser}: not settled (one round decides, {p_text(comparison.p)})")
+            parts.append(f"{winner} and {loser}: not settled ({comparison.unsettled_reason}, {p_text(comparison.p)})")
         elif comparison.significant:
             parts.append(f"{winner} beat {loser} ({ratio(comparison.value)}, {p_text(comparison.p)})")
         else:
@@ -120,10 +121,10 @@ def compare_text(computed: Computed, mine: pd.Series, theirs: pd.Series) -> str:
     estimate = computed.comparisons.of(mine, theirs)  # mine / theirs: > 1 means slower
     p = estimate.p
     text = ratio_ci(estimate.value, estimate.low, estimate.high)
+    if estimate.unsettled:
+        return f"{text} not settled: {estimate.unsettled_reason} ({p_text(p)})"
     if not estimate.significant:
         return f"{text} no significant difference ({p_text(p)})"
-    if estimate.unsettled:
-        return f"{text} not settled: one round decides ({p_text(p)})"
     direction = estimate.words
     if abs(estimate.value - 1) < 0.02:
         direction = f"slightly {direction} (under 2%)"
