@@ -42,7 +42,8 @@ class Strategy:
     separate_processes: bool  # its workers are processes of their own (their memory counts on top)
     available: str  # where it runs, in words
     label: str = ""  # the strategy in a sentence: "subinterpreters"
-    warm_up_carries_over: bool = True  # a warm-up pass warms what the measured pass runs in (False: new workers)
+    warm_up_carries_over: bool = True  # a warm-up pass warms what the measured pass runs in (False: new workers,
+    # warmed inside each pass's own pool instead: bench.measure.strategy.WarmUp)
 
     @property
     def words(self) -> str:
