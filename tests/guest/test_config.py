@@ -88,3 +88,6 @@ def test_presets_and_their_rules() -> None:
     assert set(PRESETS) >= {"smoke", "seed", "standard"}
     config = resolve_config(options("--preset", "seed"))
     assert config.settings.cells == (("threads", 1), ("threads", 5), ("processes", 5))
+    settings = config.settings  # the talk: Pool(5).map's chunks, cold, and enough rounds to test its claims
+    assert (settings.load, settings.warmup, settings.repeat) == (300, 0, 8)
+    assert chunk_of(settings.chunksize, 300, 5) == 15 and chunk_of(settings.chunksize, 600, 5) == 30
