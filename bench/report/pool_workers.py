@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.report.load import Column
+from bench.report.select import cell_name
 from bench.result import Cell, Repetition, RunWarning
-from bench.vocabulary import cell_label, chunk_of, strategy
+from bench.vocabulary import chunk_of, strategy
 
 COLD_FACTOR = 1.10
 """A cold pool is named when its workers' first tasks took at least this many times their last ones."""
@@ -71,7 +72,7 @@ def uneven_splits(columns: list[Column]) -> list[RunWarning]:
                 typical = statistics.median_low(split.last_worker_tasks for split in uneven)
                 shown.append(
                     (
-                        f"{column.name} {cell_label(cell.workload, cell.executor, cell.workers)}",
+                        cell_name(column.name, cell.workload, cell.executor, cell.workers),
                         f"{typical} of {len(cell.runs[0].tasks)} tasks where an even share is {uneven[0].even_share} "
                         f"({len(uneven)} of {len(splits)} rounds)",
                     )
@@ -118,7 +119,7 @@ def cold_pools(columns: list[Column]) -> list[RunWarning]:
                 continue
             factor = first_to_last(cell)
             if factor is not None and factor >= COLD_FACTOR:
-                name = f"{column.name} {cell_label(cell.workload, cell.executor, cell.workers)}"
+                name = cell_name(column.name, cell.workload, cell.executor, cell.workers)
                 shown.append((name, factor))
     if not shown:
         return []

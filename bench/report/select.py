@@ -19,6 +19,7 @@ from bench.report.load import Column
 from bench.vocabulary import (
     ONE_WORKER_BASELINES,
     POOLED,
+    cell_label,
     configuration_label,
     is_reference,
     strategy_label,
@@ -26,6 +27,11 @@ from bench.vocabulary import (
 
 CellKey = tuple[str, str, str, int]
 """(interpreter column, workload, executor, workers): one cell of the report."""
+
+
+def cell_name(interpreter: str, workload: str, executor: str, workers: int) -> str:
+    """``3.13t cpu 5 threads``: the interpreter and the cell's own name."""
+    return f"{interpreter} {cell_label(workload, executor, workers)}"
 
 
 def key(cell: pd.Series) -> CellKey:

@@ -18,20 +18,15 @@ from bench.report.load import Column, Loaded
 from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.report.merge import merge_warnings
 from bench.report.pool_workers import cold_pools, uneven_splits
-from bench.report.select import twins, workload_order
+from bench.report.select import cell_name, twins, workload_order
 from bench.result import RunWarning
-from bench.vocabulary import cell_label, strategy
+from bench.vocabulary import strategy
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
 
 COVERED_FROM_DATA = {"workers-over-cpus"}
 """Runner warnings the report re-derives from the measured cells (so it can say which cells)."""
-
-
-def cell_name(interpreter: str, workload: str, executor: str, workers: int) -> str:
-    """``3.13t cpu 5 threads``: the interpreter and the cell's own name."""
-    return f"{interpreter} {cell_label(workload, executor, workers)}"
 
 
 def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:

@@ -254,6 +254,14 @@ class InterpretersExecutor(Executor):
         return [indices[worker::workers] for worker in range(workers)]
 
 
+def _start_and_join(threads: list[threading.Thread]) -> None:
+    """Every thread started, then every one joined: the workers' parts run at the same time."""
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _create_all(api: _Backend, spec: bytes, workers: int, pool: list[_Worker]) -> None:
     """Create and set up ``workers`` subinterpreters at the same time, one per thread, into ``pool``: each has its
     own GIL, so their start-ups overlap, as ``concurrent.futures.InterpreterPoolExecutor``'s workers (3.14) do when
@@ -268,10 +276,7 @@ def _create_all(api: _Backend, spec: bytes, workers: int, pool: list[_Worker]) -
             failures.append(exc)
 
     threads = [threading.Thread(target=create, name=f"gilbench-interp-create-{i}") for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _start_and_join(threads)
     if failures:
         raise failures[0]
 
@@ -290,10 +295,7 @@ def _warm_each(api: _Backend, pool: list[_Worker], shares: list[list[int]]) -> f
             _read_exactly(worker.read_fd, RECORD.size)
 
     threads = [threading.Thread(target=warm, args=pair, name="gilbench-interp-warm") for pair in zip(pool, shares)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _start_and_join(threads)
     if failures:
         raise task_error(*failures[0])
     return 0.0
@@ -325,10 +327,7 @@ def _run_all(api: _Backend, pool: list[_Worker], count: int) -> list[TaskTiming]
     threads = [
         threading.Thread(target=feed, args=(worker,), name=f"gilbench-interp-{i}") for i, worker in enumerate(pool)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _start_and_join(threads)
     if failures:
         raise task_error(*failures[0])
     return [record for record in records if record is not None]
