@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="folder for the report (default: the results folder, if there is one)")
     report.add_argument(
         "--format",
-        help="comma list of markdown, html, csv, rst, latex, pyperf (default: markdown,html,csv,pyperf)",
+        help="comma list of markdown, json, html, csv, rst, latex, pyperf (default: markdown,json,html,csv,pyperf)",
     )
     report.add_argument(
         "--timeline",

@@ -313,7 +313,7 @@ def test_every_table_format_and_the_pictures(run_copy: Path) -> None:
     [
         (
             ["--format", "docx"],
-            "gilbench: error: --format 'docx': unknown docx; accepted: markdown, html, csv, rst, latex, pyperf",
+            "gilbench: error: --format 'docx': unknown docx; accepted: markdown, json, html, csv, rst, latex, pyperf",
         ),
         (
             ["--timeline", "cpu:threads:64"],

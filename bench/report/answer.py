@@ -1,118 +1,199 @@
-"""The answer first: for each workload, what ran fastest on this machine, in absolute time, and how sure that is.
+"""The answer first: for each workload, what ran fastest on each interpreter, what of that the interpreter gave and
+what the strategy gave, and the choices a reader faces against it, each with its test.
 
 Host code.  A reader comes to a benchmark to choose an interpreter and a
-strategy; speed-ups over each interpreter's own serial run cannot answer that
-(PyPy's processes are "0.03x" of a serial run that is fifty times faster than
-CPython's).  So the first table ranks every measured configuration of every
-interpreter by its median wall time and names the winner, its gain over the
-CPython GIL build's serial run (what users start from) and the runner-up,
-with the test that says whether the two differ.  A pool of one worker is
-never an answer: it is the serial run plus the pool's overhead.
+strategy.  "pypy3 with 2 processes, 82x faster than 3.13 serial" does not
+say that 57x of it is PyPy and 1.45x the pool, nor that the runner-up
+(the same pool with 5 workers) is no choice at all.  So the answer gives,
+per workload and interpreter, the fastest configuration, its gain over its
+own interpreter's baseline (the strategy), that baseline's gain over the
+reference's (the interpreter) and both together; and its runner-ups are the
+best on another interpreter and the best of another strategy, never the same
+strategy with another worker count.  A pool of one worker is never an answer:
+it is the serial run plus the pool's overhead.  :func:`answer_record` writes
+the same breakdown as ``answer.json``.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from bench.report.comparisons import Comparisons
+from bench.report.comparisons import ComparisonRow, Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
 from bench.report.format import p_text, ratio, ratio_ci, time_unit
 from bench.report.load import Column
 from bench.report.sections import between_interpreters
-from bench.report.select import answer_cells, configuration_of, short_of, workload_order
+from bench.report.select import (
+    InterpreterBest,
+    WorkloadAnswer,
+    configuration_of,
+    key,
+    short_of,
+    strategy_of,
+    workload_answer,
+    workload_order,
+)
 
 
-def _lead(comparisons: Comparisons, first: pd.Series, second: pd.Series) -> str:
-    """How far ``first`` is ahead of ``second``: ``1.07x faster (p=0.002)``, or ``tied (p=0.721)`` when the
-    test does not support a difference."""
-    comparison = comparisons.of(second, first)  # second / first: > 1 means first is faster
+def answers_of(computed: Computed) -> list[WorkloadAnswer]:
+    reference = computed.reference.name if computed.reference is not None else None
+    found = (workload_answer(computed.summary, workload, reference) for workload in workload_order(computed.summary))
+    return [chosen for chosen in found if chosen is not None]
+
+
+def _same(a: pd.Series | None, b: pd.Series | None) -> bool:
+    return a is not None and b is not None and key(a) == key(b)
+
+
+def _gain(comparisons: Comparisons, base: pd.Series | None, cell: pd.Series) -> ComparisonRow | None:
+    """``base / cell``: how many times faster ``cell`` ran; None when there is no base or it is the cell itself."""
+    if base is None or _same(base, cell):
+        return None
+    return comparisons.of(base, cell)
+
+
+def _lead(comparison: ComparisonRow, other: str | None = None) -> str:
+    """How far a configuration is ahead, given ``other / it``: ``1.07x faster (p=0.002)``, ``1.20x slower``,
+    ``tied (p=0.721)`` where the test finds no difference, ``not settled (...)`` where one round decides; with
+    ``other``'s name when given (``1.07x faster than 3.13 serial (p=0.002)``)."""
+    than, with_, against = (f" than {other}", f" with {other}", f" against {other}") if other else ("", "", "")
     if comparison.unsettled:
-        return f"not settled ({p_text(comparison.p)}; {comparison.unsettled_reason})"
+        return f"not settled{against} ({p_text(comparison.p)}; {comparison.unsettled_reason})"
     if not comparison.significant:
-        return f"tied ({p_text(comparison.p)})"
-    return f"{ratio(comparison.value)} faster ({p_text(comparison.p)})"
+        return f"tied{with_} ({p_text(comparison.p)})"
+    if comparison.value < 1:
+        return f"{ratio(1 / comparison.value)} slower{than} ({p_text(comparison.p)})"
+    return f"{ratio(comparison.value)} faster{than} ({p_text(comparison.p)})"
 
 
-def _pair_sentence(comparisons: Comparisons, first: pd.Series, second: pd.Series | None) -> str:
-    """``A is fastest, 1.20x faster than B (p=0.008)`` or ``A and B are tied for fastest (no significant ...)``."""
-    if second is None:
-        return f"{configuration_of(first)} is the only configuration measured"
-    comparison = comparisons.of(second, first)
+def _gain_text(comparison: ComparisonRow | None, same: str) -> str:
+    """A gain with its bracket, and the test's word where it finds no difference."""
+    if comparison is None:
+        return same
+    text = ratio_ci(comparison.value, comparison.low, comparison.high)
     if comparison.unsettled:
-        return (
-            f"{configuration_of(first)} and {configuration_of(second)} are not settled "
-            f"({comparison.unsettled_reason}, {p_text(comparison.p)})"
-        )
+        return f"{text}, not settled"
     if not comparison.significant:
-        return (
-            f"{configuration_of(first)} and {configuration_of(second)} are tied for fastest "
-            f"(no significant difference, {p_text(comparison.p)})"
+        return f"{text}, tied ({p_text(comparison.p)})"
+    return text
+
+
+def _against(comparisons: Comparisons, other: pd.Series | None, first: pd.Series, what: str) -> str | None:
+    """``against the best on another interpreter, 3.13 with 2 processes: 9.9x faster (p=0.008)``."""
+    if other is None:
+        return None
+    return f"against the best {what}, {configuration_of(other)}: {_lead(comparisons.of(other, first))}"
+
+
+def _sentence(comparisons: Comparisons, chosen: WorkloadAnswer) -> str:
+    """``cpu: pypy3 serial ran in the least time, 43.0x faster than 3.13 serial (p=0.008): the interpreter 43.0x
+    [...], the strategy none (serial); against the best on another interpreter, ...``."""
+    first = chosen.bests[0]
+    lead = f"{chosen.workload}: {configuration_of(first.best)} ran in the least time (median of the rounds)"
+    total = _gain(comparisons, chosen.reference, first.best)
+    if total is not None and chosen.reference is not None:
+        interpreter = _gain(comparisons, chosen.reference, first.baseline) if first.baseline is not None else None
+        strategy = _gain(comparisons, first.baseline, first.best)
+        reference = configuration_of(chosen.reference)
+        baseline = configuration_of(first.baseline) if first.baseline is not None else "its baseline"
+        interpreter_part = (
+            f"the interpreter ({baseline} against {reference}) gives {_gain_text(interpreter, '')}"
+            if interpreter is not None
+            else f"the interpreter gives nothing ({reference} is the reference)"
         )
-    lead = f"{ratio(comparison.value)} faster than {configuration_of(second)}"
-    return f"{configuration_of(first)} is fastest, {lead} ({p_text(comparison.p)})"
+        strategy_part = (
+            f"the strategy ({strategy_of(first.best)} against {strategy_of(first.baseline)}) {_gain_text(strategy, '')}"
+            if strategy is not None and first.baseline is not None
+            else f"the strategy nothing ({strategy_of(first.best)} is the baseline)"
+        )
+        lead += f", {_lead(total, reference)}; of that, {interpreter_part} and {strategy_part}"
+    runner_ups = [
+        _against(comparisons, chosen.other_interpreter, first.best, "on another interpreter"),
+        _against(comparisons, chosen.other_strategy, first.best, "of another strategy"),
+    ]
+    given = [text for text in runner_ups if text]
+    return lead + ("; " + "; ".join(given) if given else "") + "."
+
+
+def _baseline_names(chosen: list[WorkloadAnswer]) -> str:
+    names = {strategy_of(part.baseline) for answer in chosen for part in answer.bests if part.baseline is not None}
+    return " or ".join(sorted(names)) or "serial"
 
 
 def answer_section(computed: Computed, method: str) -> Section | None:
-    """The first table of the report: per workload, the fastest configuration and the runner-up."""
-    summary, comparisons = computed.summary, computed.comparisons
+    """The first table of the report: per workload and interpreter, the fastest configuration and its parts."""
+    comparisons = computed.comparisons
     base_name = computed.reference.name if computed.reference is not None else None
-    cpythons = [c.name for c in computed.columns if c.interpreter.implementation == "cpython"]
-    answers = [
-        (workload, chosen)
-        for workload in workload_order(summary)
-        if (chosen := answer_cells(summary, workload, base_name, cpythons)) is not None
-    ]
+    answers = answers_of(computed)
     if not answers:
         return None
-    firsts = [chosen.first for _, chosen in answers]
-    per_task = [_task_s(cell) for cell in firsts]  # the median task's own duration, not the cell's time / tasks
+    parts = [(chosen, rank, part) for chosen in answers for rank, part in enumerate(chosen.bests, 1)]
+    per_task = [_task_s(part.best) for _, _, part in parts]  # the median task's own duration
     task_unit = time_unit(per_task)
-    cell_unit = time_unit(float(cell["median"]) for cell in firsts)
-    rows, keys, sentences = [], [], []
-    for (workload, chosen), task_time in zip(answers, per_task):
-        first, second = chosen.first, chosen.second
-        gain_text, gain = "–", None
-        if chosen.reference is not None:
-            comparison = comparisons.of(chosen.reference, first)  # baseline / fastest: how many times faster
-            gain = comparison.value
-            gain_text = ratio_ci(comparison.value, comparison.low, comparison.high)
+    cell_unit = time_unit(float(part.best["median"]) for _, _, part in parts)
+    baseline = _baseline_names(answers)
+    reference = f"{base_name} {strategy_of(answers[0].reference)}" if answers[0].reference is not None else "–"
+    rows, keys = [], []
+    for (chosen, rank, part), task_time in zip(parts, per_task):
+        strategy = _gain(comparisons, part.baseline, part.best)
+        interpreter = _gain(comparisons, chosen.reference, part.baseline) if part.baseline is not None else None
+        total = _gain(comparisons, chosen.reference, part.best)
+        other = part.other_strategy
         rows.append(
             [
-                workload,
-                short_of(first),
+                chosen.workload,
+                str(rank),
+                str(part.best["interpreter"]),
+                strategy_of(part.best),
                 task_unit.text(task_time),
-                cell_unit.text(float(first["median"])),
-                gain_text,
-                short_of(second) if second is not None else "–",
-                _lead(comparisons, first, second) if second is not None else "–",
+                cell_unit.text(float(part.best["median"])),
+                _gain_text(strategy, "– (is its baseline)"),
+                _gain_text(interpreter, "– (is the reference)" if _same(part.baseline, chosen.reference) else "–"),
+                _gain_text(total, "– (is the reference)" if _same(part.best, chosen.reference) else "–"),
+                f"{strategy_of(other)}: {_lead(comparisons.of(other, part.best))}" if other is not None else "–",
             ]
         )
-        keys.append([None, None, task_time, float(first["median"]), gain, None, None])
-        sentence = f"{workload}: on this machine, {_pair_sentence(comparisons, first, second)}"
-        if chosen.cpython_first is not None:
-            among = _pair_sentence(comparisons, chosen.cpython_first, chosen.cpython_second)
-            sentence += f"; among CPythons, {among}"
-        sentences.append(sentence + ".")
+        keys.append(
+            [
+                None,
+                float(rank),
+                None,
+                None,
+                task_time,
+                float(part.best["median"]),
+                strategy.value if strategy is not None else None,
+                interpreter.value if interpreter is not None else None,
+                total.value if total is not None else None,
+                None,
+            ]
+        )
     headers = [
         "workload",
-        "fastest",
+        "rank",
+        "interpreter",
+        "fastest there",
         f"per task ({task_unit.unit})",
         f"per cell ({cell_unit.unit})",
-        f"vs {base_name} serial" if base_name else "vs CPython serial",
-        "runner-up",
-        "vs runner-up",
+        f"strategy: vs its {baseline}",
+        f"interpreter: its {baseline} vs {reference}",
+        f"both: vs {reference}",
+        "vs its best other strategy",
     ]
     intro = (
-        "The fastest configuration measured for each workload, in absolute time: per cell (the median wall time "
-        "of the rounds, pool start-up and shut-down included) and per task (the median task's own duration, "
-        "which on shared CPUs can be longer than a serial task's, as workers take turns). "
-        f'"vs {base_name or "CPython"} serial" is how many times faster it ran than the CPython GIL '
-        f"build's serial run, {between_interpreters(computed)}; the runner-up is the next fastest configuration of any "
-        'interpreter, and "vs runner-up" how many times faster the fastest was, or "tied" where the test '
-        "finds no significant difference. A pool of one worker is never listed: it is the serial run plus the "
-        "pool's overhead."
+        "For each workload, each interpreter's fastest configuration, fastest first, in absolute time: per cell "
+        "(the median wall time of the rounds, pool start-up and shut-down included) and per task (the median "
+        "task's own duration, which on shared CPUs can be longer than a serial task's, as workers take turns). "
+        f'The gain splits in two: "strategy" is how many times faster the configuration ran than its own '
+        f'interpreter\'s {baseline} run, "interpreter" how many times faster that {baseline} run was than {reference}, '
+        f'and "both" the configuration against {reference}, each {between_interpreters(computed)}; "both" is about '
+        'the product of the other two (each is a median of its own rounds\' ratios). "vs its best other strategy" '
+        "is the choice a reader faces on that interpreter: the fastest configuration of another strategy, never "
+        'the same strategy with another worker count; "tied" where the test finds no significant difference, "not '
+        'settled" where dropping one round turns the ratio to the other side of 1. A pool of one worker is never '
+        "listed: it is the serial run plus the pool's overhead."
     )
+    sentences = [_sentence(comparisons, chosen) for chosen in answers]
     unoptimized = unoptimized_cpythons(computed.columns)
     if unoptimized:
         sentences.append(
@@ -121,7 +202,128 @@ def answer_section(computed: Computed, method: str) -> Section | None:
             "their times here can be slower than such a build's, and the gaps to PyPy wider. An optimized build "
             "is measured with the '+opt' spec (GILBENCH_PYTHONS=3.13+opt,3.13t+opt,pypy3)."
         )
-    return Section("The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True)
+    brief = _brief_table(computed.comparisons, answers, reference)
+    return Section(
+        "The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True, brief=brief
+    )
+
+
+def _short_lead(comparison: ComparisonRow) -> str:
+    """``9.9x slower``, ``tied``, ``not settled``: the runner-up against the fastest, for a narrow table."""
+    if comparison.unsettled:
+        return "not settled"
+    if not comparison.significant:
+        return "tied"
+    return f"{ratio(comparison.value)} {'slower' if comparison.value > 1 else 'faster'}"
+
+
+def _brief_table(comparisons: Comparisons, answers: list[WorkloadAnswer], reference: str) -> Table:
+    """answer.md's table, narrow enough for a README: one row per workload, the fastest configuration, its gain
+    over the reference as interpreter times strategy, and its two runner-ups (details and tests: report.md)."""
+    rows = []
+    for chosen in answers:
+        first = chosen.bests[0]
+        total = _gain(comparisons, chosen.reference, first.best)
+        interpreter = _gain(comparisons, chosen.reference, first.baseline) if first.baseline is not None else None
+        strategy = _gain(comparisons, first.baseline, first.best)
+        split = f"{ratio(interpreter.value if interpreter else 1.0)} × {ratio(strategy.value if strategy else 1.0)}"
+        gain = f"{ratio(total.value)} ({split})" if total is not None else "–"
+        runner_ups = [
+            f"{short_of(other)}, {_short_lead(comparisons.of(other, first.best))}" if other is not None else "–"
+            for other in (chosen.other_interpreter, chosen.other_strategy)
+        ]
+        rows.append([chosen.workload, short_of(first.best), gain, *runner_ups])
+    headers = ["workload", "fastest", f"vs {reference} (interpreter × strategy)", "other interpreter", "other strategy"]
+    return Table(headers, rows)
+
+
+# --- answer.json ------------------------------------------------------------------------------
+
+
+def _configuration(cell: pd.Series | None) -> dict[str, object] | None:
+    if cell is None:
+        return None
+    return {
+        "interpreter": str(cell["interpreter"]),
+        "executor": str(cell["executor"]),
+        "workers": int(cell["workers"]),
+        "strategy": strategy_of(cell),
+        "cell_s": float(cell["median"]),
+        "task_s": _task_s(cell),
+    }
+
+
+def _test(comparison: ComparisonRow | None) -> dict[str, object] | None:
+    """A gain as ``answer.json`` keeps it: ``ratio`` = base time / configuration time (> 1: the configuration
+    is faster), its bracket, the test, and the word the report may use."""
+    if comparison is None:
+        return None
+    if comparison.unsettled:
+        word = "not settled"
+    elif not comparison.significant:
+        word = "tied"
+    else:
+        word = "faster" if comparison.value > 1 else "slower"
+    return {
+        "ratio": comparison.value,
+        "low": comparison.low,
+        "high": comparison.high,
+        "bracket": "range of rounds" if comparison.paired else "99% bootstrap interval",
+        "p": comparison.p,
+        "rounds": comparison.n,
+        "method": comparison.method,
+        "verdict": word,
+    }
+
+
+def _runner_up(comparisons: Comparisons, other: pd.Series | None, cell: pd.Series) -> dict[str, object] | None:
+    if other is None:
+        return None
+    return {"configuration": _configuration(other), "test": _test(comparisons.of(other, cell))}
+
+
+def _part_record(
+    comparisons: Comparisons, chosen: WorkloadAnswer, rank: int, part: InterpreterBest
+) -> dict[str, object]:
+    return {
+        "rank": rank,
+        "fastest": _configuration(part.best),
+        "baseline": _configuration(part.baseline),
+        "strategy_gain": _test(_gain(comparisons, part.baseline, part.best)),
+        "interpreter_gain": _test(_gain(comparisons, chosen.reference, part.baseline))
+        if part.baseline is not None
+        else None,
+        "total_gain": _test(_gain(comparisons, chosen.reference, part.best)),
+        "best_other_strategy": _runner_up(comparisons, part.other_strategy, part.best),
+    }
+
+
+def answer_record(computed: Computed) -> dict[str, object]:
+    """``answer.json``: the answer's breakdown, for people who publish or track it (every ratio is
+    ``base / configuration``, so above 1 means the configuration ran faster)."""
+    comparisons = computed.comparisons
+    workloads = []
+    for chosen in answers_of(computed):
+        workloads.append(
+            {
+                "workload": chosen.workload,
+                "reference": _configuration(chosen.reference),
+                "fastest": _configuration(chosen.first),
+                "best_on_another_interpreter": _runner_up(comparisons, chosen.other_interpreter, chosen.first),
+                "best_of_another_strategy": _runner_up(comparisons, chosen.other_strategy, chosen.first),
+                "interpreters": [
+                    _part_record(comparisons, chosen, rank, part) for rank, part in enumerate(chosen.bests, 1)
+                ],
+                "sentence": _sentence(comparisons, chosen),
+            }
+        )
+    return {
+        "format": "gilbench-answer/1",
+        "runs": sorted({column.document.run_id for column in computed.columns}),
+        "interpreters": [column.name for column in computed.columns],
+        "same_rounds": computed.one_run,
+        "workloads": workloads,
+    }
 
 
 def _task_s(cell: pd.Series) -> float | None:

@@ -31,6 +31,7 @@ class Section:
     tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
     after: list[str] = field(default_factory=list)  # paragraphs below the tables
     first: bool = False  # shown before the warnings: the answer a reader came for
+    brief: Table | None = None  # a narrow version of the tables, for a README (answer.md)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Exporters: one small interface, one class per format (Markdown, HTML, CSV, reStructuredText, LaTeX, pyperf).
+"""Exporters: one small interface, one class per format (Markdown, answer JSON, HTML, CSV, reStructuredText, LaTeX,
+pyperf).
 
 Host code.  Every exporter writes the same :class:`~bench.report.content.Report`;
 tables go through tabulate, and every string that came from a result file
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 import re
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from bench import layout
-from bench.report import pyperf_export
+from bench.report import answer, pyperf_export
 from bench.report.content import Report, Section, Table
 from bench.report.plots import Picture
 from bench.result import RunWarning
@@ -152,7 +154,7 @@ def answer_markdown(report: Report) -> str:
     """``answer.md``: the answer table (compact) and its sentences, ready for a README."""
     out = []
     for section in report.leading:
-        for _, table in section.tables:
+        for table in [section.brief] if section.brief is not None else [table for _, table in section.tables]:
             out += [compact_markdown_table(table), ""]
         out += [f"- {markdown_block(sentence)}" for sentence in section.after]
     return "\n".join(out) + "\n"
@@ -392,6 +394,29 @@ class MarkdownExporter(Exporter):
         return written
 
 
+def _finite(value: object) -> object:
+    """JSON has no NaN: a missing number (no interval, no task times) is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {name: _finite(item) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+class AnswerJsonExporter(Exporter):
+    name, description = (
+        "json",
+        "answer.json (the answer's breakdown: per workload and interpreter, every gain and test)",
+    )
+
+    def write(self, report: Report, out_dir: Path) -> list[Path]:
+        record = answer.answer_record(report.computed)
+        text = json.dumps(_finite(record), indent=2, allow_nan=False) + "\n"
+        return [layout.write_atomically(out_dir / "answer.json", text)]
+
+
 class HtmlExporter(Exporter):
     name, description = "html", "report.html (self-contained, plots inline)"
 
@@ -438,6 +463,7 @@ EXPORTERS: dict[str, Exporter] = {
     exporter.name: exporter
     for exporter in (
         MarkdownExporter(),
+        AnswerJsonExporter(),
         HtmlExporter(),
         CsvExporter(),
         RstExporter(),
@@ -445,4 +471,4 @@ EXPORTERS: dict[str, Exporter] = {
         PyperfExporter(),
     )
 }
-DEFAULT_FORMATS = ("markdown", "html", "csv", "pyperf")
+DEFAULT_FORMATS = ("markdown", "json", "html", "csv", "pyperf")

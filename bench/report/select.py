@@ -126,32 +126,56 @@ def fastest_other(summary: pd.DataFrame, cell: pd.Series) -> pd.Series | None:
 
 
 @dataclass(frozen=True)
-class AnswerCells:
-    """One workload's answer: the fastest and the runner-up, the reference's serial run, and among CPythons."""
+class InterpreterBest:
+    """One interpreter's part of a workload's answer: its fastest configuration, its own one-worker baseline (what
+    the strategy gained over) and its best configuration of another strategy (the choice a reader faces there;
+    never the same strategy with another worker count)."""
 
-    first: pd.Series
-    second: pd.Series | None
-    reference: pd.Series | None  # the CPython GIL build's serial run (what "N x faster" is relative to)
-    cpython_first: pd.Series | None  # set only when the fastest overall is not a CPython
-    cpython_second: pd.Series | None
+    best: pd.Series
+    baseline: pd.Series | None
+    other_strategy: pd.Series | None
 
 
-def answer_cells(
-    summary: pd.DataFrame, workload: str, reference: str | None, cpythons: list[str]
-) -> AnswerCells | None:
+@dataclass(frozen=True)
+class WorkloadAnswer:
+    """A workload's answer: each interpreter's fastest configuration, fastest first, the reference's baseline
+    (the CPython GIL build's serial run: what "N x faster" is relative to), and the two runner-ups of the fastest
+    a reader chooses between: the best on another interpreter and the best of another strategy."""
+
+    workload: str
+    bests: tuple[InterpreterBest, ...]
+    reference: pd.Series | None
+    other_strategy: pd.Series | None  # the fastest configuration, on any interpreter, of another strategy
+
+    @property
+    def first(self) -> pd.Series:
+        return self.bests[0].best
+
+    @property
+    def other_interpreter(self) -> pd.Series | None:
+        return self.bests[1].best if len(self.bests) > 1 else None
+
+
+def _other_strategy(ranked: pd.DataFrame, best: pd.Series) -> pd.Series | None:
+    others = ranked[ranked["executor"] != best["executor"]]
+    return None if others.empty else others.iloc[0]
+
+
+def workload_answer(summary: pd.DataFrame, workload: str, reference: str | None) -> WorkloadAnswer | None:
     ranked = candidates(summary, workload)
     if ranked.empty:
         return None
-    first = ranked.iloc[0]
-    own = pd.DataFrame()
-    if cpythons and str(first["interpreter"]) not in cpythons:
-        own = candidates(summary, workload, cpythons)
-    return AnswerCells(
-        first=first,
-        second=ranked.iloc[1] if len(ranked) > 1 else None,
+    bests = []
+    for interpreter in dict.fromkeys(ranked["interpreter"]):  # fastest interpreter first
+        own = ranked[ranked["interpreter"] == interpreter]
+        best = own.iloc[0]
+        baseline = one_worker_baseline(summary, str(interpreter), workload)
+        bests.append(InterpreterBest(best, baseline, _other_strategy(own, best)))
+    return WorkloadAnswer(
+        workload=workload,
+        bests=tuple(bests),
         reference=one_worker_baseline(summary, reference, workload) if reference else None,
-        cpython_first=own.iloc[0] if not own.empty else None,
-        cpython_second=own.iloc[1] if len(own) > 1 else None,
+        other_strategy=_other_strategy(ranked, ranked.iloc[0]),
     )
 
 
@@ -209,9 +233,8 @@ def compared_pairs(summary: pd.DataFrame, columns: list[Column]) -> Iterator[Pai
     """Every (a, b) the report states a/b of, beyond each cell against its baseline: the answer's, the
     verdicts', the free-threading cost's and the interpreters'.  The sections pick the same pairs."""
     reference = reference_column(columns)
-    cpythons = [c.name for c in columns if c.interpreter.implementation == "cpython"]
     for workload in workload_order(summary):
-        yield from _answer_pairs(answer_cells(summary, workload, reference.name if reference else None, cpythons))
+        yield from _answer_pairs(workload_answer(summary, workload, reference.name if reference else None))
         for column in columns:
             yield from _verdict_pairs(summary, strategy_bests(summary, column.name, workload))
         for free_threaded, twin in twins(columns):
@@ -226,16 +249,24 @@ def compared_pairs(summary: pd.DataFrame, columns: list[Column]) -> Iterator[Pai
 
 
 def _both(a: pd.Series | None, b: pd.Series | None) -> Iterator[Pair]:
-    if a is not None and b is not None:
+    """The pair, when both cells exist and are two cells (a cell against itself is no comparison)."""
+    if a is not None and b is not None and key(a) != key(b):
         yield a, b
 
 
-def _answer_pairs(chosen: AnswerCells | None) -> Iterator[Pair]:
-    """The runner-up against the fastest, the reference against the fastest, and the same among CPythons."""
-    if chosen is not None:
-        yield from _both(chosen.second, chosen.first)
-        yield from _both(chosen.reference, chosen.first)
-        yield from _both(chosen.cpython_second, chosen.cpython_first)
+def _answer_pairs(chosen: WorkloadAnswer | None) -> Iterator[Pair]:
+    """Per interpreter: the reference against its best (both gains together), its baseline against its best (the
+    strategy's) and the reference against its baseline (the interpreter's), its other strategy against its best;
+    and the fastest against its two runner-ups."""
+    if chosen is None:
+        return
+    for part in chosen.bests:
+        yield from _both(chosen.reference, part.best)
+        yield from _both(part.baseline, part.best)
+        yield from _both(chosen.reference, part.baseline)
+        yield from _both(part.other_strategy, part.best)
+    yield from _both(chosen.other_interpreter, chosen.first)
+    yield from _both(chosen.other_strategy, chosen.first)
 
 
 def _verdict_pairs(summary: pd.DataFrame, bests: list[pd.Series]) -> Iterator[Pair]:
