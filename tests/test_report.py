@@ -183,13 +183,10 @@ def test_seed_preset_adds_the_talks_table(tmp_path: Path) -> None:
     report = pipeline.build(load_paths([target]))
     seed = next(section for section in report.sections if section.title == "The talk's table")
     rows = seed.tables[0][1].rows
-    assert [row[0] for row in rows][:3] == [
-        "io_work_load single thread",
-        "io_work_load 5 threads",
-        "io_work_load 5 process",
-    ]
-    assert rows[3] == ["cpu_work_load single thread", "1.00 s", "1.20 s"]
-    assert rows[4] == ["cpu_work_load 5 threads", "–", "–"]  # the fixture has no 5-worker cells
+    assert [row[:2] for row in rows][:2] == [["cpu_work_load", "3.13"], ["cpu_work_load", "3.13t"]]
+    assert rows[0] == ["cpu_work_load", "3.13", "1000", "–", "–"]  # 1 thread (ms); the fixture has no 5-worker cells
+    assert [row[0] for row in rows][2:] == ["io_work_load"] * 2 + ["io_and_cpu_work_load"] * 2
+    assert seed.after[0] == "Does CPU work need processes? 3.13: not measured; 3.13t: not measured."
 
 
 def gil_interpreters(markdown: str) -> list[str]:

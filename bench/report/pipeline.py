@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench import layout
 from bench.errors import UsageError
-from bench.report import answer, compute, plots, sections
+from bench.report import answer, compute, plots, sections, talk
 from bench.report.content import Report
 from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
 from bench.report.load import Loaded
@@ -47,7 +47,7 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
         sections.free_threading_cost_section(computed),
         sections.interpreters_section(computed),
         sections.matrix_section(computed),
-        sections.seed_section(computed.summary, computed.columns),
+        talk.talk_section(computed),
     ]
     run_ids = sorted({column.document.run_id for column in computed.columns})
     return Report(

@@ -192,14 +192,13 @@ def _panel_title(name: str, choice: tuple[str, int], run: Repetition, scale: flo
     return f"{name}, {strategy_label(executor, workers)}: {run.wall_s * scale:.3g} {unit}"
 
 
-def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
-    """The talk's picture: 1 worker, N threads and N processes (and N subinterpreters) side by side, one row per
-    interpreter.
+TalkRow = tuple[str, list[tuple[tuple[str, str, int], Repetition]]]
+"""One interpreter's panels of the talk's picture: each cell's key and its median repetition."""
 
-    One bar per task from its start to its end, coloured by kind, from each cell's median repetition; the three
-    panels of an interpreter share its time axis (the black line is the end of the run), and each interpreter
-    has its own scale, so PyPy's milliseconds are as readable as CPython's seconds.
-    """
+
+def talk_rows(workload: str, results: list[tuple[str, Document]]) -> list[TalkRow]:
+    """Per interpreter, the one-worker baseline (serial, else a pool of one thread) and each strategy at the most
+    workers measured: a seed run's 1 thread, 5 threads and 5 processes."""
     rows = []
     for name, document in results:
         cells = {cell.key: cell for cell in document.cells if cell.workload == workload and cell.runs}
@@ -211,8 +210,20 @@ def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Pat
         strategies = [(workload, executor, most) for executor in EXECUTOR_STYLES]
         chosen = [key for key in (one, *strategies) if key in cells]
         runs = [(key, median_run(cells[key])) for key in chosen if key is not None]
-        rows.append((name, [(key, run) for key, run in runs if run is not None]))
-    rows = [(name, panels) for name, panels in rows if panels]
+        panels = [(key, run) for key, run in runs if run is not None]
+        if panels:
+            rows.append((name, panels))
+    return rows
+
+
+def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Path) -> Picture | None:
+    """The talk's picture: the one-worker baseline and each strategy side by side, one row per interpreter.
+
+    One bar per task from its start to its end, coloured by kind, from each cell's median repetition.  Every
+    panel of the workload shares one time axis, across interpreters too: the talk's point is how long each
+    took, and a scale per interpreter would hide that PyPy's cpu cells end fifty times sooner.
+    """
+    rows = talk_rows(workload, results)
     if not rows:
         return None
     columns = max(len(panels) for _, panels in rows)
@@ -221,9 +232,9 @@ def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Pat
         len(rows), columns, figsize=(4.2 * columns, 0.9 + (0.35 * most_workers + 0.8) * len(rows)), squeeze=False
     )
     kinds_seen: dict[str, Any] = {}
+    longest = max(run.wall_s for _, panels in rows for _, run in panels)
+    scale, unit = _unit(longest)
     for row_axes, (name, panels) in zip(axes, rows):
-        longest = max(run.wall_s for _, run in panels)
-        scale, unit = _unit(longest)
         for axis, (key, run) in zip(row_axes, panels):
             _draw_tasks(axis, run, key[2], kinds_seen, scale)
             axis.set_xlim(0, longest * scale * 1.02)
@@ -232,7 +243,7 @@ def talk_figure(workload: str, results: list[tuple[str, Document]], out_dir: Pat
         for axis in row_axes[len(panels) :]:
             axis.set_visible(False)
     figure.legend(list(kinds_seen.values()), [f"{kind} task" for kind in kinds_seen], loc="upper right")
-    figure.suptitle(f"{workload}: one worker and each strategy (median run; each interpreter on its own time scale)")
+    figure.suptitle(f"{workload}: the one-worker baseline and each strategy (median run; one time scale)")
     figure.tight_layout()
     return _save(figure, out_dir, f"talk-{workload}", f"The talk's picture: {workload}")
 

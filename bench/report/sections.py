@@ -16,7 +16,7 @@ from bench.layout import RunManifest
 from bench.report import stats
 from bench.report.compute import OVERHEAD_COLUMNS, Computed, build_flags
 from bench.report.content import Section, Table
-from bench.report.format import percent, present, ratio, ratio_ci, seconds, time_unit
+from bench.report.format import percent, present, ratio, ratio_ci, time_unit
 from bench.report.load import Column
 from bench.report.machine import ProbeSummary, grouped
 from bench.report.merge import MERGE_CHECKS, config_differences
@@ -533,33 +533,3 @@ def machine_section(probes: dict[str, ProbeSummary | None]) -> Section | None:
             + [f"{n} / {probe.capacity(n):.2f}" if n <= len(probe.speeds) else "–" for n in range(1, counts[-1] + 1)]
         )
     return Section("The machine during the run", lines, [("", Table(headers, rows))])
-
-
-# --- 6. the talk's table --------------------------------------------------------------------
-
-SEED_ROWS = [
-    ("io_work_load single thread", "io", "threads", 1),
-    ("io_work_load 5 threads", "io", "threads", 5),
-    ("io_work_load 5 process", "io", "processes", 5),
-    ("cpu_work_load single thread", "cpu", "threads", 1),
-    ("cpu_work_load 5 threads", "cpu", "threads", 5),
-    ("cpu_work_load 5 process", "cpu", "processes", 5),
-    ("io_and_cpu_work_load single thread", "mixed", "threads", 1),
-    ("io_and_cpu_work_load 5 threads", "mixed", "threads", 5),
-    ("io_and_cpu_work_load 5 process", "mixed", "processes", 5),
-]
-
-
-def seed_section(summary: pd.DataFrame, columns: list[Column]) -> Section | None:
-    if not any(column.config.preset == "seed" for column in columns):
-        return None
-    names = [column.name for column in columns]
-    rows = []
-    for title, workload, executor, workers in SEED_ROWS:
-        row = [title]
-        for name in names:
-            cell = cell_of(summary, name, workload, executor, workers)
-            row.append("–" if cell is None or pd.isna(cell["median"]) else seconds(float(cell["median"])))
-        rows.append(row)
-    intro = "The talk's 9 rows (300 tasks each unless --load said otherwise), median wall time per interpreter."
-    return Section("The talk's table", [intro], [("", Table(["work load", *names], rows))])

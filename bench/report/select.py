@@ -226,6 +226,45 @@ def interpreter_cells(summary: pd.DataFrame, columns: list[Column], reference: s
             yield InterpreterCells(workload, column.name, serial, fastest, reference_serial)
 
 
+# --- the talk's cells (bench.report.talk) ---
+
+TALK_WORKLOADS = (("cpu", "cpu_work_load"), ("io", "io_work_load"), ("mixed", "io_and_cpu_work_load"))
+"""Each workload with the name the talk's script gave it."""
+TALK_CELLS = (("threads", 1), ("threads", 5), ("processes", 5))
+"""The talk's three columns: a pool of one thread (its "single thread"), 5 threads, 5 processes."""
+
+
+@dataclass(frozen=True)
+class TalkCells:
+    """One interpreter's three cells of one workload (any may be missing)."""
+
+    interpreter: str
+    workload: str
+    one: pd.Series | None
+    threads: pd.Series | None
+    processes: pd.Series | None
+
+
+def talk_cells(summary: pd.DataFrame, interpreters: list[str]) -> Iterator[TalkCells]:
+    for workload, _ in TALK_WORKLOADS:
+        for name in interpreters:
+            one, threads, processes = (cell_of(summary, name, workload, e, w) for e, w in TALK_CELLS)
+            yield TalkCells(name, workload, *(_measured(cell) for cell in (one, threads, processes)))
+
+
+def _measured(cell: pd.Series | None) -> pd.Series | None:
+    return cell if cell is not None and cell["status"] == "ok" and cell["walls"] else None
+
+
+def talk_pairs(summary: pd.DataFrame, interpreters: list[str]) -> Iterator[tuple[pd.Series, pd.Series]]:
+    """What the talk's questions compare: each pool against the 1-thread pool (the cells' baseline in a seed
+    run, but not where a serial run was measured too), and threads against processes."""
+    for cells in talk_cells(summary, interpreters):
+        yield from _both(cells.one, cells.threads)
+        yield from _both(cells.one, cells.processes)
+        yield from _both(cells.threads, cells.processes)
+
+
 Pair = tuple[pd.Series, pd.Series]
 
 
@@ -246,6 +285,7 @@ def compared_pairs(summary: pd.DataFrame, columns: list[Column]) -> Iterator[Pai
         for row in interpreter_cells(summary, columns, reference.name):
             yield from _both(row.reference, row.serial)
             yield from _both(row.reference, row.fastest)
+    yield from talk_pairs(summary, [column.name for column in columns])
 
 
 def _both(a: pd.Series | None, b: pd.Series | None) -> Iterator[Pair]:
