@@ -60,3 +60,37 @@ def test_the_speed_up_picture_names_the_strategies_it_draws_with_their_lines() -
 def test_the_speed_up_picture_is_drawn(computed: compute.Computed, tmp_path: Path) -> None:
     picture = plots.speedup_curves(computed.summary, [c.name for c in computed.columns], computed.traits, tmp_path)
     assert picture is not None and picture.png.stat().st_size > 10_000 and picture.svg.is_file()
+
+
+VERDICTS = Path(__file__).resolve().parent / "fixtures" / "run-verdicts"
+
+
+def _svg_texts(path: Path) -> list[str]:
+    """matplotlib's SVG keeps each text it draws as a comment."""
+    import re
+
+    return re.findall(r"<!-- (.*?) -->", path.read_text())
+
+
+def test_the_speed_up_legend_lists_every_line_drawn_in_any_panel(tmp_path: Path) -> None:
+    """Wrong: a legend taken from the first panel (cpu), which has no 'ideal: workers' line, while io's panel
+    draws one."""
+    verdicts = compute.compute(load_paths([VERDICTS]).results)
+    picture = plots.speedup_curves(
+        verdicts.summary, [c.name for c in verdicts.columns], verdicts.traits, tmp_path / "plots"
+    )
+    assert picture is not None
+    texts = _svg_texts(picture.svg)
+    assert "ideal: min(workers, usable CPUs)" in texts and "ideal: workers (waits overlap)" in texts
+    assert {"3.13 threads", "3.13t interpreters", "pypy3 processes"} <= set(texts)
+
+
+def test_the_interpreters_picture_names_each_fastest_strategy(tmp_path: Path) -> None:
+    """Wrong: a diamond marked only "fastest": 3.13's fastest cpu run was 2 processes, 3.13t's 5 threads."""
+    verdicts = compute.compute(load_paths([VERDICTS]).results)
+    picture = plots.interpreters_points(verdicts.summary, [c.name for c in verdicts.columns], tmp_path / "plots")
+    assert picture is not None
+    texts = _svg_texts(picture.svg)
+    assert {"0.56 2 processes", "0.66 5 threads", "0.02 serial"} <= set(texts)
+    assert "0.02" not in texts  # pypy3's serial run is its fastest: drawn once, named
+    assert any("range of the rounds" in text for text in texts)

@@ -130,10 +130,15 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], traits: Traits, out_
         axis.grid(alpha=0.3)
     for axis in list(axes.flat)[len(workloads) :]:
         axis.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
+    drawn: dict[str, Any] = {}  # every line of every panel, once: a panel may draw what the first one does not
+    for axis in list(axes.flat)[: len(workloads)]:
+        for handle, label in zip(*axis.get_legend_handles_labels()):
+            drawn.setdefault(label, handle)
     figure.suptitle(speedup_title(list(dict.fromkeys(parallel["executor"]))))
     figure.tight_layout()
-    figure.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
+    figure.legend(
+        list(drawn.values()), list(drawn), loc="upper center", ncol=min(4, len(drawn)), bbox_to_anchor=(0.5, 0.0)
+    )
     return _save(figure, out_dir, "speedup", "Speed-up curves")
 
 
@@ -276,7 +281,9 @@ def timeline(choice: CellChoice, results: list[tuple[str, Document]], out_dir: P
 
 
 def interpreters_points(summary: pd.DataFrame, names: list[str], out_dir: Path) -> Picture | None:
-    """Serial and fastest time per interpreter, one panel per workload on its own linear axis, values written."""
+    """Serial and fastest time per interpreter, one panel per workload on its own linear axis, each point with the
+    range of its rounds and its value written; the fastest point names its strategy (a reader cannot act on "the
+    fastest" without knowing what it was)."""
     workloads = list(dict.fromkeys(summary["workload"]))
     if not workloads:
         return None
@@ -288,21 +295,38 @@ def interpreters_points(summary: pd.DataFrame, names: list[str], out_dir: Path) 
         scale, unit = _unit(float(longest) if pd.notna(longest) else 0.0)
         for index, name in enumerate(names):
             mine = summary[(summary["interpreter"] == name) & (summary["workload"] == workload)]
-            serial = mine["serial_s"].dropna()
-            fastest = mine[(mine["executor"] == "serial") | (mine["workers"] > 1)]["median"].dropna()
-            for value, marker, label in (
-                (serial.iloc[0] if not serial.empty else None, "o", "serial"),
-                (fastest.min() if not fastest.empty else None, "D", "fastest"),
+            mine = mine[mine["median"].notna() & (mine["status"] == "ok")]
+            baselines = [
+                mine[(mine["executor"] == executor) & (mine["workers"] == workers)]
+                for executor, workers in ONE_WORKER_BASELINES
+            ]
+            serial = next((rows for rows in baselines if not rows.empty), mine.iloc[0:0])
+            answers = mine[(mine["executor"] == "serial") | (mine["workers"] > 1)]
+            fastest = answers.loc[answers["median"].idxmin()] if not answers.empty else None
+            for cell, marker, right in (
+                (serial.iloc[0] if not serial.empty else None, "o", True),
+                (fastest, "D", False),
             ):
-                if value is None:
-                    continue
-                axis.plot([index], [value * scale], marker=marker, color=f"C{index}", linestyle="none", markersize=7)
+                if cell is None or (right and fastest is not None and cell.name == fastest.name):
+                    continue  # the baseline is the fastest: drawn once, as the fastest
+                value, low, high = (float(cell[field]) * scale for field in ("median", "range_low", "range_high"))
+                axis.errorbar(
+                    [index],
+                    [value],
+                    yerr=[[value - low], [high - value]],
+                    marker=marker,
+                    color=f"C{index}",
+                    linestyle="none",
+                    markersize=7,
+                    capsize=3,
+                )
                 axis.annotate(
-                    f"{value * scale:.3g}",
-                    (index, value * scale),
+                    f"{value:.3g}"
+                    + ("" if right else f" {strategy_label(str(cell['executor']), int(cell['workers']))}"),
+                    (index, value),
                     textcoords="offset points",
-                    xytext=(8 if label == "serial" else -8, 0),
-                    ha="left" if label == "serial" else "right",
+                    xytext=(8 if right else -8, 0),
+                    ha="left" if right else "right",
                     va="center",
                     fontsize=8,
                 )
@@ -315,7 +339,11 @@ def interpreters_points(summary: pd.DataFrame, names: list[str], out_dir: Path) 
         axis.grid(axis="y", alpha=0.3)
     for axis in list(axes.flat)[len(workloads) :]:
         axis.set_visible(False)
-    figure.suptitle("Interpreters side by side: serial (circle) and fastest configuration (diamond), linear axes")
+    figure.suptitle(
+        "Interpreters side by side: serial or 1 thread (circle) and fastest configuration (diamond, its strategy "
+        "named), "
+        "bars: range of the rounds"
+    )
     figure.tight_layout()
     return _save(figure, out_dir, "interpreters", "Interpreters side by side")
 

@@ -1,0 +1,100 @@
+"""Every command in the README and in docs/ works as written: nox sessions that exist, and options that
+``python -m bench`` accepts (run with ``--dry-run`` where they would measure, else checked against ``--help``).
+
+The pages are the first thing a user runs; a renamed session or option must fail here, not in their shell.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from bench.provision.specs import parse_spec
+from tests.conftest import ROOT
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def _commands() -> list[tuple[str, str]]:
+    found = []
+    for page in PAGES:
+        for block in re.findall(r"```sh\n(.*?)```", page.read_text(), re.S):
+            for line in block.splitlines():
+                command = shlex.join(shlex.split(line, comments=True))
+                if command:
+                    found.append((page.name, command))
+    return found
+
+
+COMMANDS = _commands()
+
+
+def _sessions() -> set[str]:
+    """The noxfile's session names, read from its decorators (nox itself is not needed to read them)."""
+    names = set()
+    for node in ast.walk(ast.parse((ROOT / "noxfile.py").read_text())):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call is not None else decorator
+            if ast.unparse(target) != "nox.session":
+                continue
+            named = [k.value for k in (call.keywords if call else []) if k.arg == "name"]
+            names.add(ast.literal_eval(named[0]) if named else node.name)
+    return names
+
+
+def _bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_the_pages_hold_the_commands_this_test_checks() -> None:
+    assert len(COMMANDS) >= 25
+    readme = (ROOT / "README.md").read_text()
+    assert readme.index("./noxw -s bench") < readme.index("./noxw -s lint tests") < 1200
+    assert len(readme.splitlines()) <= 150
+
+
+@pytest.mark.parametrize(("page", "command"), COMMANDS, ids=[f"{p}:{c}" for p, c in COMMANDS])
+def test_every_command_in_the_pages_works_as_written(page: str, command: str) -> None:
+    words = shlex.split(command)
+    while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
+        name, _, value = words.pop(0).partition("=")
+        if name == "GILBENCH_PYTHONS":
+            for entry in value.split(","):
+                parse_spec(entry.partition("=")[2] or entry)
+    if words[0] in ("nox", "./noxw"):
+        options, after = (
+            (words[1:], []) if "--" not in words else (words[1 : words.index("--")], words[words.index("--") + 1 :])
+        )
+        following = options[options.index("-s") + 1 :]
+        sessions = following[: next((i for i, word in enumerate(following) if word.startswith("-")), len(following))]
+        assert sessions and set(sessions) <= _sessions(), (page, command, sessions)
+        if "-p" in options:
+            parse_spec(options[options.index("-p") + 1])
+        if sessions == ["bench"] and after:
+            done = _bench("run", *after, "--dry-run")
+            assert done.returncode == 0, (page, command, done.stderr)
+        elif sessions == ["provision"]:
+            for spec in after:
+                parse_spec(spec)
+        return
+    assert words[:3] == ["python", "-m", "bench"], (page, command)
+    sub, args = words[3], words[4:]
+    if sub == "run":
+        done = _bench("run", *args, "--dry-run")
+        assert done.returncode == 0, (page, command, done.stderr)
+        assert "would measure" in done.stdout
+        return
+    done = _bench(sub, "--help")
+    assert done.returncode == 0, (page, command, done.stderr)
+    for option in (word.split("=")[0] for word in args if word.startswith("--")):
+        assert option in done.stdout, (page, command, option)
