@@ -80,6 +80,11 @@ every field the version added, changed or removed):
    Files of versions 1-3 are upgraded on load: the built-in workloads' traits
    are derived from their names (:func:`upgrade_traits`, the one place that
    reads traits from a name), and a user workload's are unknown.
+5. Cells of one workload only, and an event loop.  ``config.extra_cells``
+   ([workload, executor, workers]: measured for that workload beside the
+   ``config.cells`` crossed with every workload); the executor ``asyncio``
+   (one event loop, ``workers`` tasks in flight; a task's ``thread`` is its
+   in-flight slot).  Version 4 files read with no extra cells.
 """
 
 from __future__ import annotations
@@ -91,7 +96,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from bench.vocabulary import BUILTIN_TRAITS, DERIVED, GIL, UNKNOWN, USES, TaskTraits, WorkloadTraits, cell_label
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TASK_FIELDS = ("start_s", "duration_s", "worker", "kind")
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 FAULTS = ("failed", "timeout")
@@ -563,6 +568,17 @@ class Config:
     shared_rounds: tuple[str, ...] = ()  # labels of the interpreters measured in the same rounds (itself included)
     warmup_tasks: str = "quarter"  # tasks a warm-up pass runs: "quarter" of the cell's, or "one per worker"
     pools_warmed: bool = False  # process pools and subinterpreters warmed inside their pool (older files: cold)
+    extra_cells: tuple[tuple[str, str, int], ...] = ()  # (workload, executor, workers) measured for that one only
+
+    def cells_for(self, workload: str) -> list[tuple[str, int]]:
+        """The (executor, workers) cells of one workload (its cell label): the crossed ones, then its own."""
+        own = [(executor, workers) for name, executor, workers in self.extra_cells if name == workload]
+        return list(dict.fromkeys([*self.cells, *own]))
+
+    @property
+    def all_cells(self) -> list[tuple[str, int]]:
+        """Every (executor, workers) measured for any workload."""
+        return list(dict.fromkeys([*self.cells, *((executor, workers) for _, executor, workers in self.extra_cells)]))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -586,6 +602,7 @@ class Config:
             "shared_rounds": list(self.shared_rounds),
             "warmup_tasks": self.warmup_tasks,
             "pools_warmed": self.pools_warmed,
+            "extra_cells": [list(cell) for cell in self.extra_cells],
         }
 
     @classmethod
@@ -599,6 +616,17 @@ class Config:
             if not (isinstance(cell, list) and len(cell) == 2 and isinstance(cell[0], str) and _is_int(cell[1])):
                 raise ResultError(f"{where}.cells[{index}]: expected [executor, workers], got {_shown(cell)}")
             cells.append((cell[0], cell[1]))
+        extra = []
+        for index, cell in enumerate(fields.items("extra_cells", optional=True)):
+            if not (isinstance(cell, list) and len(cell) == 3 and all(isinstance(x, str) for x in cell[:2])):
+                raise ResultError(
+                    f"{where}.extra_cells[{index}]: expected [workload, executor, workers], got {_shown(cell)}"
+                )
+            if not _is_int(cell[2]):
+                raise ResultError(
+                    f"{where}.extra_cells[{index}]: expected [workload, executor, workers], got {_shown(cell)}"
+                )
+            extra.append((cell[0], cell[1], cell[2]))
         pin = fields.items("pin", optional=True)
         return cls(
             preset=fields.text("preset"),
@@ -624,6 +652,7 @@ class Config:
             shared_rounds=tuple(str(label) for label in fields.items("shared_rounds", optional=True)),
             warmup_tasks=fields.text("warmup_tasks", optional=True) or "quarter",
             pools_warmed=bool(fields.flag("pools_warmed", optional=True)),
+            extra_cells=tuple(extra),
         )
 
 

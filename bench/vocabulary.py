@@ -44,6 +44,10 @@ class Strategy:
     label: str = ""  # the strategy in a sentence: "subinterpreters"
     warm_up_carries_over: bool = True  # a warm-up pass warms what the measured pass runs in (False: new workers,
     # warmed inside each pass's own pool instead: bench.measure.strategy.WarmUp)
+    crossed: bool = True  # measured with every workload by default; False: only where chosen (--executors, --cells)
+    one_at_a_time: bool = False  # runs CPU work one task at a time whatever the build (an event loop: CPU work
+    # blocks it), so a CPU-bound workload gains nothing from it and the report says why, without naming the GIL
+    event_loop: bool = False  # runs its tasks as coroutines on one event loop: a user's workload must be one
 
     @property
     def words(self) -> str:
@@ -66,10 +70,40 @@ STRATEGIES: tuple[Strategy, ...] = (
         "subinterpreters",
         False,
     ),
+    Strategy(
+        "asyncio",
+        "asyncio task",
+        "asyncio tasks",
+        True,
+        SHARED,
+        NEVER,
+        False,
+        "everywhere (one event loop; a worker is a task in flight)",
+        crossed=False,
+        one_at_a_time=True,
+        event_loop=True,
+    ),
+    Strategy(
+        "offload",
+        "asyncio task + to_thread",
+        "asyncio tasks + to_thread",
+        True,
+        SHARED,
+        WITHOUT_GIL,
+        False,
+        "everywhere (one event loop; built-in CPU tasks sent to asyncio.to_thread, a thread per task in flight)",
+        "asyncio with CPU work offloaded to threads",
+        crossed=False,
+        event_loop=True,
+    ),
 )
 """Every strategy, in the order the report shows them."""
 
 STRATEGY_NAMES: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES)
+EVENT_LOOPS: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES if strategy.event_loop)
+"""The strategies that await coroutines: a user's workload under them must be a coroutine function."""
+CROSSED: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES if strategy.crossed)
+"""The strategies a preset crosses with every workload unless it says otherwise (asyncio is chosen per workload)."""
 POOLED: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES if strategy.pooled)
 """The strategies with workers: the columns of the GIL-impact table, the lines of the speed-up curves."""
 

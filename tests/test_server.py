@@ -166,3 +166,15 @@ def test_an_idle_keep_alive_connection_is_closed(monkeypatch: pytest.MonkeyPatch
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_connection_cap_stays_above_every_presets_largest_worker_count() -> None:
+    """Each task in flight holds a connection (a requests.Session per thread, one stream per asyncio slot): a
+    preset whose largest pool reached the cap would measure connections being refused, not the strategy."""
+    from bench.measure.config import PRESETS, standard_workers
+    from bench.server import MAX_CONNECTIONS
+
+    for name, preset in PRESETS.items():
+        counts = [*(preset.workers or standard_workers(64)), *(w for _, w in preset.cells or ())]
+        counts += [workers for _, _, workers in preset.extra_cells]
+        assert max(counts) * 2 < MAX_CONNECTIONS, name  # twice: a pool's old connections may still be closing

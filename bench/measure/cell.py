@@ -20,7 +20,7 @@ from typing import Any, Callable, Optional
 from bench import layout
 from bench.errors import UsageError
 from bench.measure.config import AUTO, QUARTER
-from bench.measure.strategy import Executor, Pass, Unsupported, WarmUp
+from bench.measure.strategy import Cancelled, Executor, Pass, Unsupported, WarmUp
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import BuildContext, Task, WorkloadChoice, build_tasks, import_dependencies
 from bench.result import Cell, Config, Repetition, TaskRecord
@@ -185,6 +185,8 @@ class CellRun:
             self.save(status="failed", reason=f"a pool worker process died ({exc})")
         except UsageError as exc:
             self.save(status="failed", reason=str(exc))
+        except Cancelled:
+            self.save(status="failed", reason="cancelled")
         except Exception as exc:
             frames = traceback.extract_tb(exc.__traceback__)
             where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""

@@ -29,7 +29,7 @@ from bench.measure import introspect
 from bench.measure.strategies.processes import default_start_method, start_methods
 from bench.measure.workloads import BUILTINS, WorkloadChoice, page_urls, parse_workload, with_declared_traits
 from bench.result import ChunkSetting, Config, ServerFacts, WarmupSetting
-from bench.vocabulary import STRATEGY_NAMES
+from bench.vocabulary import CROSSED, STRATEGY_NAMES
 
 DEFAULT_TIMEOUT_S = 600.0
 PYPY_WARMUP = 3
@@ -56,7 +56,7 @@ def standard_workers(usable_cpus: int) -> list[int]:
 class Preset:
     description: str
     workloads: tuple[str, ...]
-    executors: tuple[str, ...] = STRATEGY_NAMES
+    executors: tuple[str, ...] = CROSSED
     workers: Optional[tuple[int, ...]] = None  # None: standard_workers()
     cells: Optional[tuple[tuple[str, int], ...]] = None  # an explicit matrix instead of a cross product
     load: int = 40
@@ -65,6 +65,7 @@ class Preset:
     latency_ms: float = 50.0  # the page server's delay before each page (a server gilbench starts)
     one_worker_pools: bool = True  # with the standard worker counts: also pools of one worker
     warmup: Optional[int] = None  # warm-up passes when --warmup is not given (None: 1, and 3 on PyPy)
+    extra_cells: tuple[tuple[str, str, int], ...] = ()  # (workload, executor, workers) for one workload only
 
 
 PRESETS: dict[str, Preset] = {
@@ -97,6 +98,9 @@ PRESETS: dict[str, Preset] = {
         load=20,  # divisible by 2 and 5 workers: even splits
         repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
         latency_ms=10.0,
+        # an event loop where it can gain: the waiting workloads, and mixed, whose CPU tasks stall its downloads
+        # unless they are offloaded to threads
+        extra_cells=(("io", "asyncio", 5), ("sleep", "asyncio", 5), ("mixed", "asyncio", 5), ("mixed", "offload", 5)),
     ),
     "publish": Preset(
         "the long matrix: every workload x serial/threads/processes/interpreters x 1, 2, 4 ... usable CPUs and 5 "
@@ -107,6 +111,29 @@ PRESETS: dict[str, Preset] = {
         load=20,  # divisible by 1, 2, 4 and 5 workers, in even chunks (see chunk_of)
         repeat=8,
         chunksize=AUTO,
+    ),
+    "asyncio": Preset(
+        "threads or an event loop on waiting and mixed work: io and sleep with 5 and 50 threads or asyncio tasks in "
+        "flight, mixed with 5 threads, processes, asyncio tasks and asyncio tasks offloading CPU work to threads; "
+        "100 tasks, 8 rounds",
+        ("io", "sleep=0.01", "mixed=500000"),
+        executors=("serial", "threads"),
+        workers=(5,),
+        one_worker_pools=False,
+        load=100,
+        repeat=8,
+        latency_ms=10.0,
+        extra_cells=(
+            ("io", "threads", 50),
+            ("io", "asyncio", 5),
+            ("io", "asyncio", 50),
+            ("sleep", "threads", 50),
+            ("sleep", "asyncio", 5),
+            ("sleep", "asyncio", 50),
+            ("mixed", "processes", 5),
+            ("mixed", "asyncio", 5),
+            ("mixed", "offload", 5),
+        ),
     ),
 }
 DEFAULT_PRESET = "standard"
@@ -129,7 +156,7 @@ class RunConfig:
 
     @property
     def max_workers(self) -> int:
-        return max(workers for _, workers in self.settings.cells)
+        return max(workers for _, workers in self.settings.all_cells)
 
     @property
     def needs_pages(self) -> bool:
@@ -204,6 +231,31 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
         workers = list(preset.workers or standard_workers(introspect.usable_cpus()))
         workers = [count for count in workers if count > 1 or preset.one_worker_pools or preset.workers]
     return [(executor, count) for executor in executors for count in ([1] if executor == "serial" else workers)]
+
+
+def _resolve_extra_cells(
+    text: Optional[str], preset: Preset, choices: tuple[WorkloadChoice, ...]
+) -> list[tuple[str, str, int]]:
+    """``--cells io:asyncio:5,sleep:asyncio:50``: cells measured for one workload only, beside the crossed ones
+    (default: the preset's, for the workloads chosen).  A workload not chosen, an unknown strategy or a bad count
+    is a one-line error."""
+    labels = [choice.cell_label for choice in choices]
+    if text is None:
+        return [cell for cell in preset.extra_cells if cell[0] in labels]
+    found = []
+    for part in (part.strip() for part in text.split(",") if part.strip()):
+        pieces = part.rsplit(":", 2)
+        workload, executor, workers = pieces if len(pieces) == 3 else (part, "", "")
+        if workload not in labels:
+            raise UsageError(
+                f"--cells {part!r}: expected WORKLOAD:EXECUTOR:WORKERS with WORKLOAD one of the chosen "
+                f"({', '.join(labels)})"
+            )
+        if executor not in STRATEGY_NAMES:
+            raise UsageError(f"--cells {part!r}: unknown executor {executor!r}; accepted: {', '.join(STRATEGY_NAMES)}")
+        count = positive_int(workers, f"--cells {part!r}: WORKERS")
+        found.append((workload, executor, 1 if executor == "serial" else count))
+    return list(dict.fromkeys(found))
 
 
 def has_jit(simulate: Optional[Path]) -> bool:
@@ -309,6 +361,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         preset=args.preset,
         workloads=tuple(choice.record() for choice in choices),
         cells=tuple(_resolve_cells(args, preset)),
+        extra_cells=tuple(_resolve_extra_cells(args.cells, preset, choices)),
         load=positive_int(args.load, "--load") if args.load is not None else preset.load,
         repeat=positive_int(args.repeat, "--repeat") if args.repeat is not None else preset.repeat,
         warmup=_resolve_warmup(args.warmup, has_jit(simulate), preset),
@@ -450,6 +503,11 @@ def add_run_options(parser: Any) -> None:
     )
     parser.add_argument("--executors", help=f"comma list of {', '.join(STRATEGY_NAMES)}")
     parser.add_argument("--workers", help="comma list of worker counts (serial always uses 1)")
+    parser.add_argument(
+        "--cells",
+        metavar="WORKLOAD:EXECUTOR:WORKERS,...",
+        help="cells for one workload only, beside executors x workers (e.g. io:asyncio:5; default: the preset's)",
+    )
     parser.add_argument("--load", help="tasks per cell (mixed: this many io and this many cpu tasks)")
     parser.add_argument(
         "--repeat",

@@ -43,7 +43,7 @@ from bench.measure.orphans import (
 )
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
-from bench.measure.workloads import WorkloadChoice, import_dependencies
+from bench.measure.workloads import WorkloadChoice, check_strategies, import_dependencies
 from bench.result import Cell, Document, Machine, ProbePoint, ResultError
 from bench.vocabulary import cell_label
 
@@ -209,18 +209,27 @@ def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: Pa
 def dry_run(config: RunConfig) -> int:
     """Print the matrix a run would measure, measuring nothing (option checking for `nox -s bench`)."""
     settings = config.settings
+    extra = [cell_label(w, e, n) for w, e, n in settings.extra_cells]
     print(
-        f"would measure {len(config.choices) * len(settings.cells)} cells: "
+        f"would measure {sum(len(settings.cells_for(c.cell_label)) for c in config.choices)} cells: "
         f"{', '.join(c.name for c in config.choices)} x "
-        f"{', '.join(cell_label('', e, w).strip() for e, w in settings.cells)}; "
-        f"load {settings.load}, {settings.repeat} rounds"
+        f"{', '.join(cell_label('', e, w).strip() for e, w in settings.cells)}"
+        + (f", and {', '.join(extra)}" if extra else "")
+        + f"; load {settings.load}, {settings.repeat} rounds"
     )
     print(estimate_line(planned_cells(config), settings.repeat, layout.results_root()))
     import_dependencies(list(config.choices))
+    check_strategies(strategies_of(config))
     build = "free-threaded build" if introspect.free_threaded_build() else "GIL build"
     state = "on" if introspect.gil_enabled() else "off"
     print(f"{config.label}: {build}, GIL {state} after importing every workload's modules")
     return 0
+
+
+def strategies_of(config: RunConfig) -> list[tuple[WorkloadChoice, str]]:
+    """Each workload with each executor it is measured under (for :func:`check_strategies`)."""
+    settings = config.settings
+    return [(choice, executor) for choice in config.choices for executor, _ in settings.cells_for(choice.cell_label)]
 
 
 def planned_cells(config: RunConfig, label: Optional[str] = None) -> list[CellKey]:
@@ -228,8 +237,8 @@ def planned_cells(config: RunConfig, label: Optional[str] = None) -> list[CellKe
     settings = config.settings
     return [
         (label or config.label, record.text, executor, workers, settings.load)
-        for record in settings.workloads
-        for executor, workers in settings.cells
+        for record, choice in zip(settings.workloads, config.choices)
+        for executor, workers in settings.cells_for(choice.cell_label)
     ]
 
 
@@ -253,6 +262,7 @@ def run(config: RunConfig) -> int:
 def first_document(config: RunConfig, where: Surroundings) -> Document:
     """The result before any cell: interpreter (after the workloads' imports), machine, config, warnings."""
     import_dependencies(list(config.choices))
+    check_strategies(strategies_of(config))
     facts = where.machine()
     disturbances, warnings = where.disturbances(facts, config.max_workers)
     for warning in warnings:
@@ -357,7 +367,11 @@ class Runner:
         self.result_file = ResultFile(config.out)
         self.document = self.result_file.save(first_document(config, where))
         settings = config.settings
-        self.matrix = [(choice, executor, workers) for choice in config.choices for executor, workers in settings.cells]
+        self.matrix = [
+            (choice, executor, workers)
+            for choice in config.choices
+            for executor, workers in settings.cells_for(choice.cell_label)
+        ]
         self.probes: list[ProbePoint] = []
         self.probe_executable = sys.executable  # a conductor that probes says which Python it is
         self.orders: list[tuple[int, ...]] = []

@@ -39,6 +39,10 @@ class Unsupported(Exception):
     """This strategy cannot run here, or cannot run this workload: the cell's status, with the reason."""
 
 
+class Cancelled(Exception):
+    """A task was cancelled (an event loop's coroutine): the cell fails with "cancelled" as its reason."""
+
+
 _PID = os.getpid()
 
 

@@ -33,6 +33,7 @@ from bench.measure.tasks import countdown, objects, sleep
 from bench.result import WorkloadRecord
 from bench.vocabulary import (
     BUILTIN_TRAITS,
+    EVENT_LOOPS,
     TRAITS_SYNTAX,
     WorkloadTraits,
     declared_traits,
@@ -254,8 +255,7 @@ def load_user_function(target: str) -> TaskFunction:
     not_run_by_a_call = (  # their call returns an object instead of doing the work: they would time nothing
         ("a generator function", inspect.isgeneratorfunction),
         ("an async generator function", inspect.isasyncgenfunction),
-        ("a coroutine function", inspect.iscoroutinefunction),
-    )
+    )  # a coroutine function is run by awaiting it: the asyncio strategy does (see check_strategies)
     kind = next((name for name, test in not_run_by_a_call if test(found)), None)
     if kind:
         raise UsageError(
@@ -264,6 +264,28 @@ def load_user_function(target: str) -> TaskFunction:
         )
     function: Callable[..., Any] = found
     return function
+
+
+def check_strategies(cells: list[tuple[WorkloadChoice, str]]) -> None:
+    """A user's coroutine function only under an event loop, and a plain function never under one: either way
+    the task would time nothing (a coroutine object made and dropped) or block the loop unawares.  One line."""
+    import inspect
+
+    for choice, executor in cells:
+        if not choice.is_user:
+            continue
+        coroutine = inspect.iscoroutinefunction(load_user_function(choice.name))
+        if coroutine and executor not in EVENT_LOOPS:
+            raise UsageError(
+                f"workload {choice.name!r} is a coroutine function, which {executor} cannot run; "
+                f"accepted: an event loop, --executors {' or '.join(EVENT_LOOPS)} (or --cells "
+                f"{choice.cell_label}:asyncio:N)"
+            )
+        if not coroutine and executor in EVENT_LOOPS:
+            raise UsageError(
+                f"workload {choice.name!r} is a plain function, which {executor} would run blocking its loop; "
+                "make it a coroutine (async def), or use --executors threads"
+            )
 
 
 def call_user_function(target: str, argument: Any, has_argument: bool) -> Any:

@@ -20,6 +20,7 @@ from bench.report.content import Report
 from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
 from bench.report.load import Loaded
 from bench.report.warnings import report_warnings
+from bench.vocabulary import USES_CPU, WAITS, strategy
 
 
 def parse_formats(text: str | None) -> list[str]:
@@ -39,6 +40,7 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     computed = compute.compute(loaded.results)
     chosen = [plots.parse_cell(text) for text in timelines or []]
     plots.check_timelines(chosen, computed.summary)
+    chosen += [cell for cell in stalls(computed) if cell not in chosen]
     built = [
         answer.answer_section(computed, sections.method_text(computed)),
         sections.measured_section(computed.columns, loaded.manifests),
@@ -57,6 +59,17 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
         computed=computed,
         timelines=chosen,
     )
+
+
+def stalls(computed: compute.Computed) -> list[plots.CellChoice]:
+    """Cells whose timeline is drawn unasked: an event loop running a workload with CPU and waiting tasks, where
+    each CPU task stalls every download in flight (the picture shows the waits stretched over it)."""
+    found = []
+    for _, row in computed.summary.drop_duplicates(["workload", "executor", "workers"]).iterrows():
+        kinds = {traits.uses for _, traits in computed.traits_of(str(row["workload"])).kinds}
+        if strategy(str(row["executor"])).event_loop and kinds >= {USES_CPU, WAITS}:
+            found.append(plots.CellChoice(str(row["workload"]), str(row["executor"]), int(row["workers"])))
+    return found
 
 
 def draw(report: Report, out_dir: Path) -> None:

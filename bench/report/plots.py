@@ -27,7 +27,13 @@ from bench.result import Cell, Document, Repetition
 from bench.vocabulary import ONE_WORKER_BASELINES, POOLED, cell_id, strategy, strategy_label
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
-LINE_STYLES = (("-", "solid"), ("--", "dashed"), ("-.", "dash-dot"), (":", "dotted"))
+LINE_STYLES: tuple[tuple[Any, str], ...] = (
+    ("-", "solid"),
+    ("--", "dashed"),
+    ("-.", "dash-dot"),
+    ((0, (5, 1, 1, 1, 1, 1)), "dash-dot-dot"),
+    (":", "dotted"),
+)
 EXECUTOR_STYLES = {name: LINE_STYLES[index % len(LINE_STYLES)] for index, name in enumerate(POOLED)}
 """Each pooled strategy's line in the speed-up curves, in the vocabulary's order."""
 

@@ -24,7 +24,7 @@ from bench.report import stats
 from bench.report.compute import Computed
 from bench.report.format import p_text, ratio, ratio_ci
 from bench.report.select import best_parallel, cell_of, configuration_of, fastest_other, rows_of, strategy_bests
-from bench.vocabulary import POOLED, strategy
+from bench.vocabulary import POOLED, USES_CPU, strategy
 
 SCALES = 1.1
 """A best speed-up at or above this, and significant, counts as running in parallel."""
@@ -76,24 +76,33 @@ def strategy_verdict(
     )
     # The GIL is named only for CPU work that holds it, on threads that share it, where a 1-thread pool shows the
     # pool itself costs next to nothing.
+    # An event loop runs one task at a time on every build: its reason is the loop, never the GIL.
+    loop = strategy(executor).one_at_a_time
     takes_turns = strategy(executor).parallel != "always" and computed.traits_of(workload).holds_gil
-    gil_explains = takes_turns and gil_enabled and one_measured and not pool_cost
+    gil_explains = not loop and takes_turns and gil_enabled and one_measured and not pool_cost
+    computes = any(traits.uses == USES_CPU for _, traits in computed.traits_of(workload).kinds)
+    loop_note = (
+        f"; {strategy(executor).words} runs CPU work one task at a time (a task that computes blocks the loop)"
+        if loop and computes
+        else ""
+    )
     single = strategy(executor).one
     if stats.significant(p) and speedup >= SCALES:
-        return f"{executor} run in parallel: {measured} ({p_text(p)}){_against_the_fastest(computed, best)}"
+        against = _against_the_fastest(computed, best)
+        return f"{executor} run in parallel: {measured} ({p_text(p)}){against}{loop_note}"
     if stats.significant(p) and speedup > 1:
-        return f"{executor} slightly faster than serial: {measured} ({p_text(p)})"
+        return f"{executor} slightly faster than serial: {measured} ({p_text(p)}){loop_note}"
     if stats.significant(p):
         text = f"{executor} slower than serial: {measured} ({p_text(p)})"
         if pool_cost and one is not None:
             text += f"; a 1-{single} pool is already {float(one['speedup']):.2f}x: the pool's own cost"
         elif gil_explains:
             text += "; the GIL lets one thread run at a time, and switching between them costs"
-        return text
+        return text + loop_note
     text = f"{executor}: no significant difference from serial ({measured}, {p_text(p)})"
     if gil_explains:
         text += "; the GIL lets one thread run at a time"
-    return text
+    return text + loop_note
 
 
 def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil_enabled: bool) -> str:

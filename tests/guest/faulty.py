@@ -96,3 +96,28 @@ def note_call(path: str) -> None:
     start = time.perf_counter()
     with open(path, "a") as log:
         log.write(f"{start:.9f} {os.getpid()} {threading.get_ident()} {_calls[0]}\n")
+
+
+async def async_double(argument: int = 1) -> int:
+    """A well-behaved coroutine workload: it waits a little, then answers."""
+    import asyncio
+
+    await asyncio.sleep(0.001)
+    return 2 * argument
+
+
+async def async_hang(argument: object = None) -> None:
+    """A coroutine that never finishes."""
+    import asyncio
+
+    await asyncio.sleep(3600)
+
+
+async def async_cancelled(argument: object = None) -> None:
+    """A coroutine cancelled while it runs (as a task whose caller gave up)."""
+    import asyncio
+
+    task = asyncio.current_task()
+    assert task is not None
+    task.cancel()
+    await asyncio.sleep(1)

@@ -20,8 +20,12 @@ from bench.vocabulary import (
 
 
 def test_strategies_in_report_order_with_their_traits() -> None:
-    assert [s.name for s in STRATEGIES] == ["serial", "threads", "processes", "interpreters"]
-    assert POOLED == ("threads", "processes", "interpreters")
+    assert [s.name for s in STRATEGIES] == ["serial", "threads", "processes", "interpreters", "asyncio", "offload"]
+    assert POOLED == ("threads", "processes", "interpreters", "asyncio", "offload")
+    assert vocabulary.CROSSED == ("serial", "threads", "processes", "interpreters")  # event loops: chosen per workload
+    assert vocabulary.EVENT_LOOPS == ("asyncio", "offload")
+    assert strategy("asyncio").one_at_a_time and strategy("asyncio").parallel == vocabulary.NEVER
+    assert not strategy("offload").one_at_a_time and strategy("offload").parallel == vocabulary.WITHOUT_GIL
     assert strategy("threads").gil == vocabulary.SHARED and strategy("threads").parallel == vocabulary.WITHOUT_GIL
     assert strategy("processes").gil == vocabulary.PER_WORKER and strategy("processes").separate_processes
     assert strategy("interpreters").words == "subinterpreters" and "PyPy" in strategy("interpreters").available
@@ -41,6 +45,8 @@ def test_an_unknown_strategy_gets_neutral_words_not_an_error() -> None:
         ("threads", 1, "cpu 1 thread", "3.13 with 1 thread"),
         ("processes", 5, "cpu 5 processes", "3.13 with 5 processes"),
         ("interpreters", 2, "cpu 2 interpreters", "3.13 with 2 interpreters"),
+        ("asyncio", 5, "cpu 5 asyncio tasks", "3.13 with 5 asyncio tasks"),
+        ("offload", 5, "cpu 5 asyncio tasks + to_thread", "3.13 with 5 asyncio tasks + to_thread"),
     ],
 )
 def test_one_way_to_name_a_cell(executor: str, workers: int, label: str, configuration: str) -> None:
