@@ -151,3 +151,14 @@ def test_the_talk_picture_draws_every_interpreter_on_one_time_scale(tmp_path: Pa
     last_ticks = [texts[i - 1] for i, text in enumerate(texts) if text.endswith("since the pool was created")]
     assert len(last_ticks) == 9 and set(last_ticks) == {"1.2"}, last_ticks
     assert {text for text in texts if text.endswith("since the pool was created")} == {"s since the pool was created"}
+
+
+def test_every_ratio_of_a_seed_run_names_its_baseline_the_one_thread_pool(report: Report) -> None:
+    """Wrong: "slower than serial" in a run that measured no serial cell (the talk's baseline is a 1-thread pool)."""
+    gil = next(section for section in report.sections if section.title == "GIL impact")
+    assert "over the same interpreter's 1-thread pool (the talk's \"single thread\")" in gil.paragraphs[0]
+    verdicts = " ".join(row[-1] for row in gil.tables[0][1].rows)
+    assert "serial" not in verdicts
+    assert "processes slower than 1 thread: 0.75x" in verdicts  # pypy3 cpu, 2 processes (the fixture has them)
+    answer = next(section for section in report.sections if section.title == "The answer").tables[0][1]
+    assert "strategy: vs its 1 thread" in answer.headers and "both: vs 3.13 1 thread" in answer.headers

@@ -280,19 +280,19 @@ def test_html_tables_sort_by_number_not_by_text(tmp_path: Path) -> None:
     assert parser.keys == pytest.approx([0.020, 0.56, 0.66, 0.5, 0.59, 0.9, 0.105, 0.105, 0.110])
 
 
-def test_answer_md_and_the_readme_table_fit_in_130_characters(tmp_path: Path) -> None:
+def test_answer_md_and_the_readme_table_fit_in_140_characters(tmp_path: Path) -> None:
     """answer.md's table is the narrow one (one row per workload), not the report's ten columns."""
     run = tmp_path / "run"
     shutil.copytree(VERDICTS, run)
     assert run_bench("report", str(run)).returncode == 0
     answer = (run / "answer.md").read_text()
     rows = [line for line in answer.splitlines() if line.startswith("|")]
-    assert len(rows) == 2 + 3 and all(len(line) <= 130 for line in rows), max(rows, key=len)
+    assert len(rows) == 2 + 3 and all(len(line) <= 140 for line in rows), max(rows, key=len)
     assert rows[0].startswith("| workload | fastest | vs 3.13 serial (interpreter × strategy) |")
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## The answer on this machine", 1)[1].split("\n\n|", 1)[1].split("\n\n", 1)[0]
     lines = ("|" + table).splitlines()
-    assert len(lines) >= 3 and all(line.startswith("|") and len(line) <= 130 for line in lines), max(lines, key=len)
+    assert len(lines) >= 3 and all(line.startswith("|") and len(line) <= 140 for line in lines), max(lines, key=len)
 
 
 def test_subinterpreters_stand_beside_threads_and_processes(report: Report) -> None:

@@ -233,14 +233,15 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
     return [(executor, count) for executor in executors for count in ([1] if executor == "serial" else workers)]
 
 
-def _resolve_extra_cells(
-    text: Optional[str], preset: Preset, choices: tuple[WorkloadChoice, ...]
-) -> list[tuple[str, str, int]]:
+def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoice, ...]) -> list[tuple[str, str, int]]:
     """``--cells io:asyncio:5,sleep:asyncio:50``: cells measured for one workload only, beside the crossed ones
-    (default: the preset's, for the workloads chosen).  A workload not chosen, an unknown strategy or a bad count
-    is a one-line error."""
+    (default: the preset's, for the workloads chosen, unless --executors or --workers chose the matrix).  A
+    workload not chosen, an unknown strategy or a bad count is a one-line error."""
     labels = [choice.cell_label for choice in choices]
+    text: Optional[str] = args.cells
     if text is None:
+        if args.executors is not None or args.workers is not None:
+            return []  # the user chose the strategies: the preset's own extras are not theirs
         return [cell for cell in preset.extra_cells if cell[0] in labels]
     found = []
     for part in (part.strip() for part in text.split(",") if part.strip()):
@@ -361,7 +362,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         preset=args.preset,
         workloads=tuple(choice.record() for choice in choices),
         cells=tuple(_resolve_cells(args, preset)),
-        extra_cells=tuple(_resolve_extra_cells(args.cells, preset, choices)),
+        extra_cells=tuple(_resolve_extra_cells(args, preset, choices)),
         load=positive_int(args.load, "--load") if args.load is not None else preset.load,
         repeat=positive_int(args.repeat, "--repeat") if args.repeat is not None else preset.repeat,
         warmup=_resolve_warmup(args.warmup, has_jit(simulate), preset),

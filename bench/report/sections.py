@@ -211,8 +211,18 @@ def gil_impact_section(computed: Computed) -> Section:
             key.append(None)
             rows.append(row)
             keys.append(key)
+    baselines = sorted(
+        {
+            strategy_of(cell)
+            for workload in workload_order(summary)
+            for column in columns
+            if (cell := one_worker_baseline(summary, column.name, workload)) is not None
+        }
+    )
+    baseline = " (or, where none was measured, its 1-thread pool)" if baselines == ["1 thread", "serial"] else ""
+    run = '1-thread pool (the talk\'s "single thread")' if baselines == ["1 thread"] else "serial run"
     intro = (
-        "Each strategy's best speed-up over the same interpreter's serial run among its cells with two or more "
+        f"Each strategy's best speed-up over the same interpreter's {run}{baseline} among its cells with two or more "
         "workers (a pool of one worker is the serial run plus overhead), in brackets as described under the "
         "answer, and one verdict per interpreter. A gain is compared in absolute time with the fastest other "
         "configuration of any interpreter; the tests are those described under the answer."

@@ -23,7 +23,16 @@ import pandas as pd
 from bench.report import stats
 from bench.report.compute import Computed
 from bench.report.format import p_text, ratio, ratio_ci
-from bench.report.select import best_parallel, cell_of, configuration_of, fastest_other, rows_of, strategy_bests
+from bench.report.select import (
+    best_parallel,
+    cell_of,
+    configuration_of,
+    fastest_other,
+    one_worker_baseline,
+    rows_of,
+    strategy_bests,
+    strategy_of,
+)
 from bench.vocabulary import POOLED, USES_CPU, strategy
 
 SCALES = 1.1
@@ -66,6 +75,8 @@ def strategy_verdict(
             return f"{executor}: n/a ({unsupported.iloc[0]['reason']})"
         return None
     speedup, p = float(best["speedup"]), float(best["p_vs_serial"])
+    base_cell = one_worker_baseline(summary, interpreter, workload)
+    base = strategy_of(base_cell) if base_cell is not None else "serial"  # the talk's runs: a 1-thread pool
     measured = f"{ratio_ci(speedup, best['speedup_low'], best['speedup_high'])} with {_workers(best)}"
     one = cell_of(summary, interpreter, workload, executor, 1)
     one_measured = one is not None and pd.notna(one["speedup"])
@@ -91,15 +102,15 @@ def strategy_verdict(
         against = _against_the_fastest(computed, best)
         return f"{executor} run in parallel: {measured} ({p_text(p)}){against}{loop_note}"
     if stats.significant(p) and speedup > 1:
-        return f"{executor} slightly faster than serial: {measured} ({p_text(p)}){loop_note}"
+        return f"{executor} slightly faster than {base}: {measured} ({p_text(p)}){loop_note}"
     if stats.significant(p):
-        text = f"{executor} slower than serial: {measured} ({p_text(p)})"
+        text = f"{executor} slower than {base}: {measured} ({p_text(p)})"
         if pool_cost and one is not None:
             text += f"; a 1-{single} pool is already {float(one['speedup']):.2f}x: the pool's own cost"
         elif gil_explains:
             text += "; the GIL lets one thread run at a time, and switching between them costs"
         return text + loop_note
-    text = f"{executor}: no significant difference from serial ({measured}, {p_text(p)})"
+    text = f"{executor}: no significant difference from {base} ({measured}, {p_text(p)})"
     if gil_explains:
         text += "; the GIL lets one thread run at a time"
     return text + loop_note

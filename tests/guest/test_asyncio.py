@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 from bench.errors import EXIT_CELLS_FAILED, EXIT_USAGE
@@ -17,6 +18,17 @@ from bench.measure.strategies.asyncio import _run_all
 from bench.measure.strategy import make_executor
 from bench.measure.workloads import Task, countdown, sleep
 from tests.conftest import run_bench
+
+
+def _countdown_lasting(seconds: float) -> int:
+    """A countdown size that takes about ``seconds`` here (PyPy's JIT runs it a hundred times faster)."""
+    size = 100_000
+    while True:
+        began = time.perf_counter()
+        countdown(size)
+        if time.perf_counter() - began > seconds / 4:
+            return size * 4
+        size *= 4
 
 
 def _most_at_once(records: list[tuple[float, float, int, int]]) -> int:
@@ -121,7 +133,7 @@ def test_a_hung_coroutine_times_out_and_a_cancelled_one_fails_the_cell(tmp_path:
 def test_offload_sends_cpu_tasks_to_threads_so_downloads_in_flight_go_on(server_url: str) -> None:
     """The same tasks as the stall above, under ``offload``: the countdown runs in the loop's thread pool, and
     the downloads started around it finish while it computes (with a GIL too: threads take turns)."""
-    tasks = [Task("cpu", countdown, 3_000_000)] + [Task("io", download, f"{server_url}/page/0")] * 4
+    tasks = [Task("cpu", countdown, _countdown_lasting(0.2))] + [Task("io", download, f"{server_url}/page/0")] * 4
     records = make_executor("offload", "fork").run(tasks, 5).records
     cpu_start, cpu_duration, _, _ = records[0]
     finished_meanwhile = [start + d for start, d, _, _ in records[1:] if start + d < cpu_start + cpu_duration]

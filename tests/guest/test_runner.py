@@ -412,6 +412,9 @@ def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path
         (["--pin", "0-200000000"], "--pin '0-200000000': expected CPU numbers like 0,1 or 0-3"),
         (["--out", "/dev/null"], "--out '/dev/null': is not a regular file"),
         (["--out", "/tmp"], "--out '/tmp': is a folder"),
+        (["--cells", "io:asyncio:x"], "--cells 'io:asyncio:x': WORKERS 'x': expected a positive whole number"),
+        (["--cells", "gpu:asyncio:5"], "--cells 'gpu:asyncio:5': expected WORKLOAD:EXECUTOR:WORKERS with WORKLOAD one"),
+        (["--cells", "io:fibers:5"], "--cells 'io:fibers:5': unknown executor 'fibers'; accepted: serial, threads,"),
     ],
 )
 def test_bad_values_are_one_line_errors_with_exit_code_2(tmp_path: Path, args: list[str], fragment: str) -> None:
