@@ -22,6 +22,10 @@ from bench.errors import UsageError
 
 RESULTS_DIR_NAME = "results"
 RUN_MANIFEST = "run.json"
+ANSWER_FILE = "answer.json"
+"""The report's answer beside the result files (``--format json``): never read back as a result."""
+NOT_RESULTS = frozenset({RUN_MANIFEST, ANSWER_FILE})
+"""JSON files a run folder holds that are not an interpreter's result."""
 """Written by ``nox -s bench`` next to the result files: which interpreters the run expected."""
 LATEST = "latest"
 BUILD_INFO_NAME = "gilbench-build.json"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bench.layout import NOT_RESULTS
 from bench.result import Document
 from tests.conftest import ROOT
 
@@ -69,7 +70,7 @@ def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
     output, _ = process.communicate(timeout=1200)
     assert process.returncode == 0, output
     run = tmp_path / "e2e"
-    documents = {path.stem: load(path) for path in sorted(run.glob("*.json")) if path.name != "run.json"}
+    documents = {path.stem: load(path) for path in sorted(run.glob("*.json")) if path.name not in NOT_RESULTS}
     assert sorted(documents) == ["3.13", "3.13t", "pypy3"]
     facts = {
         label: (
@@ -175,7 +176,7 @@ def test_nox_python_option_selects_and_provisions_a_subset(tmp_path: Path) -> No
     output, _ = process.communicate(timeout=600)
     assert process.returncode == 0, output
     run = tmp_path / "subset"
-    assert sorted(path.name for path in run.glob("*.json")) == ["3.13t.json", "run.json"]
+    assert sorted(path.name for path in run.glob("*.json")) == ["3.13t.json", "answer.json", "run.json"]
     manifest = json.loads((run / "run.json").read_text())
     assert manifest["interpreters"] == ["3.13t"]
     assert manifest["command"].startswith("nox -s bench -p 3.13t -- --workloads cpu=1000")

@@ -150,6 +150,9 @@ def test_answer_json_holds_the_same_breakdown_as_the_table(tmp_path: Path) -> No
     assert cpu["best_of_another_strategy"]["test"]["bracket"] == "range of rounds"
     io = next(entry for entry in record["workloads"] if entry["workload"] == "io")
     assert io["best_on_another_interpreter"]["test"]["verdict"] == "tied"
+    again = run_bench("report", str(run))  # the folder now holds answer.json: it is no result to read
+    assert again.returncode == 0, again.stderr
+    assert "answer.json" not in again.stderr and "answer.json" not in (run / "report.md").read_text()
 
 
 def test_a_one_worker_pool_is_never_best_or_scaling(report: Report) -> None:

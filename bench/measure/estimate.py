@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from bench.layout import RUN_MANIFEST
+from bench.layout import NOT_RESULTS
 
 RECENT_RUNS = 20
 """Only the newest run folders are read: costs drift, and reading stays quick."""
@@ -40,7 +40,7 @@ def costs(root: Path, hostname: str) -> dict[CellKey, float]:
     for folder in folders[:RECENT_RUNS]:
         documents = []
         for path in sorted(folder.glob("*.json")):
-            if path.name == RUN_MANIFEST or path.name.startswith("."):
+            if path.name in NOT_RESULTS or path.name.startswith("."):
                 continue
             try:
                 document = json.loads(path.read_text(encoding="utf-8"))

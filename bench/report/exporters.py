@@ -414,7 +414,7 @@ class AnswerJsonExporter(Exporter):
     def write(self, report: Report, out_dir: Path) -> list[Path]:
         record = answer.answer_record(report.computed)
         text = json.dumps(_finite(record), indent=2, allow_nan=False) + "\n"
-        return [layout.write_atomically(out_dir / "answer.json", text)]
+        return [layout.write_atomically(out_dir / layout.ANSWER_FILE, text)]
 
 
 class HtmlExporter(Exporter):

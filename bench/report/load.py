@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.layout import RUN_MANIFEST, SAFE_NAME_RULE, RunManifest, is_safe_name
+from bench.layout import NOT_RESULTS, RUN_MANIFEST, SAFE_NAME_RULE, RunManifest, is_safe_name
 from bench.result import Config, Document, Interpreter, Machine, ResultError, RunWarning
 
 MAX_RESULT_BYTES = 256 * 1024 * 1024
@@ -75,7 +75,9 @@ class Loaded:
 
 def result_files(folder: Path) -> list[Path]:
     """Interpreter result files in a run folder (not the manifest, not temporary or hidden files)."""
-    return sorted(path for path in folder.glob("*.json") if path.name != RUN_MANIFEST and not path.name.startswith("."))
+    return sorted(
+        path for path in folder.glob("*.json") if path.name not in NOT_RESULTS and not path.name.startswith(".")
+    )
 
 
 def read_document(path: Path) -> Document:
