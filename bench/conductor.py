@@ -49,6 +49,7 @@ class RunnerProcess:
     commands: IO[bytes]
     replies: IO[bytes]
     cells: list[str] = field(default_factory=list)
+    one_cpu: list[bool] = field(default_factory=list)  # per cell: put on the round's CPU (runs_on_one_cpu)
     own_cpu_s: float = 0.0
     failure: str = ""  # why it stopped answering (it is then left out of the rest of the run)
     faults: list[str] = field(default_factory=list)  # cells that failed or timed out: "name: status"
@@ -112,6 +113,7 @@ def start_runner(plan: Plan, label: str) -> RunnerProcess:
         ",".join(plan.pythons),
         "--driven",
         f"{commands_read},{replies_write}",
+        *(["--same-cpu"] if len(plan.cpus) > 1 else []),
         *(["--simulate", simulate] if simulate else []),
     ]
     process = subprocess.Popen(command, pass_fds=(commands_read, replies_write), start_new_session=True)
@@ -121,30 +123,56 @@ def start_runner(plan: Plan, label: str) -> RunnerProcess:
     try:
         ready = runner.receive()
         runner.cells = [str(name) for name in ready["cells"]]
+        runner.one_cpu = [bool(flag) for flag in ready.get("one_cpu") or [False] * len(runner.cells)]
     except (OSError, ValueError, KeyError, ConnectionError) as exc:
         runner.failure = f"it did not start ({exc})"
     return runner
 
 
-def round_plan(seed: int, round_number: int, runners: list[RunnerProcess]) -> list[tuple[str, int]]:
+Step = tuple[str, int, Optional[int]]
+"""One measurement of a round: the interpreter's label, its cell's index, and the CPU it runs on (None: any)."""
+
+
+def round_cpu(seed: int, round_number: int, cpus: list[int]) -> Optional[int]:
+    """The CPU every one-CPU cell of this round runs on (None: one CPU usable, nothing to pair).  Balanced: each
+    block of ``len(cpus)`` rounds uses every CPU once, in an order shuffled from the run's seed."""
+    if len(cpus) < 2:
+        return None
+    block, at = divmod(round_number - 1, len(cpus))
+    order = list(cpus)
+    random.Random(f"{seed}:{block}:cpus").shuffle(order)  # noqa: S311 (a recorded, repeatable order)
+    return order[at]
+
+
+def round_plan(seed: int, round_number: int, runners: list[RunnerProcess], cpus: list[int]) -> list[Step]:
     """Every (interpreter, cell) once, shuffled from the run's seed and the round number (repeatable).
 
     Shuffled in two levels, duet-style (Bulej et al., ICPE 2020): the cells in a random order, and each cell's
     interpreters back to back in a random order of their own.  Pairing by round removes what a whole round
     shares; a machine whose speed flips within seconds (as these shared VMs do) still differs between two
     measurements a round apart, so the comparisons that matter most (one cell under two interpreters: the
-    GIL's cost, the A/A check) are measured next to each other, and their order alternates at random."""
+    GIL's cost, the A/A check) are measured next to each other, and their order alternates at random.
+
+    Every cell that runs on one CPU runs, in this round, on the round's CPU (:func:`round_cpu`), whichever
+    interpreter and cell it is: this VM's two CPUs differ by a few per cent at times, and pairing by CPU as by
+    round takes that out of every comparison between such cells (A/A pairs, 40 rounds: the middle half of the
+    per-round ratios 0.95-1.06 left to the scheduler, 0.98-1.03 on one CPU).  Over the rounds every CPU
+    takes its turn, so no one CPU's speed stands for the machine's."""
     rng = random.Random(f"{seed}:{round_number}:run")  # noqa: S311 (a recorded, repeatable order)
     groups: dict[str, list[tuple[str, int]]] = {}
+    pinned: dict[str, bool] = {}  # a cell is put on the round's CPU only if every interpreter's runner can
     for runner in runners:
+        flags = runner.one_cpu + [False] * (len(runner.cells) - len(runner.one_cpu))
         for index, name in enumerate(runner.cells):
             groups.setdefault(name, []).append((runner.label, index))
+            pinned[name] = pinned.get(name, True) and flags[index]
     names = list(groups)
     rng.shuffle(names)
-    steps: list[tuple[str, int]] = []
+    cpu = round_cpu(seed, round_number, cpus)
+    steps: list[Step] = []
     for name in names:
         rng.shuffle(groups[name])
-        steps += groups[name]
+        steps += [(label, index, cpu if pinned[name] else None) for label, index in groups[name]]
     return steps
 
 
@@ -194,7 +222,7 @@ class Conductor:
         self.plan = plan
         self.started_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self.missing = dict(plan.missing)
-        self.orders: list[tuple[tuple[str, int], ...]] = []
+        self.orders: list[tuple[Step, ...]] = []
         self.runners: list[RunnerProcess] = []
 
     def write_manifest(self) -> None:
@@ -222,16 +250,16 @@ class Conductor:
 
     def measure_round(self, round_number: int, live: list[RunnerProcess], progress: Progress) -> None:
         """Every (interpreter, cell) once, in this round's shuffled order."""
-        steps = round_plan(self.plan.seed, round_number, live)
+        steps = round_plan(self.plan.seed, round_number, live, self.plan.cpus)
         self.orders.append(tuple(steps))
         by_label = {runner.label: runner for runner in live}
         for runner in live:
-            own = [index for label, index in steps if label == runner.label]
+            own = [index for label, index, _ in steps if label == runner.label]
             runner.ask({"do": "round", "round": round_number, "order": own})
-        for label, index in steps:
+        for label, index, cpu in steps:
             raise_if_stopping()
             runner = by_label[label]
-            reply = runner.ask({"do": "measure", "cell": index, "round": round_number})
+            reply = runner.ask({"do": "measure", "cell": index, "round": round_number, "cpu": cpu})
             if reply is not None:
                 runner.own_cpu_s = float(reply.get("own_cpu_s") or 0.0)
                 if reply.get("status") in FAULTS:

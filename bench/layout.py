@@ -31,10 +31,11 @@ LATEST = "latest"
 BUILD_INFO_NAME = "gilbench-build.json"
 """File gilbench writes into the prefix of every interpreter it builds (read back by introspection)."""
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 """History of ``manifest_version``: 1. ``run_id``, ``interpreters``, ``missing``, ``command``,
 ``server_url``, ``started_at`` (files without a version are read as version 1).  2. ``round_orders``: per
-round, the (interpreter label, cell index) pairs in the order one conductor measured them."""
+round, the (interpreter label, cell index) pairs in the order one conductor measured them.  3. Each step is
+(label, cell index, CPU): the CPU the conductor put that cell on for every interpreter, or null."""
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}")
 SAFE_NAME_RULE = "1 to 64 of A-Z a-z 0-9 . _ + @ -, starting with a letter or digit"
@@ -240,7 +241,7 @@ class RunManifest:
     command: str = ""
     server_url: Optional[str] = None
     started_at: Optional[str] = None
-    round_orders: tuple[tuple[tuple[str, int], ...], ...] = ()
+    round_orders: tuple[tuple[tuple[str, int, Optional[int]], ...], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -264,7 +265,7 @@ class RunManifest:
         if not isinstance(data, dict):
             raise ValueError("expected an object")
         version = data.get("manifest_version", 1)
-        if version not in (1, MANIFEST_VERSION):
+        if version not in range(1, MANIFEST_VERSION + 1):
             raise ValueError(f"manifest_version {version!r} is not one this gilbench knows ({MANIFEST_VERSION})")
         interpreters = data.get("interpreters")
         missing = data.get("missing") or {}
@@ -279,7 +280,13 @@ class RunManifest:
             command=str(data.get("command") or ""),
             server_url=data.get("server_url"),
             started_at=data.get("started_at"),
-            round_orders=tuple(
-                tuple((str(label), int(index)) for label, index in order) for order in data.get("round_orders") or []
-            ),
+            round_orders=tuple(tuple(_step(step) for step in order) for order in data.get("round_orders") or []),
         )
+
+
+def _step(step: Any) -> tuple[str, int, Optional[int]]:
+    """One measurement of a round in a manifest: [label, cell index] (version 2) or [label, cell index, CPU]."""
+    if not isinstance(step, list) or len(step) not in (2, 3):
+        raise ValueError(f"round_orders: expected [label, cell index, CPU or null], got {step!r}")
+    label, index, *cpu = step
+    return str(label), int(index), None if not cpu or cpu[0] is None else int(cpu[0])

@@ -85,6 +85,11 @@ every field the version added, changed or removed):
    ``config.cells`` crossed with every workload); the executor ``asyncio``
    (one event loop, ``workers`` tasks in flight; a task's ``thread`` is its
    in-flight slot).  Version 4 files read with no extra cells.
+6. CPUs paired like rounds.  ``config.same_cpu``: in a conducted run, each
+   round measured a cell that runs on one CPU (serial, one worker, or an
+   event loop: :func:`bench.vocabulary.runs_on_one_cpu`) on one CPU chosen for
+   that round, the same for every interpreter (``on_cpu`` shows which);
+   absent or false: wherever the system put it.
 """
 
 from __future__ import annotations
@@ -96,7 +101,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, Union
 
 from bench.vocabulary import BUILTIN_TRAITS, DERIVED, GIL, UNKNOWN, USES, TaskTraits, WorkloadTraits, cell_label
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TASK_FIELDS = ("start_s", "duration_s", "worker", "kind")
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 FAULTS = ("failed", "timeout")
@@ -569,6 +574,7 @@ class Config:
     warmup_tasks: str = "quarter"  # tasks a warm-up pass runs: "quarter" of the cell's, or "one per worker"
     pools_warmed: bool = False  # process pools and subinterpreters warmed inside their pool (older files: cold)
     extra_cells: tuple[tuple[str, str, int], ...] = ()  # (workload, executor, workers) measured for that one only
+    same_cpu: bool = False  # one-CPU cells ran on one CPU per round, the same for every interpreter of the run
 
     def cells_for(self, workload: str) -> list[tuple[str, int]]:
         """The (executor, workers) cells of one workload (its cell label): the crossed ones, then its own."""
@@ -603,6 +609,7 @@ class Config:
             "warmup_tasks": self.warmup_tasks,
             "pools_warmed": self.pools_warmed,
             "extra_cells": [list(cell) for cell in self.extra_cells],
+            "same_cpu": self.same_cpu,
         }
 
     @classmethod
@@ -653,6 +660,7 @@ class Config:
             warmup_tasks=fields.text("warmup_tasks", optional=True) or "quarter",
             pools_warmed=bool(fields.flag("pools_warmed", optional=True)),
             extra_cells=tuple(extra),
+            same_cpu=bool(fields.flag("same_cpu", optional=True)),
         )
 
 

@@ -145,6 +145,14 @@ def configuration_label(interpreter: str, executor: str, workers: int) -> str:
     return f"{interpreter} {words}" if not strategy(executor).pooled else f"{interpreter} with {words}"
 
 
+def runs_on_one_cpu(executor: str, workers: int) -> bool:
+    """Whether a cell's Python code runs on one thread at a time, so one CPU is all it can use: serial, a pool of
+    one worker, or an event loop that runs CPU work one task at a time.  A conducted run measures such a cell on
+    the same CPU for every interpreter of a round (this VM's two CPUs differ by a few per cent at times)."""
+    found = strategy(executor)
+    return not found.pooled or workers == 1 or found.one_at_a_time
+
+
 def cell_id(workload: str, executor: str, workers: int) -> str:
     """``cpu:threads:5``: a cell as options name it (--timeline); the workload may itself hold a colon."""
     return f"{workload}:{executor}:{workers}"

@@ -46,7 +46,7 @@ def test_every_interpreter_is_measured_in_the_same_shuffled_rounds(tmp_path: Pat
         assert document.probe_executable == sys.executable and len(document.probe) == 4  # start, 3 rounds
     assert documents["a"].probe == documents["b"].probe  # one probe, taken by the conductor, in every file
     manifest = json.loads((run / "run.json").read_text())
-    orders = [[tuple(step) for step in order] for order in manifest["round_orders"]]
+    orders = [[(step[0], step[1]) for step in order] for order in manifest["round_orders"]]
     every = sorted((label, index) for label in ("a", "b") for index in range(4))
     assert len(orders) == 3 and all(sorted(order) == every for order in orders)
     assert len({tuple(order) for order in orders}) > 1  # shuffled per round, across both interpreters
@@ -60,6 +60,51 @@ def test_every_interpreter_is_measured_in_the_same_shuffled_rounds(tmp_path: Pat
         assert [list(order) for order in document.round_orders] == [
             [index for step_label, index in order if step_label == label] for order in orders
         ]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) not in (2, 4) or not hasattr(os, "fork"),
+    reason="pairing by CPU needs 2 or 4 usable CPUs here (4 rounds, each CPU as often) and forked cells (Linux)",
+)
+def test_one_cpu_cells_run_on_the_round_s_cpu_for_every_interpreter(tmp_path: Path) -> None:
+    cells = ["--workloads", "cpu=20000", "--executors", "serial,threads", "--workers", "1,2", "--load", "2"]
+    done = conduct(tmp_path, "--run-id", "cpus", "--", *cells, "--repeat", "4", "--warmup", "0")
+    assert done.returncode == 0, done.stderr
+    run = tmp_path / "cpus"
+    documents = {label: Document.loads((run / f"{label}.json").read_bytes()) for label in ("a", "b")}
+    manifest = json.loads((run / "run.json").read_text())
+    usable = sorted(os.sched_getaffinity(0))
+    round_cpus = []
+    for order in manifest["round_orders"]:
+        chosen = {cpu for _, _, cpu in order if cpu is not None}
+        assert len(chosen) == 1, order  # one CPU for every one-CPU cell of the round, whichever interpreter
+        round_cpus.append(chosen.pop())
+    assert sorted(round_cpus) == sorted(usable * (4 // len(usable)))  # each CPU takes its turn, as often
+    for label, document in documents.items():
+        assert document.config.same_cpu
+        for index, cell in enumerate(document.cells):
+            for repetition in cell.runs:
+                order = manifest["round_orders"][repetition.round - 1]
+                [cpu] = [step[2] for step in order if step[:2] == [label, index]]
+                if cell.workers == 1:  # serial and the 1-thread pool: on the round's CPU, as the other label's
+                    assert cpu == repetition.on_cpu == round_cpus[repetition.round - 1], (cell.name, repetition)
+                else:  # two threads use every CPU, as a program would
+                    assert cpu is None
+    report = run_bench("report", str(run))
+    assert report.returncode == 0, report.stderr
+    assert "ran on the same CPU, chosen at random per round, for every interpreter" in (run / "report.md").read_text()
+
+
+def test_a_run_pinned_to_one_cpu_pairs_nothing_more(tmp_path: Path) -> None:
+    done = conduct(tmp_path, "--run-id", "one", "--", *SMALL, "--repeat", "2", "--warmup", "0", "--pin", "0")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "one" / "run.json").read_text())
+    assert {step[2] for order in manifest["round_orders"] for step in order} == {None}
+    document = Document.loads((tmp_path / "one" / "a.json").read_bytes())
+    assert not document.config.same_cpu
+    assert {repetition.on_cpu for cell in document.cells for repetition in cell.runs} == {0}
+    assert run_bench("report", str(tmp_path / "one")).returncode == 0
+    assert "chosen at random per round" not in (tmp_path / "one" / "report.md").read_text()
 
 
 def test_interpreters_of_one_run_are_compared_paired_by_round(tmp_path: Path) -> None:

@@ -39,6 +39,10 @@ ONE_PER_WORKER = "one per worker"
 compile its loops; else one task per worker, which warms imports, caches and connections (16 cells of a 60-minute
 run recomputed so stayed within 5% of their measured speed: 1.001x on 3.13, 1.045x on 3.13t)."""
 AUTO = "auto"
+FORK_CELLS = sys.platform.startswith("linux") and hasattr(os, "fork")
+"""On Linux a cell's process is forked from the runner (a few ms, and every cell starts from the same clean state
+and memory layout); elsewhere it is a new interpreter (``python -m bench cell``).  Only a forked cell can be put
+on the CPU a conductor chose for it (``config.same_cpu``)."""
 CLOCK = "time.perf_counter (system-wide monotonic clock; comparable across pool processes)"
 
 
@@ -379,6 +383,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         warmup_tasks=QUARTER if has_jit(simulate) else ONE_PER_WORKER,
         pools_warmed=True,
         shared_rounds=tuple(part for part in (args.shared_rounds or "").split(",") if part),
+        same_cpu=bool(args.same_cpu) and FORK_CELLS,
     )
     out = Path(args.out) if args.out else None
     if resources is not None:
@@ -547,3 +552,4 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument("--simulate", help=argparse.SUPPRESS)  # fixtures: see bench.measure.surroundings
     parser.add_argument("--driven", help=argparse.SUPPRESS)  # a conductor's channel: see bench.conductor
     parser.add_argument("--shared-rounds", help=argparse.SUPPRESS)  # the labels measured in these rounds
+    parser.add_argument("--same-cpu", action="store_true", help=argparse.SUPPRESS)  # a conductor pairs CPUs too

@@ -30,7 +30,7 @@ from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
 from bench.interrupts import default_signals, ignore_signals, raise_if_stopping, signals_held, stop_on_signals
 from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
-from bench.measure.config import RunConfig
+from bench.measure.config import FORK_CELLS, RunConfig
 from bench.measure.estimate import CellKey, estimate_line
 from bench.measure.introspect import allowed_cpus
 from bench.measure.orphans import (
@@ -45,7 +45,7 @@ from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
 from bench.measure.workloads import WorkloadChoice, check_strategies, import_dependencies
 from bench.result import Cell, Document, Machine, ProbePoint, ResultError
-from bench.vocabulary import cell_label
+from bench.vocabulary import cell_label, runs_on_one_cpu
 
 # --- one cell, in its own process, one repetition per round ----------------------------------
 
@@ -78,12 +78,13 @@ class CellProcess:
     def active(self) -> bool:
         return self.cell.status == "ok"
 
-    def measure(self, round_number: int) -> Cell:
-        """This round's repetition, in a new process (at most --timeout seconds, warm-up included)."""
+    def measure(self, round_number: int, cpu: Optional[int] = None) -> Cell:
+        """This round's repetition, in a new process (at most --timeout seconds, warm-up included), on ``cpu`` only
+        when a conductor chose one (see :func:`bench.vocabulary.runs_on_one_cpu`)."""
         with contextlib.suppress(FileNotFoundError):
             self.result_path.unlink()
         settings = self.config.settings
-        code = run_child(self.spec_path, self.result_path, round_number, settings.timeout_s, self.pipe)
+        code = run_child(self.spec_path, self.result_path, round_number, settings.timeout_s, self.pipe, cpu=cpu)
         this_round = self._read()
         merged = replace(
             self.cell,
@@ -125,20 +126,22 @@ class CellProcess:
         return self.cell
 
 
-FORK_CELLS = sys.platform.startswith("linux") and hasattr(os, "fork")
-"""On Linux a cell's process is forked from the runner (a few ms, and every cell starts from the same clean state
-and memory layout); elsewhere it is a new interpreter (``python -m bench cell``)."""
-
-
 def run_child(
-    spec_path: Path, result_path: Path, round_number: int, timeout_s: float, pipe: ParentPipe
+    spec_path: Path,
+    result_path: Path,
+    round_number: int,
+    timeout_s: float,
+    pipe: ParentPipe,
+    *,
+    cpu: Optional[int] = None,
 ) -> Optional[int]:
     """Run one round of one cell in a new process; its exit code (negative: killed by that signal), None on timeout.
 
     The process gets its own process group, so Ctrl-C is the runner's to handle and a kill takes the cell's pool
     workers with it; the group is killed whatever happened, and if the runner itself dies the cell sees ``pipe``
     close and ends its group (:mod:`bench.measure.orphans`).  PYTHON_GIL, when set, is inherited on purpose: a
-    forced GIL is a visible, recorded experiment.
+    forced GIL is a visible, recorded experiment.  ``cpu``: the one CPU a forked cell (and anything it starts) may
+    use; only a forked cell is pinned (``config.same_cpu`` is only recorded where cells are forked).
     """
     pid = 0
     code: Optional[int] = None
@@ -149,7 +152,7 @@ def run_child(
             with signals_held():  # a stop signal waits until the fork and its hooks are done (bench.interrupts)
                 pid = os.fork()
                 if pid == 0:
-                    _forked_cell(spec_path, result_path, round_number, pipe)
+                    _forked_cell(spec_path, result_path, round_number, pipe, cpu)
         else:
             command = [sys.executable, "-m", "bench", "cell", str(spec_path), str(result_path), str(round_number)]
             env = {**os.environ, PARENT_FD_VARIABLE: str(pipe.read_fd)}
@@ -183,11 +186,13 @@ def _wait(pid: int, timeout_s: float) -> Optional[int]:
         time.sleep(min(0.05, max(0.001, elapsed / 10), timeout_s - elapsed))
 
 
-def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: ParentPipe) -> None:
+def _forked_cell(spec_path: Path, result_path: Path, round_number: int, pipe: ParentPipe, cpu: Optional[int]) -> None:
     """The forked child: its own session, default signals, one round of the cell, then out (never returns)."""
     code = 1
     try:
         os.setsid()
+        if cpu is not None:
+            set_affinity({cpu})  # no thread: a system call, before the workload is imported
         read_fd = pipe.in_forked_child()
         default_signals()  # and the stop signals held over the fork are let through again
         become_subreaper()
@@ -401,11 +406,11 @@ class Runner:
         """This round's order of this interpreter's cells (recorded, so a run can be replayed)."""
         self.orders.append(tuple(order))
 
-    def measure(self, index: int, round_number: int) -> Optional[Cell]:
+    def measure(self, index: int, round_number: int, cpu: Optional[int] = None) -> Optional[Cell]:
         """One repetition of cell ``index`` in this round, in a fresh process; None for a cell no longer going."""
         if not self.cells[index].active:
             return None
-        measured = self.cells[index].measure(round_number)
+        measured = self.cells[index].measure(round_number, cpu)
         self.save()
         return measured
 
@@ -498,7 +503,17 @@ def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, rep
         runner = Runner(config, where, resources)
         runner.pipe.runner_only = (commands.fileno(), replies.fileno())
         started = where.clock()
-        reply({"ready": config.label, "cells": [cell.cell.name for cell in runner.cells], "pid": os.getpid()})
+        reply(
+            {
+                "ready": config.label,
+                "cells": [cell.cell.name for cell in runner.cells],
+                "one_cpu": [
+                    config.settings.same_cpu and runs_on_one_cpu(executor, workers)
+                    for _, executor, workers in runner.matrix
+                ],
+                "pid": os.getpid(),
+            }
+        )
         try:
             ended = False
             for line in iter(commands.readline, b""):
@@ -511,7 +526,10 @@ def serve_rounds(config: RunConfig, where: Surroundings, commands: BinaryIO, rep
                     runner.begin_round(list(command["order"]))
                     reply({"round": command["round"]})
                 elif command["do"] == "measure":
-                    measured = runner.measure(int(command["cell"]), int(command["round"]))
+                    cpu = command.get("cpu")
+                    measured = runner.measure(
+                        int(command["cell"]), int(command["round"]), None if cpu is None else int(cpu)
+                    )
                     status = "skipped" if measured is None else measured.status
                     wall = measured.runs[-1].wall_s if measured is not None and measured.runs else None
                     reply({"done": command["cell"], "status": status, "wall_s": wall, "own_cpu_s": own_cpu_s()})

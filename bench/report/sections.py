@@ -257,6 +257,12 @@ def method_text(computed: Computed) -> str:
             "every cell once, in one shuffled order), so cells of different interpreters are compared paired by "
             "round too, with the same test."
         )
+        if all(column.config.same_cpu for column in computed.columns):
+            between += (
+                " Within a round, a cell that runs on one CPU (serial, one worker, or an event loop) ran on the same "
+                "CPU, chosen at random per round, for every interpreter, so what sets the machine's CPUs apart is "
+                "paired out too."
+            )
     else:
         between = (
             "Interpreters ran one after another, so their cells are compared as independent samples: the ratio "

@@ -16,7 +16,8 @@ difference is right, not a false positive.
 
 Across interpreters, each run also measures the four cells under two labels of
 the one interpreter, as two interpreters: in one conducted run (the same
-rounds, compared paired by round, as the report compares interpreters now) and
+rounds, each cell's two labels back to back on the round's CPU, compared paired
+by round, as the report compares interpreters now) and
 in two runs one after the other (the earlier design, independent samples), and
 prints both.  The design in use must keep at least 95% of those ratios within
 0.97-1.03 and call at most 1 in 20 different.
@@ -177,6 +178,8 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None, 
             outcomes.append(outcome)
             shown = "; ".join(f"{pair} {c.value:.3f} (p={c.p:.4f})" for pair, c in outcome.comparisons.items())
             print(f"  run {index}: {shown or 'failed: ' + outcome.problem}", flush=True)
+            for design, found in (outcome.cross or {}).items():
+                print(f"    {design}: " + ", ".join(f"{c.value:.3f} (p={c.p:.4f})" for c in found), flush=True)
     measured = [outcome for outcome in outcomes if outcome.comparisons]
     if not measured:
         raise UsageError(f"no A/A run succeeded: {outcomes[0].problem}")

@@ -165,6 +165,19 @@ def test_the_manifest_round_trips_and_refuses_unknown_versions(tmp_path: Path) -
         layout.RunManifest.read(tmp_path / layout.RUN_MANIFEST)
 
 
+def test_a_manifest_step_names_its_cpu_and_older_steps_read_without_one(tmp_path: Path) -> None:
+    steps = ((("a", 0, 1), ("b", 0, 1), ("b", 1, None), ("a", 1, None)),)
+    manifest = layout.RunManifest("r1", ("a", "b"), round_orders=steps)
+    manifest.write(tmp_path)
+    assert layout.RunManifest.read(tmp_path / layout.RUN_MANIFEST).round_orders == steps
+    older = '{"manifest_version": 2, "interpreters": ["a", "b"], "round_orders": [[["b", 0], ["a", 0]]]}'
+    (tmp_path / layout.RUN_MANIFEST).write_text(older)
+    assert layout.RunManifest.read(tmp_path / layout.RUN_MANIFEST).round_orders == ((("b", 0, None), ("a", 0, None)),)
+    (tmp_path / layout.RUN_MANIFEST).write_text('{"interpreters": ["a"], "round_orders": [[["a"]]]}')
+    with pytest.raises(ValueError, match=r"round_orders: expected \[label, cell index, CPU or null\], got \['a'\]"):
+        layout.RunManifest.read(tmp_path / layout.RUN_MANIFEST)
+
+
 def test_the_probe_script_and_the_layout_agree_on_the_build_info_file() -> None:
     from bench.measure import introspect
 

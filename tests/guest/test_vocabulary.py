@@ -92,3 +92,20 @@ def test_the_reference_is_a_cpython_gil_build_and_serial_comes_before_one_thread
     assert vocabulary.is_reference("cpython", False)
     assert not vocabulary.is_reference("cpython", True) and not vocabulary.is_reference("pypy", False)
     assert vocabulary.ONE_WORKER_BASELINES == (("serial", 1), ("threads", 1))
+
+
+@pytest.mark.parametrize(
+    ("executor", "workers", "one_cpu"),
+    [
+        ("serial", 1, True),
+        ("threads", 1, True),
+        ("processes", 1, True),
+        ("threads", 2, False),
+        ("processes", 5, False),
+        ("interpreters", 2, False),
+        ("asyncio", 5, True),  # one event loop: CPU work one task at a time
+        ("offload", 5, False),  # its CPU work goes to threads
+    ],
+)
+def test_which_cells_run_on_one_cpu(executor: str, workers: int, one_cpu: bool) -> None:
+    assert vocabulary.runs_on_one_cpu(executor, workers) is one_cpu
