@@ -92,7 +92,8 @@ def test_one_cpu_cells_run_on_the_round_s_cpu_for_every_interpreter(tmp_path: Pa
                     assert cpu is None
     report = run_bench("report", str(run))
     assert report.returncode == 0, report.stderr
-    assert "ran on the same CPU, chosen at random per round, for every interpreter" in (run / "report.md").read_text()
+    method = (run / "report.md").read_text()
+    assert "ran on the round's CPU, the same for every interpreter, the CPUs taking turns" in method
 
 
 def test_a_run_pinned_to_one_cpu_pairs_nothing_more(tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ def test_a_run_pinned_to_one_cpu_pairs_nothing_more(tmp_path: Path) -> None:
     assert not document.config.same_cpu
     assert {repetition.on_cpu for cell in document.cells for repetition in cell.runs} == {0}
     assert run_bench("report", str(tmp_path / "one")).returncode == 0
-    assert "chosen at random per round" not in (tmp_path / "one" / "report.md").read_text()
+    assert "the round's CPU" not in (tmp_path / "one" / "report.md").read_text()
 
 
 def test_interpreters_of_one_run_are_compared_paired_by_round(tmp_path: Path) -> None:

@@ -259,9 +259,9 @@ def method_text(computed: Computed) -> str:
         )
         if all(column.config.same_cpu for column in computed.columns):
             between += (
-                " Within a round, a cell that runs on one CPU (serial, one worker, or an event loop) ran on the same "
-                "CPU, chosen at random per round, for every interpreter, so what sets the machine's CPUs apart is "
-                "paired out too."
+                " Within a round, every cell that runs on one CPU (serial, one worker, or an event loop) ran on the "
+                "round's CPU, the same for every interpreter, the CPUs taking turns over the rounds, so what sets "
+                "the machine's CPUs apart is paired out too."
             )
     else:
         between = (
