@@ -54,9 +54,9 @@ class CellProcess:
     """The parent's handle on one cell: a fresh process each round, which warms up and measures one repetition.
 
     A fresh process per round keeps each cell's JIT, heap and threads apart
-    from every other cell's, and turns what one process's memory layout does
-    to its speed (a few per cent, steady within a process) into noise that the
-    rounds average out, instead of a bias that would look like a difference.
+    from every other cell's.  A forked cell inherits the runner's address-space
+    layout, so one runner's layout holds for all its cells (four runners of one
+    3.13 in one run showed no bias from it: docs/methodology.md).
     A hang becomes "timeout" (the process group is killed, pool workers too),
     a crash "failed"; the repetitions finished before either are kept.
     """
