@@ -123,7 +123,8 @@ def start_runner(plan: Plan, label: str) -> RunnerProcess:
     try:
         ready = runner.receive()
         runner.cells = [str(name) for name in ready["cells"]]
-        runner.one_cpu = [bool(flag) for flag in ready.get("one_cpu") or [False] * len(runner.cells)]
+        flags = [bool(flag) for flag in ready.get("one_cpu") or []]  # absent (an older runner): pin nothing
+        runner.one_cpu = (flags + [False] * len(runner.cells))[: len(runner.cells)]
     except (OSError, ValueError, KeyError, ConnectionError) as exc:
         runner.failure = f"it did not start ({exc})"
     return runner
@@ -162,10 +163,9 @@ def round_plan(seed: int, round_number: int, runners: list[RunnerProcess], cpus:
     groups: dict[str, list[tuple[str, int]]] = {}
     pinned: dict[str, bool] = {}  # a cell is put on the round's CPU only if every interpreter's runner can
     for runner in runners:
-        flags = runner.one_cpu + [False] * (len(runner.cells) - len(runner.one_cpu))
-        for index, name in enumerate(runner.cells):
+        for index, (name, one_cpu) in enumerate(zip(runner.cells, runner.one_cpu)):
             groups.setdefault(name, []).append((runner.label, index))
-            pinned[name] = pinned.get(name, True) and flags[index]
+            pinned[name] = pinned.get(name, True) and one_cpu
     names = list(groups)
     rng.shuffle(names)
     cpu = round_cpu(seed, round_number, cpus)

@@ -99,3 +99,18 @@ def test_the_313t_cost_names_the_specializer_only_for_313t(tmp_path: Path) -> No
     (run / "3.13t.json").write_text(json.dumps(document))
     later = load_paths([run]).results
     assert sections.specializer_context([c for c in later if c.interpreter.free_threaded_build], later) == []
+
+
+def test_cpu_pairing_is_said_only_when_every_file_of_one_run_recorded_it(tmp_path: Path) -> None:
+    """The method names the round's CPU only for a run whose every file was measured that way: not for one file
+    short of it (a runner that could not pin), nor for the files of older runs."""
+    said = "ran on the round's CPU, the same for every interpreter"
+    paired = _with_config(tmp_path / "a", same_cpu=True)
+    assert compute.compute(paired).one_run
+    assert said in sections.method_text(compute.compute(paired))
+    unpaired = _with_config(tmp_path / "b", same_cpu=False)
+    assert said not in sections.method_text(compute.compute(unpaired))
+    one_short = [*paired[:-1], *unpaired[-1:]]  # one interpreter's file without it, in the same run
+    assert said not in sections.method_text(compute.compute(one_short))
+    older = load_paths([FIXTURES / "run-basic"]).results  # files written before same_cpu existed
+    assert said not in sections.method_text(compute.compute(older))
