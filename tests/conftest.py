@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,6 +20,15 @@ if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     # it and Python would install no KeyboardInterrupt handler, so the Ctrl-C tests could not interrupt anything.
     # With a handler here, children start with the default disposition again (exec resets handled signals).
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """``benchmarks/NAME.py`` as a module (the folder is scripts, not a package), to test its parts directly."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_bench(

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
+
+from tests.conftest import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "results" / "opt-builds"  # 3.13, 3.13+opt, 3.13t, 3.13t+opt in the same 8 rounds
-
-
-def load_benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("opt_builds", ROOT / "benchmarks" / "opt_builds.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def walls(label: str, executor: str) -> dict[int, float]:
@@ -32,7 +24,7 @@ def test_each_optimized_build_is_paired_with_its_plain_twin_round_by_round() -> 
     from bench.report.compute import tidy_runs
     from bench.report.load import load_paths
 
-    table = load_benchmark().paired_ratios(tidy_runs(load_paths([RUN]).results))
+    table = load_benchmark("opt_builds").paired_ratios(tidy_runs(load_paths([RUN]).results))
     assert sorted(set(table["pair"])) == ["3.13 / 3.13+opt", "3.13t / 3.13t+opt"]  # never 3.13 against 3.13t+opt
     assert len(table) == 8 and set(table["rounds"]) == {8}
     plain, optimized = walls("3.13t", "serial"), walls("3.13t+opt", "serial")

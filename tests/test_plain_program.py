@@ -7,27 +7,19 @@ loop's rounds are spread over the run instead of bunched in one second of it.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
+
+from tests.conftest import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPS = "def first():\n    sum(range(30000))\n\ndef second():\n    sorted(range(30000), reverse=True)\n"
 
 
-def load_benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("plain_program", ROOT / "benchmarks" / "plain_program.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_plain_program_takes_its_rounds_in_turns_over_the_loops(tmp_path: Path, python_313t: Path) -> None:
-    benchmark = load_benchmark()
+    benchmark = load_benchmark("plain_program")
     (tmp_path / "scratch_loops.py").write_text(LOOPS)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     points = benchmark.plain(str(python_313t), env, "scratch_loops", ["first", "second"])
@@ -54,7 +46,7 @@ def test_the_comparison_prints_both_sides_pooled_and_the_goal(tmp_path: Path, py
 
 
 def test_the_timeline_shows_one_plain_program_over_time(tmp_path: Path, python_313t: Path) -> None:
-    benchmark = load_benchmark()
+    benchmark = load_benchmark("plain_program")
     (tmp_path / "scratch_loops.py").write_text(LOOPS)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     points = benchmark.plain(str(python_313t), env, "scratch_loops", ["first"], rounds=4, pause=0.3)["first"]
