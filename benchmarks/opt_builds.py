@@ -2,8 +2,8 @@
 
 Reads one conducted run whose labels include ``X`` and ``X+opt`` (for example ``3.13`` and ``3.13+opt``,
 ``3.13t`` and ``3.13t+opt``), measured in the same rounds, and prints for every cell both builds' median wall
-time and the median over rounds of plain / optimized (paired by round) with its range.  The README's and
-docs/interpreters.md's figures for ``+opt`` come from it.
+time and the median over rounds of plain / optimized (paired by round) with its range and the paired Wilcoxon
+test's p.  The README's and docs/interpreters.md's figures for ``+opt`` come from it.
 
     python -m bench conduct --run-id opt-builds --python 3.13=PATH --python 3.13+opt=PATH \\
         --python 3.13t=PATH --python 3.13t+opt=PATH -- --workloads cpu,objects --executors serial,threads \\
@@ -21,33 +21,35 @@ from tabulate import tabulate
 
 from bench.report.compute import tidy_runs
 from bench.report.load import load_paths
+from bench.report.stats import compare
 
 OPT = "+opt"
 
 
 def paired_ratios(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per (plain, optimized) pair and cell: medians, and plain / optimized per round summarised."""
+    """One row per (plain, optimized) pair and cell: medians, and plain / optimized paired by round with the
+    report's own comparison (median of the per-round ratios, their range, the Wilcoxon test's p)."""
     runs = runs[runs["status"] == "ok"].dropna(subset=["wall_s", "round"])
-    cell = ["workload", "executor", "workers"]
+    labels = set(runs["interpreter"])
     rows = []
-    for optimized in sorted(label for label in runs["interpreter"].unique() if label.endswith(OPT)):
+    for optimized in sorted(label for label in labels if label.endswith(OPT)):
         plain = optimized.removesuffix(OPT)
-        if plain not in set(runs["interpreter"]):
+        if plain not in labels:
             continue
-        both = runs[runs["interpreter"] == plain].merge(
-            runs[runs["interpreter"] == optimized], on=[*cell, "round"], suffixes=("_plain", "_opt")
-        )
-        both["ratio"] = both["wall_s_plain"] / both["wall_s_opt"]
-        for key, group in both.groupby(cell, sort=True):
+        for (workload, executor, workers), cell in runs.groupby(["workload", "executor", "workers"], sort=True):
+            a, b = (cell[cell["interpreter"] == label] for label in (plain, optimized))
+            if a.empty or b.empty:
+                continue
+            ratio = compare(list(a["wall_s"]), list(a["round"]), list(b["wall_s"]), list(b["round"]), paired=True)
             rows.append(
                 {
                     "pair": f"{plain} / {optimized}",
-                    "cell": f"{key[0]} {key[1]} x{key[2]}",
-                    "rounds": len(group),
-                    "plain ms": 1000 * group["wall_s_plain"].median(),
-                    "optimized ms": 1000 * group["wall_s_opt"].median(),
-                    "plain / optimized": f"{group['ratio'].median():.2f}x "
-                    f"[{group['ratio'].min():.2f}-{group['ratio'].max():.2f}]",
+                    "cell": f"{workload} {executor} x{workers}",
+                    "rounds": ratio.n,
+                    "plain ms": 1000 * a["wall_s"].median(),
+                    "optimized ms": 1000 * b["wall_s"].median(),
+                    "plain / optimized": f"{ratio.value:.2f}x [{ratio.low:.2f}-{ratio.high:.2f}]",
+                    "p": f"{ratio.p:.2g}",
                 }
             )
     return pd.DataFrame(rows)
@@ -63,7 +65,8 @@ def main() -> None:
     table = paired_ratios(tidy_runs(loaded.results))
     if table.empty:
         raise SystemExit(f"{args.run}: no label X with an X{OPT} beside it")
-    print(tabulate(table, headers="keys", tablefmt="github", showindex=False, floatfmt=".0f"))
+    shown = table.assign(**{column: table[column].round().astype(int) for column in ("plain ms", "optimized ms")})
+    print(tabulate(shown, headers="keys", tablefmt="github", showindex=False, disable_numparse=True))
 
 
 if __name__ == "__main__":
