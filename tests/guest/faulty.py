@@ -64,6 +64,7 @@ declared_wait.gilbench_traits = "wait"  # type: ignore[attr-defined]
 def daemonize(path: str) -> None:
     """Starts a daemon the classic way (fork, setsid, fork again) that would sleep for an hour, and notes its pid
     in ``path``: it leaves the cell's process group, so only a subreaper can still find it."""
+    noted = _lines(path)
     pid = os.fork()
     if pid == 0:
         os.setsid()
@@ -73,10 +74,19 @@ def daemonize(path: str) -> None:
             time.sleep(3600)
         os._exit(0)
     os.waitpid(pid, 0)
-    for _ in range(500):  # until the daemon has noted itself
-        if os.path.exists(path) and open(path, encoding="utf-8").read().strip():  # noqa: SIM115
+    for _ in range(500):  # until this call's daemon has noted itself, not an earlier call's
+        if _lines(path) > noted:
             return
         time.sleep(0.01)
+
+
+def _lines(path: str) -> int:
+    """How many pids ``path`` holds so far (0 when it does not exist yet)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return len(handle.read().split())
+    except FileNotFoundError:
+        return 0
 
 
 def generator(argument: object = None):  # type: ignore[no-untyped-def]
