@@ -266,8 +266,8 @@ def guest_tests(session: nox.Session) -> None:
 
 def ensure_chromium(session: nox.Session) -> bool:
     """Debian's chromium for the browser test: installed with apt-get where we may (root), else skipped."""
+    from bench.host.browser import find_chromium
     from bench.provision.system_packages import apt_install, system_packages_allowed
-    from bench.report.browser import find_chromium
 
     if find_chromium():
         return True
@@ -292,8 +292,8 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=False, default=False)
 def screenshot(session: nox.Session) -> None:
     """Screenshot of results/latest/report.html into docs/ (headless chromium)."""
-    from bench.report.browser import find_chromium
-    from bench.report.browser import screenshot as take_screenshot
+    from bench.host.browser import find_chromium
+    from bench.host.browser import screenshot as take_screenshot
 
     page = RESULTS / layout.LATEST / "report.html"
     if not page.is_file():

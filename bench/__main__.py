@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, Callable, NoReturn
+from typing import TYPE_CHECKING, Any, Callable
 
 from bench import __version__
-from bench.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_WRITE_FAILED, UsageError, WriteError
+from bench.errors import EXIT_INTERRUPTED, EXIT_USAGE, EXIT_WRITE_FAILED, OneLineParser, UsageError, WriteError
 
 if TYPE_CHECKING:
     from bench.provision.specs import InterpreterSpec
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (no usage dump) and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        sys.exit(EXIT_USAGE)
 
 
 def _specs(args: argparse.Namespace) -> list[InterpreterSpec]:
@@ -96,7 +88,7 @@ def _cell(args: argparse.Namespace) -> int:
 
 
 def _conduct(args: argparse.Namespace) -> int:
-    from bench import conductor
+    from bench.host import conductor
 
     return conductor.main(args)
 
@@ -109,7 +101,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        from bench.report import selfcheck
+        from bench.host import selfcheck
     except ImportError as exc:
         raise UsageError(
             f"the self-check needs the report extras ({exc.name} is not installed): pip install -e '.[report]', "
@@ -137,7 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gilbench {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     commands.required = True
+    _interpreter_commands(commands)
+    _measuring_commands(commands)
+    _report_command(commands)
+    _check_command(commands)
+    cell = commands.add_parser("cell")  # internal (a cell started as a new interpreter): no help, so not listed
+    cell.add_argument("spec")
+    cell.add_argument("result")
+    cell.add_argument("round", type=int)
+    cell.set_defaults(handler=_cell)
+    return parser
 
+
+def _interpreter_commands(commands: Any) -> None:
+    """``provision`` and ``interpreters``: the interpreters to measure, made ready or listed."""
     provision = _command(
         commands, "provision", _provision, "find, install or build interpreters", "Make interpreters ready to measure."
     )
@@ -153,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     interpreters.add_argument("specs", nargs="*", metavar="SPEC", help="specs to look for (default: 3.13 3.13t pypy3)")
 
+
+def _measuring_commands(commands: Any) -> None:
+    """``run`` (one interpreter), ``serve`` (its pages) and ``conduct`` (every interpreter in the same rounds)."""
     from bench import server
     from bench.measure.config import add_run_options
 
@@ -189,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     conduct.add_argument("--missing", help=argparse.SUPPRESS)  # JSON: interpreters nox could not prepare, and why
     conduct.add_argument("--simulate", action="append", help=argparse.SUPPRESS)  # LABEL=FILE, for fixtures
     conduct.add_argument("runner_args", nargs=argparse.REMAINDER, help="-- then options of `run` for every runner")
+
+
+def _report_command(commands: Any) -> None:
     report = _command(
         commands,
         "report",
@@ -208,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="WORKLOAD:EXECUTOR:WORKERS",
         help="also draw the task timeline of this cell (repeatable; the talk's pictures already show cpu, io, mixed)",
     )
+
+
+def _check_command(commands: Any) -> None:
     check = _command(
         commands,
         "check",
@@ -223,13 +237,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--pin", help="CPUs for every cell, as `bench run --pin` (e.g. 0: both labels' cells on one CPU); default: none"
     )
-
-    cell = commands.add_parser("cell")  # internal (a cell started as a new interpreter): no help, so not listed
-    cell.add_argument("spec")
-    cell.add_argument("result")
-    cell.add_argument("round", type=int)
-    cell.set_defaults(handler=_cell)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,10 @@ Exit codes of ``python -m bench run`` (documented in the README, "What gilbench 
 
 from __future__ import annotations
 
+import argparse
+import sys
+from typing import NoReturn
+
 EXIT_USAGE = 2
 EXIT_CELLS_FAILED = 3
 EXIT_WRITE_FAILED = 4
@@ -26,3 +30,11 @@ class UsageError(Exception):
 
 class WriteError(Exception):
     """A result or report could not be written.  The message names the path, and what it still holds."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage dump) and exit code 2: every parser of gilbench's."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.exit(EXIT_USAGE)

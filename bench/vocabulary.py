@@ -18,7 +18,7 @@ a user's ``module:function`` declares its own, or is recorded as unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -48,6 +48,7 @@ class Strategy:
     one_at_a_time: bool = False  # runs CPU work one task at a time whatever the build (an event loop: CPU work
     # blocks it), so a CPU-bound workload gains nothing from it and the report says why, without naming the GIL
     event_loop: bool = False  # runs its tasks as coroutines on one event loop: a user's workload must be one
+    chunked: bool = False  # hands its workers tasks in chunks (--chunksize): a process pool's map
 
     @property
     def words(self) -> str:
@@ -57,7 +58,9 @@ class Strategy:
 STRATEGIES: tuple[Strategy, ...] = (
     Strategy("serial", "worker", "workers", False, SHARED, NEVER, False, "everywhere"),
     Strategy("threads", "thread", "threads", True, SHARED, WITHOUT_GIL, False, "everywhere"),
-    Strategy("processes", "process", "processes", True, PER_WORKER, ALWAYS, True, "everywhere", "", False),
+    Strategy(
+        "processes", "process", "processes", True, PER_WORKER, ALWAYS, True, "everywhere", "", False, chunked=True
+    ),
     Strategy(
         "interpreters",
         "interpreter",
@@ -153,6 +156,17 @@ def runs_on_one_cpu(executor: str, workers: int) -> bool:
     return not found.pooled or workers == 1 or found.one_at_a_time
 
 
+def worker_counts(executor: str, counts: Any) -> list[int]:
+    """The worker counts a strategy is measured with: ``counts``, or 1 alone for a strategy without workers."""
+    return list(counts) if strategy(executor).pooled else [1]
+
+
+def can_be_answer(executor: str, workers: int) -> bool:
+    """A configuration the answer may name: a pool of one worker never is (it is the run without a pool plus the
+    pool's overhead)."""
+    return not strategy(executor).pooled or workers > 1
+
+
 def cell_id(workload: str, executor: str, workers: int) -> str:
     """``cpu:threads:5``: a cell as options name it (--timeline); the workload may itself hold a colon."""
     return f"{workload}:{executor}:{workers}"
@@ -237,15 +251,115 @@ _CPU_HOLDS = TaskTraits(USES_CPU, HOLDS)
 _CPU_RELEASES = TaskTraits(USES_CPU, RELEASES)
 _WAITS = TaskTraits(WAITS, RELEASES)
 
-BUILTIN_TRAITS: dict[str, WorkloadTraits] = {
-    "cpu": WorkloadTraits.of({"cpu": _CPU_HOLDS}, BUILTIN),
-    "io": WorkloadTraits.of({"io": _WAITS}, BUILTIN),
-    "mixed": WorkloadTraits.of({"io": _WAITS, "cpu": _CPU_HOLDS}, BUILTIN),
-    "hash": WorkloadTraits.of({"hash": _CPU_RELEASES}, BUILTIN),
-    "objects": WorkloadTraits.of({"objects": _CPU_HOLDS}, BUILTIN),
-    "sleep": WorkloadTraits.of({"sleep": _WAITS}, BUILTIN),
+
+@dataclass(frozen=True)
+class ArgumentRule:
+    """What a built-in workload's ``=N`` may be, checked when options are parsed, so a bad N never reaches a task."""
+
+    accepted: str = "a positive whole number"
+    ceiling: Optional[float] = None  # None: a whole number; else a number above 0, at most this
+    allowed: bool = True
+
+    def accepts(self, value: Any) -> bool:
+        if not self.allowed:
+            return False
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if self.ceiling is None:
+            return number and isinstance(value, int) and value > 0
+        return number and 0 < value <= self.ceiling
+
+
+@dataclass(frozen=True)
+class BuiltinWorkload:
+    """One built-in workload, described once: its traits, its default argument, its help, whether it downloads
+    pages, what its argument may be, and the task every one of its tasks calls (``module:function``; empty for a
+    workload whose tasks the measuring side builds itself, ``io`` and ``mixed``)."""
+
+    name: str
+    traits: WorkloadTraits
+    default: Any
+    help: str
+    needs_server: bool = False
+    argument: ArgumentRule = ArgumentRule()
+    task: str = ""
+
+
+BUILTIN_WORKLOADS: dict[str, BuiltinWorkload] = {
+    item.name: item
+    for item in (
+        BuiltinWorkload(
+            "cpu",
+            WorkloadTraits.of({"cpu": _CPU_HOLDS}, BUILTIN),
+            850_000,
+            "countdown(N): pure-Python loop (the talk's CPU task)",
+            task="bench.measure.tasks:countdown",
+        ),
+        BuiltinWorkload(
+            "io",
+            WorkloadTraits.of({"io": _WAITS}, BUILTIN),
+            None,
+            "download a page with one requests.Session per thread (the talk's IO task)",
+            True,
+            ArgumentRule("no argument (the pages come from --server-url or --url)", allowed=False),
+        ),
+        BuiltinWorkload(
+            "mixed",
+            WorkloadTraits.of({"io": _WAITS, "cpu": _CPU_HOLDS}, BUILTIN),
+            None,
+            "io and countdown(N) tasks shuffled with a recorded seed (the talk's mixed load; N: the run's cpu N)",
+            True,
+        ),
+        BuiltinWorkload(
+            "hash",
+            WorkloadTraits.of({"hash": _CPU_RELEASES}, BUILTIN),
+            8.0,
+            "hashlib.sha256 over N MiB: C code that releases the GIL",
+            argument=ArgumentRule("a number of MiB above 0, at most 1024", 1024),
+            task="bench.measure.hashing:sha256",
+        ),
+        BuiltinWorkload(
+            "objects",
+            WorkloadTraits.of({"objects": _CPU_HOLDS}, BUILTIN),
+            20_000,
+            "build N small dicts/strings/lists reading shared objects",
+            task="bench.measure.tasks:objects",
+        ),
+        BuiltinWorkload(
+            "sleep",
+            WorkloadTraits.of({"sleep": _WAITS}, BUILTIN),
+            0.05,
+            "time.sleep(N seconds): pure waiting",
+            argument=ArgumentRule("a number of seconds above 0, at most 3600", 3600),
+            task="bench.measure.tasks:sleep",
+        ),
+    )
 }
-"""Each built-in workload's traits: ``hash`` uses a CPU and releases the GIL; ``sleep`` waits; ``mixed`` is both."""
+"""Every built-in workload, in the report's order: ``hash`` uses a CPU and releases the GIL; ``sleep`` waits;
+``mixed`` is both.  Presets that run every workload take their list from here."""
+
+BUILTIN_TRAITS: dict[str, WorkloadTraits] = {name: item.traits for name, item in BUILTIN_WORKLOADS.items()}
+"""Each built-in workload's traits (read from :data:`BUILTIN_WORKLOADS`)."""
+
+
+def every_workload(**arguments: Any) -> tuple[str, ...]:
+    """Every built-in workload as a preset lists it, in the table's order, each with its argument when given
+    (``every_workload(cpu=100000)`` -> ``("cpu=100000", "io", ...)``); a name the table lacks is refused."""
+    unknown = sorted(set(arguments) - set(BUILTIN_WORKLOADS))
+    if unknown:
+        raise ValueError(f"not built-in workloads: {', '.join(unknown)}")
+    return tuple(f"{name}={arguments[name]}" if name in arguments else name for name in BUILTIN_WORKLOADS)
+
+
+# --- the talk ---------------------------------------------------------------------------------------
+
+TALK_WORKLOADS: tuple[tuple[str, str], ...] = (
+    ("cpu", "cpu_work_load"),
+    ("io", "io_work_load"),
+    ("mixed", "io_and_cpu_work_load"),
+)
+"""The talk's three loads, each with the name the talk's script gave it."""
+TALK_CELLS: tuple[tuple[str, int], ...] = (("threads", 1), ("threads", 5), ("processes", 5))
+"""The talk's three columns: a pool of one thread (its "single thread"), 5 threads, 5 processes."""
 
 
 def unknown_traits(kind: str) -> WorkloadTraits:
@@ -261,6 +375,10 @@ def declared_traits(kind: str, traits: TaskTraits) -> WorkloadTraits:
 ONE_WORKER_BASELINES: tuple[tuple[str, int], ...] = (("serial", 1), ("threads", 1))
 """A speed-up is over the same interpreter's serial run of the workload, else over a pool of one thread (the talk's
 "single thread"), in this order of preference."""
+BASELINE_LABELS: tuple[str, ...] = tuple(
+    strategy_label(executor, workers) for executor, workers in ONE_WORKER_BASELINES
+)
+"""The baselines in words: ``serial``, ``1 thread``."""
 
 
 def is_reference(implementation: str, free_threaded_build: bool) -> bool:

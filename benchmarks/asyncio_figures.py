@@ -17,7 +17,7 @@ from bench.report import compute  # noqa: E402
 from bench.report.comparisons import Comparisons  # noqa: E402
 from bench.report.format import p_text, ratio  # noqa: E402
 from bench.report.load import load_paths  # noqa: E402
-from bench.report.select import cell_of  # noqa: E402
+from bench.report.selection import cell_of  # noqa: E402
 from bench.vocabulary import strategy_label  # noqa: E402
 
 PAIRS = [

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report.compute import compute, quarter_task_s  # noqa: E402
 from bench.report.load import load_paths  # noqa: E402
-from bench.report.select import cell_of  # noqa: E402
+from bench.report.selection import cell_of  # noqa: E402
 
 STANDARD = 500_000
 CELL = ["--executors", "processes", "--workers", "2", "--load", "20", "--repeat", "8", "--warmup", "1"]

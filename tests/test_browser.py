@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.report.browser import find_chromium, run_chromium, screenshot
+from bench.host.browser import find_chromium, run_chromium, screenshot
 from tests.conftest import run_bench
 
 FIXTURE = Path(__file__).parent / "fixtures" / "run-basic"

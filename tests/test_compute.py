@@ -10,7 +10,7 @@ import pytest
 
 from bench.report import compute
 from bench.report.load import load_paths
-from bench.report.select import cell_of, compared_pairs
+from bench.report.selection import cell_of, compared_pairs
 from bench.vocabulary import DERIVED, TaskTraits
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -67,7 +67,7 @@ def test_an_older_file_gets_traits_derived_from_names_and_says_so() -> None:
 
 def test_every_comparison_is_computed_once_before_any_section(computed: compute.Computed) -> None:
     rows = computed.comparisons.rows
-    pairs = list(compared_pairs(computed.summary, computed.columns))
+    pairs = list(compared_pairs(computed.summary, computed.selection))
     assert pairs
     assert len(rows) == len({key for key in rows})
     baseline_pairs = sum(1 for cell in computed.summary.itertuples() if cell.walls)

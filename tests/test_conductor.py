@@ -17,7 +17,7 @@ import pytest
 
 from bench.report import compute
 from bench.report.load import load_paths
-from bench.report.select import cell_of
+from bench.report.selection import cell_of
 from bench.result import Document
 from tests.conftest import ROOT, run_bench
 

@@ -10,7 +10,7 @@ import pytest
 
 from bench.report import compute, sections
 from bench.report.load import Column, load_paths
-from bench.report.select import cell_of
+from bench.report.selection import cell_of
 from tests.test_compute import swap_traits
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

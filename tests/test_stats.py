@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.report import machine, stats
+from bench.report import speed_probe, stats
 from bench.report.comparisons import ComparisonRow
 from bench.report.load import Column
 from bench.result import Cell, Config, CpuProbe, Document, Interpreter, Machine, ProbePoint, Repetition, WorkloadRecord
@@ -109,7 +109,7 @@ def column_with_probe(times: list[tuple[float, float]], serial_cpu: int = 0) -> 
 
 def test_probe_summary_names_the_slower_cpu_and_how_often() -> None:
     column = column_with_probe([(0.010, 0.010), (0.010, 0.013), (0.010, 0.013), (0.010, 0.010), (0.010, 0.010)])
-    summary = machine.summarize(column)
+    summary = speed_probe.summarize(column)
     assert summary is not None
     assert summary.slower == (1, 0, pytest.approx(1.3), 2)
     assert summary.line() == (
@@ -120,26 +120,28 @@ def test_probe_summary_names_the_slower_cpu_and_how_often() -> None:
 
 
 def test_capacity_is_what_the_cpus_deliver_relative_to_the_serial_runs_cpu() -> None:
-    equal = machine.summarize(column_with_probe([(0.010, 0.010)] * 3))
+    equal = speed_probe.summarize(column_with_probe([(0.010, 0.010)] * 3))
     assert equal is not None and equal.capacity(1) == 1.0 and equal.capacity(2) == pytest.approx(2.0)
     assert equal.capacity(5) == pytest.approx(2.0)  # never more than the usable CPUs
-    slow_second = machine.summarize(column_with_probe([(0.010, 0.013)] * 3, serial_cpu=0))
+    slow_second = speed_probe.summarize(column_with_probe([(0.010, 0.013)] * 3, serial_cpu=0))
     assert slow_second is not None
     assert slow_second.capacity(2) == pytest.approx(1 + 1 / 1.3)
-    on_the_slow_one = machine.summarize(column_with_probe([(0.010, 0.013)] * 3, serial_cpu=1))
+    on_the_slow_one = speed_probe.summarize(column_with_probe([(0.010, 0.013)] * 3, serial_cpu=1))
     assert on_the_slow_one is not None
     assert on_the_slow_one.capacity(2) == pytest.approx((1 + 1 / 1.3) * 1.3)  # serial ran on the slow CPU
 
 
 def test_one_interrupted_probe_is_not_a_drift() -> None:
-    spike = machine.summarize(column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.016, 0.010), (0.010, 0.010)] * 2))
+    spike = speed_probe.summarize(
+        column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.016, 0.010), (0.010, 0.010)] * 2)
+    )
     assert spike is not None and spike.max_drift < 0.05
-    real = machine.summarize(column_with_probe([(0.010, 0.010)] * 3 + [(0.013, 0.013)] * 3))
+    real = speed_probe.summarize(column_with_probe([(0.010, 0.010)] * 3 + [(0.013, 0.013)] * 3))
     assert real is not None and real.max_drift == pytest.approx(0.3)
 
 
 def test_drift_by_round_lies_between_its_two_probes() -> None:
-    drift = machine.drift_by_round(column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.014, 0.014)]))
+    drift = speed_probe.drift_by_round(column_with_probe([(0.010, 0.010), (0.010, 0.010), (0.014, 0.014)]))
     assert drift[1] == pytest.approx(1.0) and drift[2] == pytest.approx(1.2)
 
 

@@ -23,7 +23,7 @@ from bench.report import pipeline
 from bench.report.comparisons import Comparisons
 from bench.report.content import Report, Section
 from bench.report.load import load_paths
-from bench.report.select import cell_of
+from bench.report.selection import cell_of
 from tests.conftest import ROOT, run_bench
 
 VERDICTS = Path(__file__).resolve().parent / "fixtures" / "run-verdicts"
@@ -116,7 +116,7 @@ def test_the_gain_over_cpython_serial_splits_into_interpreter_and_strategy(repor
 def test_runner_ups_are_choices_never_the_same_strategy_with_another_worker_count(report: Report) -> None:
     """Wrong: "3.13t 5 threads, 1.1x faster than 3.13t 2 threads": the next cell by time is the same strategy,
     which no reader is choosing between; the choices are another strategy and another interpreter."""
-    from bench.report.select import candidates
+    from bench.report.selection import candidates
 
     ranked = candidates(report.summary, "cpu", ["3.13t"])
     assert list(zip(ranked["executor"], ranked["workers"]))[:2] == [("threads", 5), ("threads", 2)]  # the temptation

@@ -10,7 +10,7 @@ from typing import Any
 
 from bench.report import compute
 from bench.report.load import load_paths
-from bench.report.warnings import report_warnings
+from bench.report.run_warnings import report_warnings
 from tests.test_compute import swap_traits
 
 BASIC = Path(__file__).resolve().parent / "fixtures" / "run-basic"

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from bench import layout
-from bench.errors import UsageError
+from bench.errors import OneLineParser, UsageError
 from bench.measure import introspect
 from bench.measure.strategies.processes import default_start_method, start_methods
 from bench.measure.workloads import BUILTINS, WorkloadChoice, page_urls, parse_workload, with_declared_traits
 from bench.result import ChunkSetting, Config, ServerFacts, WarmupSetting
-from bench.vocabulary import CROSSED, STRATEGY_NAMES
+from bench.vocabulary import CROSSED, STRATEGY_NAMES, TALK_CELLS, TALK_WORKLOADS, every_workload, worker_counts
 
 DEFAULT_TIMEOUT_S = 600.0
 PYPY_WARMUP = 3
@@ -75,7 +75,7 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "smoke": Preset(
         "a minute-long check that everything works: every workload, tiny loads, 2 workers",
-        ("cpu=100000", "io", "mixed", "hash=1", "objects=5000", "sleep=0.01"),
+        every_workload(cpu=100000, hash=1, objects=5000, sleep=0.01),
         workers=(2,),
         load=8,
         repeat=2,
@@ -83,9 +83,9 @@ PRESETS: dict[str, Preset] = {
     "seed": Preset(
         "the talk's 9 cells: cpu/io/mixed x (1 thread, 5 threads, 5 processes), 300 tasks, countdown(850000), "
         "Pool.map's chunks (15; mixed's 600 tasks: 30), no warm-up (cold, as the talk's script ran), 8 rounds",
-        ("cpu", "io", "mixed"),
-        executors=("threads", "processes"),
-        cells=(("threads", 1), ("threads", 5), ("processes", 5)),
+        tuple(workload for workload, _ in TALK_WORKLOADS),
+        executors=tuple(dict.fromkeys(executor for executor, _ in TALK_CELLS)),
+        cells=TALK_CELLS,
         warmup=0,  # the talk's script ran cold: every cell, and its pools timed from their creation
         load=300,
         repeat=8,  # the fewest rounds whose paired test can reach p < 0.01: the talk's claims get tested
@@ -97,7 +97,7 @@ PRESETS: dict[str, Preset] = {
         # Tasks of 10-30 ms on CPython 3.13: long enough for threads and processes to show what they give, short
         # enough that 8 rounds of 3 interpreters take minutes.  PyPy's tasks are 20-50x shorter, so its pools'
         # fixed costs show; the report says where, and at which task length they would fall under a quarter.
-        ("cpu=500000", "io", "mixed", "hash=2", "objects=20000", "sleep=0.01"),
+        every_workload(cpu=500000, hash=2, objects=20000, sleep=0.01),
         one_worker_pools=False,  # a pool of one worker is the serial run plus overhead: never an answer
         load=20,  # divisible by 2 and 5 workers: even splits
         repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
@@ -111,7 +111,7 @@ PRESETS: dict[str, Preset] = {
         "workers, long tasks, 8 rounds (about an hour)",
         # cpu and objects: long enough that pool start-up, hand-overs and shut-down stay under a quarter of a
         # 2-worker cell's wall time on PyPy too (a cpu task: ~10 ms there, ~0.6 s on CPython 3.13).
-        ("cpu=24000000", "io", "mixed=200000", "hash=8", "objects=100000", "sleep=0.02"),
+        every_workload(cpu=24000000, mixed=200000, hash=8, objects=100000, sleep=0.02),
         load=20,  # divisible by 1, 2, 4 and 5 workers, in even chunks (see chunk_of)
         repeat=8,
         chunksize=AUTO,
@@ -234,7 +234,7 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
     else:
         workers = list(preset.workers or standard_workers(introspect.usable_cpus()))
         workers = [count for count in workers if count > 1 or preset.one_worker_pools or preset.workers]
-    return [(executor, count) for executor in executors for count in ([1] if executor == "serial" else workers)]
+    return [(executor, count) for executor in executors for count in worker_counts(executor, workers)]
 
 
 def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoice, ...]) -> list[tuple[str, str, int]]:
@@ -259,7 +259,7 @@ def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoic
         if executor not in STRATEGY_NAMES:
             raise UsageError(f"--cells {part!r}: unknown executor {executor!r}; accepted: {', '.join(STRATEGY_NAMES)}")
         count = positive_int(workers, f"--cells {part!r}: WORKERS")
-        found.append((workload, executor, 1 if executor == "serial" else count))
+        found.append((workload, executor, worker_counts(executor, [count])[0]))
     return list(dict.fromkeys(found))
 
 
@@ -487,6 +487,13 @@ def server_facts(server_url: str) -> Optional[ServerFacts]:
         return None
 
 
+def parse_run_options(argv: list[str]) -> argparse.Namespace:
+    """``python -m bench run``'s options as they are declared here (a conductor reads its runners' options so)."""
+    parser = OneLineParser(prog="python -m bench run")
+    add_run_options(parser)
+    return parser.parse_args(argv)
+
+
 def add_run_options(parser: Any) -> None:
     """The options of ``python -m bench run`` (kept here, next to what they configure)."""
     preset_help = "; ".join(f"{name}: {preset.description}" for name, preset in PRESETS.items())
@@ -550,6 +557,6 @@ def add_run_options(parser: Any) -> None:
         "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"
     )
     parser.add_argument("--simulate", help=argparse.SUPPRESS)  # fixtures: see bench.measure.surroundings
-    parser.add_argument("--driven", help=argparse.SUPPRESS)  # a conductor's channel: see bench.conductor
+    parser.add_argument("--driven", help=argparse.SUPPRESS)  # a conductor's channel: see bench.host.conductor
     parser.add_argument("--shared-rounds", help=argparse.SUPPRESS)  # the labels measured in these rounds
     parser.add_argument("--same-cpu", action="store_true", help=argparse.SUPPRESS)  # a conductor pairs CPUs too

@@ -200,7 +200,7 @@ class Simulation(Surroundings):
         walls = self.data["walls"].get(cell_key)
         if not walls:
             raise ValueError(f"the simulation has no wall times for cell {cell_key!r}")
-        startup = 0.0 if name == "serial" else float(self.data.get("pool_startup_s", 0.0))
+        startup = float(self.data.get("pool_startup_s", 0.0)) if strategy(name).pooled else 0.0
         warmups = [float(wall) for wall in walls["warmup"]] if strategy(name).warm_up_carries_over else []
         measured = float(walls["rounds"][(self.round - 1) % len(walls["rounds"])])
         busy = float(walls.get("busy", 1.0))

@@ -29,10 +29,10 @@ from typing import Any, Callable, NamedTuple, Optional
 
 from bench.errors import UsageError
 from bench.measure.hashing import sha256
-from bench.measure.tasks import countdown, objects, sleep
+from bench.measure.tasks import countdown
 from bench.result import WorkloadRecord
 from bench.vocabulary import (
-    BUILTIN_TRAITS,
+    BUILTIN_WORKLOADS,
     EVENT_LOOPS,
     TRAITS_SYNTAX,
     WorkloadTraits,
@@ -68,69 +68,8 @@ class BuildContext:
     cpu_argument: Any = None  # what `cpu` tasks inside `mixed` use
 
 
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-@dataclass(frozen=True)
-class Argument:
-    """What a builtin's ``=N`` may be, checked when options are parsed, so a bad N never reaches a task."""
-
-    accepted: str = "a positive whole number"
-    ceiling: Optional[float] = None  # None: a whole number; else a number above 0, at most this
-    allowed: bool = True
-
-    def accepts(self, value: Any) -> bool:
-        if not self.allowed:
-            return False
-        if self.ceiling is None:
-            return _whole(value)
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= self.ceiling
-
-
-@dataclass(frozen=True)
-class Builtin:
-    name: str
-    default: Any
-    help: str
-    needs_server: bool = False
-    argument: Argument = Argument()
-
-
-BUILTINS: dict[str, Builtin] = {
-    item.name: item
-    for item in (
-        Builtin("cpu", 850_000, "countdown(N): pure-Python loop (the talk's CPU task)"),
-        Builtin(
-            "io",
-            None,
-            "download a page with one requests.Session per thread (the talk's IO task)",
-            True,
-            Argument("no argument (the pages come from --server-url or --url)", allowed=False),
-        ),
-        Builtin(
-            "mixed",
-            None,
-            "io and countdown(N) tasks shuffled with a recorded seed (the talk's mixed load; N: the run's cpu N)",
-            True,
-        ),
-        Builtin(
-            "hash",
-            8.0,
-            "hashlib.sha256 over N MiB: C code that releases the GIL",
-            False,
-            Argument("a number of MiB above 0, at most 1024", 1024),
-        ),
-        Builtin("objects", 20_000, "build N small dicts/strings/lists reading shared objects"),
-        Builtin(
-            "sleep",
-            0.05,
-            "time.sleep(N seconds): pure waiting",
-            False,
-            Argument("a number of seconds above 0, at most 3600", 3600),
-        ),
-    )
-}
+BUILTINS = BUILTIN_WORKLOADS
+"""The built-in workloads, described once in :data:`bench.vocabulary.BUILTIN_WORKLOADS`."""
 
 
 @dataclass(frozen=True)
@@ -168,8 +107,8 @@ class WorkloadChoice(WorkloadRecord):
         return {**super().to_json(), "label": self.label}
 
     @classmethod
-    def from_json(cls, data: Any, where: str = "workload") -> WorkloadChoice:
-        record = WorkloadRecord.from_json(data, where)
+    def from_json(cls, data: Any, where: Optional[str] = None) -> WorkloadChoice:
+        record = WorkloadRecord.from_json(data, "workload" if where is None else where)
         return cls(record.name, record.argument, record.has_argument, record.traits, str(data.get("label", "")))
 
 
@@ -188,7 +127,7 @@ def parse_workload(text: str) -> WorkloadChoice:
     if ":" in name:
         traits = declared_by(name, load_user_function(name))
     elif name in BUILTINS:
-        traits = BUILTIN_TRAITS[name]
+        traits = BUILTINS[name].traits
     else:
         raise UsageError(f"unknown workload {name!r}; accepted: {', '.join(BUILTINS)} or module:function for your own")
     if not sep:
@@ -300,8 +239,11 @@ def page_urls(server_url: str) -> list[str]:
     return [f"{base}/page/0", f"{base}/page/1"]
 
 
-SIMPLE_TASKS: dict[str, TaskFunction] = {"cpu": countdown, "hash": sha256, "objects": objects, "sleep": sleep}
-"""Workloads whose every task is the same call."""
+def task_function(reference: str) -> TaskFunction:
+    """The function a built-in workload's table entry names (``module:function``)."""
+    module, _, name = reference.partition(":")
+    function: TaskFunction = getattr(importlib.import_module(module), name)
+    return function
 
 
 def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> list[Task]:
@@ -323,7 +265,7 @@ def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> lis
         mixed = io_tasks + [Task("cpu", countdown, cpu_argument)] * load
         random.Random(context.seed).shuffle(mixed)  # noqa: S311 (a recorded, repeatable order)
         return mixed
-    return [Task(choice.name, SIMPLE_TASKS[choice.name], argument)] * load
+    return [Task(choice.name, task_function(BUILTINS[choice.name].task), argument)] * load
 
 
 def run_user_task(packed: tuple[str, Any, bool]) -> Any:

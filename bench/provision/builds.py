@@ -44,13 +44,6 @@ REQUIRED_HEADERS = {
     "zlib.h": "zlib1g-dev",
     "ffi.h": "libffi-dev",
 }
-OPTIONAL_HEADERS = {
-    "bzlib.h": "libbz2-dev",
-    "lzma.h": "liblzma-dev",
-    "sqlite3.h": "libsqlite3-dev",
-    "readline/readline.h": "libreadline-dev",
-    "uuid/uuid.h": "uuid-dev",
-}
 
 
 class BuildError(RuntimeError):

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from bench.provision import builds, cache
@@ -28,12 +27,6 @@ UV_TIMEOUT_S = 300.0
 
 class ProvisionError(RuntimeError):
     """A spec that could not be had; the message names it, what was tried and how to fix it."""
-
-
-@dataclass
-class Attempt:
-    route: str
-    outcome: str
 
 
 def _say(message: str) -> None:

@@ -21,25 +21,19 @@ import pandas as pd
 from bench.report.comparisons import ComparisonRow, Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
-from bench.report.format import p_text, ratio, ratio_ci, time_unit
+from bench.report.format import TimeUnit, p_text, ratio, ratio_ci, time_unit
 from bench.report.load import Column
 from bench.report.sections import between_interpreters
-from bench.report.select import (
+from bench.report.selection import (
     InterpreterBest,
     WorkloadAnswer,
     configuration_of,
     key,
     short_of,
     strategy_of,
-    workload_answer,
-    workload_order,
 )
-
-
-def answers_of(computed: Computed) -> list[WorkloadAnswer]:
-    reference = computed.reference.name if computed.reference is not None else None
-    found = (workload_answer(computed.summary, workload, reference) for workload in workload_order(computed.summary))
-    return [chosen for chosen in found if chosen is not None]
+from bench.result import RunWarning
+from bench.vocabulary import BASELINE_LABELS
 
 
 def _same(a: pd.Series | None, b: pd.Series | None) -> bool:
@@ -118,14 +112,13 @@ def _sentence(comparisons: Comparisons, chosen: WorkloadAnswer) -> str:
 
 def _baseline_names(chosen: list[WorkloadAnswer]) -> str:
     names = {strategy_of(part.baseline) for answer in chosen for part in answer.bests if part.baseline is not None}
-    return " or ".join(sorted(names)) or "serial"
+    return " or ".join(sorted(names)) or BASELINE_LABELS[0]
 
 
 def answer_section(computed: Computed, method: str) -> Section | None:
     """The first table of the report: per workload and interpreter, the fastest configuration and its parts."""
     comparisons = computed.comparisons
-    base_name = computed.reference.name if computed.reference is not None else None
-    answers = answers_of(computed)
+    answers = list(computed.selection.answers)
     if not answers:
         return None
     parts = [(chosen, rank, part) for chosen in answers for rank, part in enumerate(chosen.bests, 1)]
@@ -133,41 +126,15 @@ def answer_section(computed: Computed, method: str) -> Section | None:
     task_unit = time_unit(per_task)
     cell_unit = time_unit(float(part.best["median"]) for _, _, part in parts)
     baseline = _baseline_names(answers)
+    base_name = computed.reference.name if computed.reference is not None else None
     reference = f"{base_name} {strategy_of(answers[0].reference)}" if answers[0].reference is not None else "–"
     rows, keys = [], []
     for (chosen, rank, part), task_time in zip(parts, per_task):
-        strategy = _gain(comparisons, part.baseline, part.best)
-        interpreter = _gain(comparisons, chosen.reference, part.baseline) if part.baseline is not None else None
-        total = _gain(comparisons, chosen.reference, part.best)
-        other = part.other_strategy
-        rows.append(
-            [
-                chosen.workload,
-                str(rank),
-                str(part.best["interpreter"]),
-                strategy_of(part.best),
-                task_unit.text(task_time),
-                cell_unit.text(float(part.best["median"])),
-                _gain_text(strategy, "– (is its baseline)"),
-                _gain_text(interpreter, "– (is the reference)" if _same(part.baseline, chosen.reference) else "–"),
-                _gain_text(total, "– (is the reference)" if _same(part.best, chosen.reference) else "–"),
-                f"{strategy_of(other)}: {_lead(comparisons.of(other, part.best))}" if other is not None else "–",
-            ]
+        row, key = _answer_row(
+            comparisons, chosen, rank, part, task=(task_unit.text(task_time), task_time), cell_unit=cell_unit
         )
-        keys.append(
-            [
-                None,
-                float(rank),
-                None,
-                None,
-                task_time,
-                float(part.best["median"]),
-                strategy.value if strategy is not None else None,
-                interpreter.value if interpreter is not None else None,
-                total.value if total is not None else None,
-                None,
-            ]
-        )
+        rows.append(row)
+        keys.append(key)
     headers = [
         "workload",
         "rank",
@@ -180,7 +147,59 @@ def answer_section(computed: Computed, method: str) -> Section | None:
         f"both: vs {reference}",
         "vs its best other strategy",
     ]
-    intro = (
+    sentences = [_sentence(comparisons, chosen) for chosen in answers]
+    sentences += _unoptimized_note(computed.columns)
+    brief = _brief_table(computed.comparisons, answers, reference)
+    intro = _answer_intro(computed, baseline, reference)
+    return Section(
+        "The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True, brief=brief
+    )
+
+
+def _answer_row(
+    comparisons: Comparisons,
+    chosen: WorkloadAnswer,
+    rank: int,
+    part: InterpreterBest,
+    *,
+    task: tuple[str, float | None],
+    cell_unit: TimeUnit,
+) -> tuple[list[str], list[float | None]]:
+    """One interpreter's row of the answer (``task``: its median task as written, and in seconds), and the numbers
+    an HTML reader sorts it by."""
+    strategy = _gain(comparisons, part.baseline, part.best)
+    interpreter = _gain(comparisons, chosen.reference, part.baseline) if part.baseline is not None else None
+    total = _gain(comparisons, chosen.reference, part.best)
+    other = part.other_strategy
+    row = [
+        chosen.workload,
+        str(rank),
+        str(part.best["interpreter"]),
+        strategy_of(part.best),
+        task[0],
+        cell_unit.text(float(part.best["median"])),
+        _gain_text(strategy, "– (is its baseline)"),
+        _gain_text(interpreter, "– (is the reference)" if _same(part.baseline, chosen.reference) else "–"),
+        _gain_text(total, "– (is the reference)" if _same(part.best, chosen.reference) else "–"),
+        f"{strategy_of(other)}: {_lead(comparisons.of(other, part.best))}" if other is not None else "–",
+    ]
+    key = [
+        None,
+        float(rank),
+        None,
+        None,
+        task[1],
+        float(part.best["median"]),
+        strategy.value if strategy is not None else None,
+        interpreter.value if interpreter is not None else None,
+        total.value if total is not None else None,
+        None,
+    ]
+    return row, key
+
+
+def _answer_intro(computed: Computed, baseline: str, reference: str) -> str:
+    return (
         "For each workload, each interpreter's fastest configuration, fastest first, in absolute time: per cell "
         "(the median wall time of the rounds, pool start-up and shut-down included) and per task (the median "
         "task's own duration, which on shared CPUs can be longer than a serial task's, as workers take turns). "
@@ -193,19 +212,19 @@ def answer_section(computed: Computed, method: str) -> Section | None:
         'settled" where dropping one round turns the ratio to the other side of 1. A pool of one worker is never '
         "listed: it is the serial run plus the pool's overhead."
     )
-    sentences = [_sentence(comparisons, chosen) for chosen in answers]
-    unoptimized = unoptimized_cpythons(computed.columns)
-    if unoptimized:
-        sentences.append(
-            f"⚠ {' and '.join(unoptimized)} {'was' if len(unoptimized) == 1 else 'were'} built without PGO and LTO "
-            "(--enable-optimizations --with-lto), which the CPythons of python.org, the distributions and uv have: "
-            "their times here can be slower than such a build's, and the gaps to PyPy wider. An optimized build "
-            "is measured with the '+opt' spec (GILBENCH_PYTHONS=3.13+opt,3.13t+opt,pypy3)."
-        )
-    brief = _brief_table(computed.comparisons, answers, reference)
-    return Section(
-        "The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True, brief=brief
-    )
+
+
+def _unoptimized_note(columns: list[Column]) -> list[str]:
+    """The warning under the answer when a CPython in it was built without PGO and LTO."""
+    unoptimized = unoptimized_cpythons(columns)
+    if not unoptimized:
+        return []
+    return [
+        f"⚠ {' and '.join(unoptimized)} {'was' if len(unoptimized) == 1 else 'were'} built without PGO and LTO "
+        "(--enable-optimizations --with-lto), which the CPythons of python.org, the distributions and uv have: "
+        "their times here can be slower than such a build's, and the gaps to PyPy wider. An optimized build "
+        "is measured with the '+opt' spec (GILBENCH_PYTHONS=3.13+opt,3.13t+opt,pypy3)."
+    ]
 
 
 def _short_lead(comparison: ComparisonRow) -> str:
@@ -298,12 +317,28 @@ def _part_record(
     }
 
 
-def answer_record(computed: Computed) -> dict[str, object]:
+def _interpreter_record(column: Column) -> dict[str, object]:
+    """Which interpreter a name in the answer stands for: its version, its build and whether the GIL was on."""
+    interpreter = column.interpreter
+    return {
+        "name": column.name,
+        "label": interpreter.label,
+        "implementation": interpreter.implementation,
+        "version": interpreter.version,
+        "implementation_version": interpreter.implementation_version,
+        "free_threaded_build": interpreter.free_threaded_build,
+        "gil_enabled": interpreter.gil_enabled,
+        "build": dict(interpreter.build),
+    }
+
+
+def answer_record(computed: Computed, warnings: list[RunWarning]) -> dict[str, object]:
     """``answer.json``: the answer's breakdown, for people who publish or track it (every ratio is
-    ``base / configuration``, so above 1 means the configuration ran faster)."""
+    ``base / configuration``, so above 1 means the configuration ran faster), with the interpreters it names and
+    the report's warnings, which hold for the answer too."""
     comparisons = computed.comparisons
     workloads = []
-    for chosen in answers_of(computed):
+    for chosen in computed.selection.answers:
         workloads.append(
             {
                 "workload": chosen.workload,
@@ -321,8 +356,10 @@ def answer_record(computed: Computed) -> dict[str, object]:
         "format": "gilbench-answer/1",
         "runs": sorted({column.document.run_id for column in computed.columns}),
         "interpreters": [column.name for column in computed.columns],
+        "interpreter_details": [_interpreter_record(column) for column in computed.columns],
         "same_rounds": computed.one_run,
         "workloads": workloads,
+        "warnings": [{"code": warning.code, "text": warning.text} for warning in warnings],
     }
 
 

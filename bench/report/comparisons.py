@@ -1,7 +1,7 @@
 """Every comparison the report makes, computed once into one typed table (in the spirit of pyperf's CompareResult).
 
 Host code.  The compute stage fills a :class:`Comparisons` with each cell
-against its one-worker baseline and every pair :func:`bench.report.select.
+against its one-worker baseline and every pair :func:`bench.report.selection.
 compared_pairs` lists; the answer, the verdicts and the sections only read it
 (:meth:`Comparisons.of`), so one pair is never tested twice, or two ways.  A
 pair that was not planned is a programming error, raised at once.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from bench.report import stats
 from bench.report.load import Column
-from bench.report.select import CellKey, key
+from bench.report.selection import CellKey, key
 
 PAIRED = "paired by round (median of per-round ratios, their range, Wilcoxon signed-rank test)"
 INDEPENDENT = "independent samples (ratio of medians, 99% bootstrap interval, Mann-Whitney U test)"
@@ -108,7 +108,7 @@ class Comparisons:
         """The comparison of ``a / b``, as computed by the compute stage."""
         pair = (key(a), key(b))
         if pair not in self.rows:
-            raise KeyError(f"{pair[0]} / {pair[1]} was not planned by bench.report.select.compared_pairs")
+            raise KeyError(f"{pair[0]} / {pair[1]} was not planned by bench.report.selection.compared_pairs")
         return self.rows[pair]
 
     def frame(self) -> pd.DataFrame:

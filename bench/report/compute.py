@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.report import machine, stats
+from bench.report import speed_probe, stats
 from bench.report.comparisons import Comparisons, round_groups
 from bench.report.load import Column
-from bench.report.machine import ProbeSummary
-from bench.report.select import compared_pairs, one_worker_baseline, reference_column
+from bench.report.selection import Selection, compared_pairs, one_worker_baseline, reference_column, select
+from bench.report.speed_probe import ProbeSummary
 from bench.vocabulary import WorkloadTraits, unknown_traits
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
@@ -131,9 +131,9 @@ def cell_summary(
     """Per cell: median time and the range of its rounds, spread, status, and speed-up over its baseline.
 
     Speed-ups compare each cell with the same interpreter's one-worker run of the
-    same workload (:func:`bench.report.select.one_worker_baseline`), through the
+    same workload (:func:`bench.report.selection.one_worker_baseline`), through the
     table of comparisons.  ``drifts`` is each column's machine slowness per
-    round, from the speed probe (:func:`bench.report.machine.drift_by_round`).
+    round, from the speed probe (:func:`bench.report.speed_probe.drift_by_round`).
     """
     records = []
     for cell_key, cell in runs.groupby(CELL_KEYS, sort=False):
@@ -251,6 +251,7 @@ class Computed:
     probes: dict[str, ProbeSummary | None]
     comparisons: Comparisons
     reference: Column | None  # the CPython GIL build every interpreter is compared with
+    selection: Selection  # every cell the report names, chosen once
 
     @property
     def one_run(self) -> bool:
@@ -265,11 +266,12 @@ def compute(columns: list[Column]) -> Computed:
     """The compute stage: every frame and every comparison the sections will read."""
     runs = tidy_runs(columns)
     traits = workload_traits(columns)
-    probes = {column.name: machine.summarize(column) for column in columns}
+    probes = {column.name: speed_probe.summarize(column) for column in columns}
     comparisons = Comparisons(round_groups(columns))
-    drifts = {column.name: machine.drift_by_round(column) for column in columns}
+    drifts = {column.name: speed_probe.drift_by_round(column) for column in columns}
     summary = cell_summary(runs, traits, comparisons, drifts)
     capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}
     summary = add_ideals(summary, traits, capacities)
-    comparisons.add_all(compared_pairs(summary, columns))
-    return Computed(columns, runs, summary, traits, probes, comparisons, reference_column(columns))
+    selection = select(summary, columns)
+    comparisons.add_all(compared_pairs(summary, selection))
+    return Computed(columns, runs, summary, traits, probes, comparisons, reference_column(columns), selection)

@@ -7,14 +7,36 @@ every exporter (:mod:`bench.report.exporters`) writes the same one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from bench.report.compute import Computed
 from bench.report.load import Column
-from bench.report.machine import ProbeSummary, grouped
-from bench.report.plots import CellChoice, Picture
+from bench.report.speed_probe import ProbeSummary, grouped
 from bench.result import RunWarning
+from bench.vocabulary import cell_id
+
+
+@dataclass(frozen=True)
+class CellChoice:
+    workload: str
+    executor: str
+    workers: int
+
+    @property
+    def slug(self) -> str:
+        return f"{self.workload}-{self.executor}-x{self.workers}".replace(":", "_").replace("/", "_")
+
+    def __str__(self) -> str:
+        return cell_id(self.workload, self.executor, self.workers)
+
+
+@dataclass
+class Picture:
+    title: str
+    png: Path
+    svg: Path
 
 
 @dataclass
@@ -41,6 +63,7 @@ class Report:
     sections: list[Section]
     computed: Computed
     timelines: list[CellChoice]
+    answer: dict[str, object] = field(default_factory=dict)  # answer.json, made once when the report is built
     pictures: list[Picture] = field(default_factory=list)
 
     @property

@@ -16,12 +16,12 @@ import math
 import re
 from pathlib import Path
 
+import pandas as pd
 from tabulate import tabulate
 
 from bench import layout
-from bench.report import answer, pyperf_export
-from bench.report.content import Report, Section, Table
-from bench.report.plots import Picture
+from bench.report import pyperf_export
+from bench.report.content import Picture, Report, Section, Table
 from bench.result import RunWarning
 
 
@@ -412,8 +412,7 @@ class AnswerJsonExporter(Exporter):
     )
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
-        record = answer.answer_record(report.computed)
-        text = json.dumps(_finite(record), indent=2, allow_nan=False) + "\n"
+        text = json.dumps(_finite(report.answer), indent=2, allow_nan=False) + "\n"
         return [layout.write_atomically(out_dir / layout.ANSWER_FILE, text)]
 
 
@@ -438,13 +437,29 @@ class LatexExporter(Exporter):
         return [layout.write_atomically(out_dir / "report.tex", render(report, LatexMarkup()))]
 
 
+WHOLE_NUMBERS = ("repetition", "round", "tasks", "peak_rss_bytes", "on_cpu", "usable_cpus", "workers", "n")
+"""Columns that count or name something: written as whole numbers, with an empty field where nothing was measured
+(pandas holds them as floats once any row lacks one)."""
+
+
+def _whole(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with :data:`WHOLE_NUMBERS` as nullable integers (``12``, not ``12.0``)."""
+    whole = [
+        column
+        for column in WHOLE_NUMBERS
+        if column in frame and bool((pd.to_numeric(frame[column], errors="coerce").dropna() % 1 == 0).all())
+    ]  # a median of counts that falls between two stays as it is
+    converted: pd.DataFrame = frame.astype({column: "Int64" for column in whole})
+    return converted
+
+
 class CsvExporter(Exporter):
     name, description = "csv", "results.csv (one row per repetition), cells.csv (per cell), comparisons.csv (per test)"
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
-        runs = layout.write_atomically(out_dir / "results.csv", report.runs.to_csv(index=False))
+        runs = layout.write_atomically(out_dir / "results.csv", _whole(report.runs).to_csv(index=False))
         cells = layout.write_atomically(
-            out_dir / "cells.csv", report.summary.drop(columns=["walls", "rounds"]).to_csv(index=False)
+            out_dir / "cells.csv", _whole(report.summary.drop(columns=["walls", "rounds"])).to_csv(index=False)
         )
         compared = layout.write_atomically(
             out_dir / "comparisons.csv", report.computed.comparisons.frame().to_csv(index=False)

@@ -16,11 +16,11 @@ from pathlib import Path
 from bench import layout
 from bench.errors import UsageError
 from bench.report import answer, compute, plots, sections, talk
-from bench.report.content import Report
+from bench.report.content import CellChoice, Report
 from bench.report.exporters import DEFAULT_FORMATS, EXPORTERS
 from bench.report.load import Loaded
-from bench.report.warnings import report_warnings
-from bench.vocabulary import USES_CPU, WAITS, strategy
+from bench.report.run_warnings import report_warnings
+from bench.vocabulary import TALK_WORKLOADS, USES_CPU, WAITS, strategy
 
 
 def parse_formats(text: str | None) -> list[str]:
@@ -52,23 +52,25 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
         talk.talk_section(computed),
     ]
     run_ids = sorted({column.document.run_id for column in computed.columns})
+    warnings = report_warnings(computed, loaded)
     return Report(
         title=f"gilbench report — run {', '.join(run_ids)}",
-        warnings=report_warnings(computed, loaded),
+        warnings=warnings,
         sections=[section for section in built if section is not None],
         computed=computed,
         timelines=chosen,
+        answer=answer.answer_record(computed, warnings),
     )
 
 
-def stalls(computed: compute.Computed) -> list[plots.CellChoice]:
+def stalls(computed: compute.Computed) -> list[CellChoice]:
     """Cells whose timeline is drawn unasked: an event loop running a workload with CPU and waiting tasks, where
     each CPU task stalls every download in flight (the picture shows the waits stretched over it)."""
     found = []
     for _, row in computed.summary.drop_duplicates(["workload", "executor", "workers"]).iterrows():
         kinds = {traits.uses for _, traits in computed.traits_of(str(row["workload"])).kinds}
         if strategy(str(row["executor"])).event_loop and kinds >= {USES_CPU, WAITS}:
-            found.append(plots.CellChoice(str(row["workload"]), str(row["executor"]), int(row["workers"])))
+            found.append(CellChoice(str(row["workload"]), str(row["executor"]), int(row["workers"])))
     return found
 
 
@@ -76,7 +78,7 @@ def draw(report: Report, out_dir: Path) -> None:
     """Make the pictures under ``out_dir/plots`` (PNG and SVG)."""
     plot_dir = out_dir / "plots"
     documents = [(column.name, column.document) for column in report.columns]
-    talk = [w for w in ("cpu", "io", "mixed") if w in set(report.summary["workload"])]
+    talk = [w for w, _ in TALK_WORKLOADS if w in set(report.summary["workload"])]
     drawn = [
         *(plots.talk_figure(workload, documents, plot_dir) for workload in talk),
         plots.speedup_curves(report.summary, report.names, report.computed.traits, plot_dir),

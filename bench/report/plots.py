@@ -7,7 +7,6 @@ report embeds the PNGs inline so it needs no other file and no network.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,10 @@ from matplotlib.figure import Figure
 from bench import layout
 from bench.errors import UsageError
 from bench.report.compute import Traits, traits_of
-from bench.report.machine import ProbeSummary
+from bench.report.content import CellChoice, Picture
+from bench.report.speed_probe import ProbeSummary
 from bench.result import Cell, Document, Repetition
-from bench.vocabulary import ONE_WORKER_BASELINES, POOLED, cell_id, strategy, strategy_label
+from bench.vocabulary import ONE_WORKER_BASELINES, POOLED, can_be_answer, cell_id, strategy, strategy_label
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
 LINE_STYLES: tuple[tuple[Any, str], ...] = (
@@ -36,27 +36,6 @@ LINE_STYLES: tuple[tuple[Any, str], ...] = (
 )
 EXECUTOR_STYLES = {name: LINE_STYLES[index % len(LINE_STYLES)] for index, name in enumerate(POOLED)}
 """Each pooled strategy's line in the speed-up curves, in the vocabulary's order."""
-
-
-@dataclass(frozen=True)
-class CellChoice:
-    workload: str
-    executor: str
-    workers: int
-
-    @property
-    def slug(self) -> str:
-        return f"{self.workload}-{self.executor}-x{self.workers}".replace(":", "_").replace("/", "_")
-
-    def __str__(self) -> str:
-        return cell_id(self.workload, self.executor, self.workers)
-
-
-@dataclass
-class Picture:
-    title: str
-    png: Path
-    svg: Path
 
 
 def parse_cell(text: str) -> CellChoice:
@@ -307,7 +286,7 @@ def interpreters_points(summary: pd.DataFrame, names: list[str], out_dir: Path) 
                 for executor, workers in ONE_WORKER_BASELINES
             ]
             serial = next((rows for rows in baselines if not rows.empty), mine.iloc[0:0])
-            answers = mine[(mine["executor"] == "serial") | (mine["workers"] > 1)]
+            answers = mine[[can_be_answer(str(e), int(w)) for e, w in zip(mine["executor"], mine["workers"])]]
             fastest = answers.loc[answers["median"].idxmin()] if not answers.empty else None
             for cell, marker, right in (
                 (serial.iloc[0] if not serial.empty else None, "o", True),

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.report.load import Column
-from bench.report.select import cell_name
+from bench.report.selection import cell_name
 from bench.result import Cell, Repetition, RunWarning
 from bench.vocabulary import chunk_of, strategy
 
@@ -49,7 +49,7 @@ def split_of(run: Repetition, workers: int, chunk: int) -> Split | None:
 
 def _chunk(column: Column, cell: Cell, tasks: int) -> int:
     """Tasks per hand-over in this cell: the recorded setting for a process pool, else one at a time."""
-    if cell.executor != "processes":
+    if not strategy(cell.executor).chunked:
         return 1
     return chunk_of(column.config.chunksize, tasks, cell.workers)
 

@@ -16,23 +16,21 @@ from bench.layout import RunManifest
 from bench.report import stats
 from bench.report.compute import OVERHEAD_COLUMNS, Computed, build_flags
 from bench.report.content import Section, Table
-from bench.report.format import percent, present, ratio, ratio_ci, time_unit
+from bench.report.format import TimeUnit, percent, present, ratio, ratio_ci, time_unit
 from bench.report.load import Column
-from bench.report.machine import ProbeSummary, grouped
 from bench.report.merge import MERGE_CHECKS, config_differences
-from bench.report.select import (
+from bench.report.selection import (
     best_parallel,
     cell_of,
-    interpreter_cells,
     one_worker_baseline,
     rows_of,
     strategy_of,
-    twins,
     workload_order,
 )
+from bench.report.speed_probe import ProbeSummary, grouped
 from bench.report.verdicts import compare_text, interpreter_verdict
 from bench.result import Machine
-from bench.vocabulary import POOLED, strategy_rank
+from bench.vocabulary import BASELINE_LABELS, POOLED, strategy, strategy_rank
 
 ABOVE_LIMIT = 1.05
 """A CPU-bound speed-up range reaching 5% above min(workers, usable CPUs) is marked: no CPU can give that."""
@@ -219,8 +217,9 @@ def gil_impact_section(computed: Computed) -> Section:
             if (cell := one_worker_baseline(summary, column.name, workload)) is not None
         }
     )
-    baseline = " (or, where none was measured, its 1-thread pool)" if baselines == ["1 thread", "serial"] else ""
-    run = '1-thread pool (the talk\'s "single thread")' if baselines == ["1 thread"] else "serial run"
+    serial, one_thread = BASELINE_LABELS
+    baseline = " (or, where none was measured, its 1-thread pool)" if baselines == sorted(BASELINE_LABELS) else ""
+    run = '1-thread pool (the talk\'s "single thread")' if baselines == [one_thread] else f"{serial} run"
     intro = (
         f"Each strategy's best speed-up over the same interpreter's {run}{baseline} among its cells with two or more "
         "workers (a pool of one worker is the serial run plus overhead), in brackets as described under the "
@@ -291,7 +290,7 @@ def between_interpreters(computed: Computed) -> str:
 
 def free_threading_cost_section(computed: Computed) -> Section | None:
     summary = computed.summary
-    pairs = twins(computed.columns)
+    pairs = computed.selection.twins
     if not pairs:
         return None
     headers = ["workload"] + [f"{ft.name} / {twin.name}" for ft, twin in pairs]
@@ -333,7 +332,7 @@ def specializer_context(free_threaded: list[Column], columns: list[Column]) -> l
 
 def cost_text(top: pd.Series | None, serial: pd.Series | None) -> str:
     """``5 processes: 1.61x faster, 1.10x the CPU time, 4.8x the memory``."""
-    if top is None or serial is None or top["executor"] == "serial":
+    if top is None or serial is None or not strategy(str(top["executor"])).pooled:
         return "–"
     parts = [f"{strategy_of(top)}: {ratio(top['speedup'])} faster"]
     for column, what in (("cpu_per_task_s", "the CPU time"), ("peak_rss_bytes", "the memory")):
@@ -350,7 +349,7 @@ def interpreters_section(computed: Computed) -> Section | None:
         return None
     rows: list[list[str]] = []
     keys: list[list[float | None]] = []
-    chosen = list(interpreter_cells(computed.summary, computed.columns, base.name))
+    chosen = computed.selection.interpreter_cells
     serial_unit = time_unit(float(c.serial["median"]) for c in chosen if c.serial is not None)
     best_unit = time_unit(float(c.fastest["median"]) for c in chosen if c.fastest is not None)
     for row_cells in chosen:
@@ -396,76 +395,94 @@ def interpreters_section(computed: Computed) -> Section | None:
 # --- 5. full matrix per workload ----------------------------------------------------------
 
 
+MATRIX_HEADERS = (
+    "interpreter",
+    "executor",
+    "workers",
+    "time ({unit})",
+    "speed-up",
+    "efficiency",
+    "task (ms)",
+    "start-up (ms)",
+    "gaps (ms)",
+    "shut-down (ms)",
+    "overhead",
+    "CPU per task (ms)",
+    "peak memory (MiB)",
+)
+"""The columns of every workload's table in "Every cell" (the time's unit filled in per table)."""
+
+
 def matrix_section(computed: Computed) -> Section:
     """Every cell, one table per workload: time, speed-up, efficiency and where the time went."""
+    tables = [(workload, _matrix_table(computed, workload)) for workload in workload_order(computed.summary)]
+    return Section("Every cell", [_matrix_intro(computed)], tables)
+
+
+def _matrix_cells(computed: Computed, workload: str) -> list[pd.Series]:
+    """One workload's cells, interpreter by interpreter, each in the report's order of strategies and workers."""
     summary = computed.summary
-    names = [column.name for column in computed.columns]
-    tables = []
-    for workload in workload_order(summary):
-        mine = summary[summary["workload"] == workload]
-        cells = [
-            cell
-            for name in names
-            for executor, workers in sorted(
-                {(e, int(w)) for e, w in zip(mine["executor"], mine["workers"])},
-                key=lambda k: (strategy_rank(k[0]), k[1]),
-            )
-            if (cell := cell_of(mine, name, workload, executor, workers)) is not None
-        ]
-        wall = time_unit(float(cell["median"]) for cell in cells if pd.notna(cell["median"]))
-        rows: list[list[str]] = []
-        keys: list[list[float | None]] = []
-        for cell in cells:
-            workers = int(cell["workers"])
-            row = [str(cell["interpreter"]), str(cell["executor"]), str(workers)]
-            key: list[float | None] = [None, None, float(workers)]
-            if pd.isna(cell["median"]):
-                status = "n/a (unsupported)" if cell["status"] == "unsupported" else str(cell["status"])
-                rows.append(row + [status] + ["–"] * 9)
-                keys.append(key + [None] * 10)
-                continue
-            time_text = wall.interval(cell["median"], cell["range_low"], cell["range_high"])
-            if cell["status"] != "ok":
-                time_text += f" ({cell['status']})"
-            if cell["warming"]:
-                time_text += " (warming)"
-            row += [
-                time_text,
-                speedup_text(computed, cell),
-                efficiency_text(cell),
-                _ms(cell["task_s"]),
-                _ms(cell["pool_startup_s"]),
-                _ms(cell["gaps_s"]),
-                _ms(cell["shutdown_s"]),
-                percent(cell["overhead_share"]),
-                _ms(cell["cpu_per_task_s"]),
-                _mib(cell["peak_rss_bytes"]),
-            ]
-            key += [
-                float(cell["median"]),
-                float(cell["speedup"]),
-                float(cell["efficiency"]),
-                *(float(cell[c]) for c in OVERHEAD_COLUMNS[1:]),  # in the order of the columns below
-            ]
-            rows.append(row)
-            keys.append(key)
-        headers = [
-            "interpreter",
-            "executor",
-            "workers",
-            f"time ({wall.unit})",
-            "speed-up",
-            "efficiency",
-            "task (ms)",
-            "start-up (ms)",
-            "gaps (ms)",
-            "shut-down (ms)",
-            "overhead",
-            "CPU per task (ms)",
-            "peak memory (MiB)",
-        ]
-        tables.append((workload, Table(headers, rows, keys)))
-    intro = (
+    mine = summary[summary["workload"] == workload]
+    ordered = sorted(
+        {(e, int(w)) for e, w in zip(mine["executor"], mine["workers"])}, key=lambda k: (strategy_rank(k[0]), k[1])
+    )
+    return [
+        cell
+        for column in computed.columns
+        for executor, workers in ordered
+        if (cell := cell_of(mine, column.name, workload, executor, workers)) is not None
+    ]
+
+
+def _matrix_table(computed: Computed, workload: str) -> Table:
+    cells = _matrix_cells(computed, workload)
+    wall = time_unit(float(cell["median"]) for cell in cells if pd.notna(cell["median"]))
+    rows: list[list[str]] = []
+    keys: list[list[float | None]] = []
+    for cell in cells:
+        row, key = _matrix_row(computed, cell, wall)
+        rows.append(row)
+        keys.append(key)
+    headers = [header.format(unit=wall.unit) for header in MATRIX_HEADERS]
+    return Table(headers, rows, keys)
+
+
+def _matrix_row(computed: Computed, cell: pd.Series, wall: TimeUnit) -> tuple[list[str], list[float | None]]:
+    """One cell's row of its workload's table, and the numbers an HTML reader sorts it by."""
+    workers = int(cell["workers"])
+    row = [str(cell["interpreter"]), str(cell["executor"]), str(workers)]
+    key: list[float | None] = [None, None, float(workers)]
+    if pd.isna(cell["median"]):
+        status = "n/a (unsupported)" if cell["status"] == "unsupported" else str(cell["status"])
+        return row + [status] + ["–"] * 9, key + [None] * 10
+    time_text = wall.interval(cell["median"], cell["range_low"], cell["range_high"])
+    if cell["status"] != "ok":
+        time_text += f" ({cell['status']})"
+    if cell["warming"]:
+        time_text += " (warming)"
+    row += [
+        time_text,
+        speedup_text(computed, cell),
+        efficiency_text(cell),
+        _ms(cell["task_s"]),
+        _ms(cell["pool_startup_s"]),
+        _ms(cell["gaps_s"]),
+        _ms(cell["shutdown_s"]),
+        percent(cell["overhead_share"]),
+        _ms(cell["cpu_per_task_s"]),
+        _mib(cell["peak_rss_bytes"]),
+    ]
+    key += [
+        float(cell["median"]),
+        float(cell["speedup"]),
+        float(cell["efficiency"]),
+        *(float(cell[c]) for c in OVERHEAD_COLUMNS[1:]),  # in the order of the columns above
+    ]
+    return row, key
+
+
+def _matrix_intro(computed: Computed) -> str:
+    return (
         "Median wall time of the rounds with their range; speed-up over the same interpreter's serial run "
         "(median of the per-round ratios, with their range); efficiency = speed-up ÷ the ideal speed-up, "
         "written after it. The ideal of a CPU-bound workload ("
@@ -486,7 +503,6 @@ def matrix_section(computed: Computed) -> Section:
         "is the most resident memory the cell's process held during a repetition plus, for process pools, each "
         "worker's peak (pages a forked worker shares with its parent count in both, as the kernel counts them)."
     )
-    return Section("Every cell", [intro], tables)
 
 
 def _mib(value: float | None) -> str:

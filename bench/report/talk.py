@@ -18,7 +18,8 @@ from bench.report.comparisons import ComparisonRow, Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
 from bench.report.format import p_text, ratio, time_unit
-from bench.report.select import TALK_WORKLOADS, TalkCells, strategy_of, talk_cells
+from bench.report.selection import TalkCells, strategy_of
+from bench.vocabulary import TALK_WORKLOADS
 
 
 def _versus(comparison: ComparisonRow, subject: str, other: str) -> str:
@@ -118,8 +119,7 @@ def talk_section(computed: Computed) -> Section | None:
     columns = computed.columns
     if not any(column.config.preset == "seed" for column in columns):
         return None
-    names = [column.name for column in columns]
-    found = list(talk_cells(computed.summary, names))
+    found = computed.selection.talk_cells
     unit = time_unit(
         float(cell["median"])
         for cells in found

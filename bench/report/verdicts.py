@@ -23,17 +23,14 @@ import pandas as pd
 from bench.report import stats
 from bench.report.compute import Computed
 from bench.report.format import p_text, ratio, ratio_ci
-from bench.report.select import (
-    best_parallel,
+from bench.report.selection import (
     cell_of,
     configuration_of,
-    fastest_other,
     one_worker_baseline,
     rows_of,
-    strategy_bests,
     strategy_of,
 )
-from bench.vocabulary import POOLED, USES_CPU, strategy
+from bench.vocabulary import BASELINE_LABELS, POOLED, USES_CPU, strategy
 
 SCALES = 1.1
 """A best speed-up at or above this, and significant, counts as running in parallel."""
@@ -47,7 +44,7 @@ def _workers(cell: pd.Series) -> str:
 
 def _against_the_fastest(computed: Computed, cell: pd.Series) -> str:
     """A parallel gain, put next to the fastest other configuration of any interpreter, in absolute time."""
-    fastest = fastest_other(computed.summary, cell)
+    fastest = computed.selection.fastest_other(cell)
     if fastest is None:
         return ""
     comparison = computed.comparisons.of(cell, fastest)  # cell / fastest: > 1 means the other is faster
@@ -67,7 +64,7 @@ def strategy_verdict(
 ) -> str | None:
     """What ``executor`` does for this interpreter and workload, in words that the tests support."""
     summary = computed.summary
-    best = best_parallel(summary, interpreter, workload, executor)
+    best = computed.selection.best_of(interpreter, workload, executor)
     if best is None:
         unsupported = rows_of(summary, interpreter, workload, executor)
         unsupported = unsupported[unsupported["status"] == "unsupported"]
@@ -76,7 +73,7 @@ def strategy_verdict(
         return None
     speedup, p = float(best["speedup"]), float(best["p_vs_serial"])
     base_cell = one_worker_baseline(summary, interpreter, workload)
-    base = strategy_of(base_cell) if base_cell is not None else "serial"  # the talk's runs: a 1-thread pool
+    base = strategy_of(base_cell) if base_cell is not None else BASELINE_LABELS[0]  # the talk's: a 1-thread pool
     measured = f"{ratio_ci(speedup, best['speedup_low'], best['speedup_high'])} with {_workers(best)}"
     one = cell_of(summary, interpreter, workload, executor, 1)
     one_measured = one is not None and pd.notna(one["speedup"])
@@ -123,7 +120,7 @@ def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil
         for executor in POOLED
         if (verdict := strategy_verdict(computed, interpreter, workload, executor, gil_enabled)) is not None
     ]
-    bests = strategy_bests(computed.summary, interpreter, workload)
+    bests = computed.selection.bests_of(interpreter, workload)
     for other in bests[1:]:
         winner, loser = str(bests[0]["executor"]), str(other["executor"])
         comparison = computed.comparisons.of(other, bests[0])  # loser / winner: > 1 means the winner is faster

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 
 import pytest
 
 from bench.errors import UsageError
-from bench.measure import downloads, hashing, workloads
+from bench.measure import downloads, workloads
 from bench.measure.workloads import BuildContext, WorkloadChoice, build_tasks, parse_workload
 
 
-def test_countdown_counts_to_zero() -> None:
-    assert workloads.countdown(850_000) == 0
-    assert workloads.countdown(0) == 0
-
-
-def test_sha256_hashes_the_whole_buffer() -> None:
-    digest = workloads.sha256(1)
-    assert digest == hashlib.sha256(hashing._buffer(1)).hexdigest()
-    assert len(hashing._buffer(1.5)) == int(1.5 * 1024 * 1024)
-
-
-def test_objects_is_deterministic() -> None:
-    assert workloads.objects(2048) == workloads.objects(2048)
-    assert workloads.objects(1) == len("item-0") + 3 + len("value0")
-
-
-def test_sleep_returns_its_argument() -> None:
-    assert workloads.sleep(0.001) == 0.001
+def test_every_builtin_simple_task_is_the_function_its_table_entry_names() -> None:
+    """The one table (bench.vocabulary.BUILTIN_WORKLOADS) names each task; the task lists run exactly that."""
+    for name, builtin in workloads.BUILTINS.items():
+        if not builtin.task:
+            assert builtin.needs_server, f"{name}: no task named, and not built from pages"
+            continue
+        function = workloads.task_function(builtin.task)
+        tasks = build_tasks(parse_workload(name), 2, BuildContext())
+        assert [task.function for task in tasks] == [function, function]
+        assert [task.argument for task in tasks] == [builtin.default] * 2
 
 
 def test_download_reads_the_page_from_the_real_server(server_url: str) -> None:

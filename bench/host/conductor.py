@@ -346,8 +346,7 @@ def parse_pythons(texts: list[str]) -> dict[str, str]:
 
 def main(args: Any) -> int:
     """``python -m bench conduct --python LABEL=EXE ... -- RUN OPTIONS``: check, place the run, conduct it."""
-    from bench.__main__ import build_parser
-    from bench.measure.config import resolve_config
+    from bench.measure.config import parse_run_options, resolve_config
     from bench.measure.estimate import estimate_line
     from bench.measure.introspect import allowed_cpus
     from bench.measure.loop import planned_cells
@@ -356,7 +355,7 @@ def main(args: Any) -> int:
     pythons = parse_pythons(args.python or [])
     simulate = dict(parse_pythons(args.simulate)) if args.simulate else {}
     runner_args = [part for part in (args.runner_args or []) if part != "--"]
-    options = build_parser().parse_args(["run", *runner_args])
+    options = parse_run_options(runner_args)
     if options.out or options.label:
         raise UsageError("conduct writes results/RUN_ID/LABEL.json for each --python; --out and --label are for one")
     config = resolve_config(options)  # every option checked once, here, before any runner starts

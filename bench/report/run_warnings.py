@@ -15,15 +15,22 @@ import pandas as pd
 from bench.layout import RunManifest
 from bench.report.compute import Computed, build_flags, quarter_task_s
 from bench.report.load import Column, Loaded
-from bench.report.machine import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.report.merge import merge_warnings
 from bench.report.pool_workers import cold_pools, uneven_splits
-from bench.report.select import cell_name, twins, workload_order
+from bench.report.selection import cell_name, workload_order
+from bench.report.speed_probe import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.result import RunWarning
-from bench.vocabulary import strategy
+from bench.vocabulary import WITHOUT_GIL, strategy
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
+
+
+def _threads_in_parallel(executor: str, workers: int) -> bool:
+    """Two or more threads of one process that run Python code at once where the build has no GIL."""
+    found = strategy(executor)
+    return workers > 1 and found.parallel == WITHOUT_GIL and not found.event_loop
+
 
 COVERED_FROM_DATA = {"workers-over-cpus"}
 """Runner warnings the report re-derives from the measured cells (so it can say which cells)."""
@@ -38,7 +45,7 @@ def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
         *merge_warnings(columns),
         *_interpreters(columns),
         *_free_threaded_313(columns),
-        *_twins(columns),
+        *_twins(computed.selection.twins),
         *_recorded(columns),
         *_machine(computed.probes),
         *_separate_measurements(computed),
@@ -198,7 +205,7 @@ def _free_threaded_313(columns: list[Column]) -> list[RunWarning]:
         if column.interpreter.free_threaded_build
         and not column.gil_was_on
         and column.interpreter.version.startswith("3.13.")
-        and any(cell.executor == "threads" and cell.workers > 1 and cell.runs for cell in column.document.cells)
+        and any(_threads_in_parallel(cell.executor, cell.workers) and cell.runs for cell in column.document.cells)
     ]
     if not names:
         return []
@@ -216,9 +223,9 @@ def _free_threaded_313(columns: list[Column]) -> list[RunWarning]:
     ]
 
 
-def _twins(columns: list[Column]) -> list[RunWarning]:
+def _twins(pairs: tuple[tuple[Column, Column], ...]) -> list[RunWarning]:
     found = []
-    for column, twin in twins(columns):
+    for column, twin in pairs:
         mine, theirs = column.interpreter.version, twin.interpreter.version
         if mine != theirs:
             found.append(

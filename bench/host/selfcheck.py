@@ -38,6 +38,7 @@ from bench.errors import UsageError
 from bench.report import stats
 from bench.report.load import read_document
 from bench.result import Cell, Document, ResultError
+from bench.vocabulary import ONE_WORKER_BASELINES
 
 TOLERANCE = 0.03
 WITHIN_GOAL = 0.9
@@ -45,10 +46,11 @@ CROSS_WITHIN_GOAL = 0.95
 FALSE_POSITIVE_GOAL = 0.05
 
 
+_SERIAL, _ONE_THREAD = (executor for executor, _ in ONE_WORKER_BASELINES)
 PAIRS = {
-    "same cell twice": (("first", "serial"), ("second", "serial")),
-    "same 1-thread pool twice": (("first", "threads"), ("second", "threads")),
-    "serial / 1 thread": (("first", "serial"), ("first", "threads")),
+    "same cell twice": (("first", _SERIAL), ("second", _SERIAL)),
+    "same 1-thread pool twice": (("first", _ONE_THREAD), ("second", _ONE_THREAD)),
+    "serial / 1 thread": (("first", _SERIAL), ("first", _ONE_THREAD)),
 }
 """Each pair: (workload, executor) of its two cells; "first" is cpu=N, "second" cpu=N+1."""
 JUDGED = ("same cell twice", "same 1-thread pool twice")

@@ -10,7 +10,7 @@ the same functions and only read the results.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,6 +19,9 @@ from bench.report.load import Column
 from bench.vocabulary import (
     ONE_WORKER_BASELINES,
     POOLED,
+    TALK_CELLS,
+    TALK_WORKLOADS,
+    can_be_answer,
     cell_label,
     configuration_label,
     is_reference,
@@ -93,7 +96,7 @@ def candidates(summary: pd.DataFrame, workload: str, interpreters: list[str] | N
     """Complete cells of ``workload`` that could be an answer, fastest first (no 1-worker pools: a pool of one
     worker is the serial run plus the pool's overhead)."""
     rows = summary[(summary["workload"] == workload) & (summary["status"] == "ok") & summary["median"].notna()]
-    rows = rows[(rows["executor"] == "serial") | (rows["workers"] > 1)]
+    rows = rows[[can_be_answer(str(e), int(w)) for e, w in zip(rows["executor"], rows["workers"])]]
     if interpreters is not None:
         rows = rows[rows["interpreter"].isin(interpreters)]
     ordered: pd.DataFrame = rows.sort_values("median", kind="stable")
@@ -228,11 +231,6 @@ def interpreter_cells(summary: pd.DataFrame, columns: list[Column], reference: s
 
 # --- the talk's cells (bench.report.talk) ---
 
-TALK_WORKLOADS = (("cpu", "cpu_work_load"), ("io", "io_work_load"), ("mixed", "io_and_cpu_work_load"))
-"""Each workload with the name the talk's script gave it."""
-TALK_CELLS = (("threads", 1), ("threads", 5), ("processes", 5))
-"""The talk's three columns: a pool of one thread (its "single thread"), 5 threads, 5 processes."""
-
 
 @dataclass(frozen=True)
 class TalkCells:
@@ -256,10 +254,10 @@ def _measured(cell: pd.Series | None) -> pd.Series | None:
     return cell if cell is not None and cell["status"] == "ok" and cell["walls"] else None
 
 
-def talk_pairs(summary: pd.DataFrame, interpreters: list[str]) -> Iterator[tuple[pd.Series, pd.Series]]:
+def talk_pairs(found: tuple[TalkCells, ...]) -> Iterator[tuple[pd.Series, pd.Series]]:
     """What the talk's questions compare: each pool against the 1-thread pool (the cells' baseline in a seed
     run, but not where a serial run was measured too), and threads against processes."""
-    for cells in talk_cells(summary, interpreters):
+    for cells in found:
         yield from _both(cells.one, cells.threads)
         yield from _both(cells.one, cells.processes)
         yield from _both(cells.threads, cells.processes)
@@ -268,24 +266,72 @@ def talk_pairs(summary: pd.DataFrame, interpreters: list[str]) -> Iterator[tuple
 Pair = tuple[pd.Series, pd.Series]
 
 
-def compared_pairs(summary: pd.DataFrame, columns: list[Column]) -> Iterator[Pair]:
-    """Every (a, b) the report states a/b of, beyond each cell against its baseline: the answer's, the
-    verdicts', the free-threading cost's and the interpreters'.  The sections pick the same pairs."""
+@dataclass(frozen=True)
+class Selection:
+    """Every choice of cells the report makes, made once in the compute stage: each workload's answer, each
+    interpreter's strategy bests per workload (with the fastest other configuration of each), the free-threaded
+    builds with their twins, the rows of "interpreters against each other" and the talk's cells.  The
+    comparisons are planned from it and the sections read it; nothing after it chooses a cell again."""
+
+    answers: tuple[WorkloadAnswer, ...]
+    strategy_bests: Mapping[tuple[str, str], tuple[pd.Series, ...]]  # (interpreter, workload) -> fastest first
+    fastest_others: Mapping[CellKey, pd.Series | None]  # each strategy best -> the fastest other configuration
+    twins: tuple[tuple[Column, Column], ...]
+    interpreter_cells: tuple[InterpreterCells, ...]
+    talk_cells: tuple[TalkCells, ...]
+
+    def bests_of(self, interpreter: str, workload: str) -> tuple[pd.Series, ...]:
+        return self.strategy_bests.get((interpreter, workload), ())
+
+    def best_of(self, interpreter: str, workload: str, executor: str) -> pd.Series | None:
+        """``executor``'s best cell with two or more workers (see :func:`best_parallel`)."""
+        found = (cell for cell in self.bests_of(interpreter, workload) if cell["executor"] == executor)
+        return next(found, None)
+
+    def fastest_other(self, cell: pd.Series) -> pd.Series | None:
+        return self.fastest_others.get(key(cell))
+
+
+def select(summary: pd.DataFrame, columns: list[Column]) -> Selection:
+    """The compute stage's one pass over the per-cell summary that chooses every cell the report names."""
     reference = reference_column(columns)
+    workloads = workload_order(summary)
+    found = (workload_answer(summary, workload, reference.name if reference else None) for workload in workloads)
+    bests = {
+        (column.name, workload): tuple(strategy_bests(summary, column.name, workload))
+        for workload in workloads
+        for column in columns
+    }
+    others = {key(best): fastest_other(summary, best) for cells in bests.values() for best in cells}
+    rows = interpreter_cells(summary, columns, reference.name) if reference is not None else iter(())
+    return Selection(
+        answers=tuple(chosen for chosen in found if chosen is not None),
+        strategy_bests=bests,
+        fastest_others=others,
+        twins=tuple(twins(columns)),
+        interpreter_cells=tuple(rows),
+        talk_cells=tuple(talk_cells(summary, [column.name for column in columns])),
+    )
+
+
+def compared_pairs(summary: pd.DataFrame, selection: Selection) -> Iterator[Pair]:
+    """Every (a, b) the report states a/b of, beyond each cell against its baseline: the answer's, the
+    verdicts', the free-threading cost's and the interpreters'.  The sections read the same selection."""
+    answers = {chosen.workload: chosen for chosen in selection.answers}
     for workload in workload_order(summary):
-        yield from _answer_pairs(workload_answer(summary, workload, reference.name if reference else None))
-        for column in columns:
-            yield from _verdict_pairs(summary, strategy_bests(summary, column.name, workload))
-        for free_threaded, twin in twins(columns):
+        yield from _answer_pairs(answers.get(workload))
+        for (_, of), bests in selection.strategy_bests.items():
+            if of == workload:
+                yield from _verdict_pairs(selection, bests)
+        for free_threaded, twin in selection.twins:
             yield from _both(
                 one_worker_baseline(summary, free_threaded.name, workload),
                 one_worker_baseline(summary, twin.name, workload),
             )
-    if reference is not None:
-        for row in interpreter_cells(summary, columns, reference.name):
-            yield from _both(row.reference, row.serial)
-            yield from _both(row.reference, row.fastest)
-    yield from talk_pairs(summary, [column.name for column in columns])
+    for row in selection.interpreter_cells:
+        yield from _both(row.reference, row.serial)
+        yield from _both(row.reference, row.fastest)
+    yield from talk_pairs(selection.talk_cells)
 
 
 def _both(a: pd.Series | None, b: pd.Series | None) -> Iterator[Pair]:
@@ -309,9 +355,9 @@ def _answer_pairs(chosen: WorkloadAnswer | None) -> Iterator[Pair]:
     yield from _both(chosen.other_strategy, chosen.first)
 
 
-def _verdict_pairs(summary: pd.DataFrame, bests: list[pd.Series]) -> Iterator[Pair]:
+def _verdict_pairs(selection: Selection, bests: tuple[pd.Series, ...]) -> Iterator[Pair]:
     """Each strategy's best against the fastest other configuration, and against the best strategy."""
     for best in bests:
-        yield from _both(best, fastest_other(summary, best))
+        yield from _both(best, selection.fastest_other(best))
     for other in bests[1:]:
         yield other, bests[0]

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from bench.report.load import Column
-from bench.vocabulary import OTHERS_BUSY_SHARE
+from bench.vocabulary import OTHERS_BUSY_SHARE, strategy
 
 VARIATION_WARNING = 0.05
 """The probe varying more than this within a run, or between CPUs, is worth a warning."""
@@ -148,7 +148,7 @@ def _serial_cpu(column: Column) -> int | None:
     cpus = Counter(
         run.on_cpu
         for cell in column.document.cells
-        if cell.executor == "serial"
+        if not strategy(cell.executor).pooled
         for run in cell.runs
         if run.on_cpu is not None
     )
