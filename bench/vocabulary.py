@@ -49,10 +49,16 @@ class Strategy:
     # blocks it), so a CPU-bound workload gains nothing from it and the report says why, without naming the GIL
     event_loop: bool = False  # runs its tasks as coroutines on one event loop: a user's workload must be one
     chunked: bool = False  # hands its workers tasks in chunks (--chunksize): a process pool's map
+    alias: str = ""  # the name people know it by, which options also take and answer.json writes: "subinterpreters"
 
     @property
     def words(self) -> str:
         return self.label or self.name
+
+    @property
+    def public(self) -> str:
+        """The strategy's name in words a reader sees and may type: its alias, else its recorded name."""
+        return self.alias or self.name
 
 
 STRATEGIES: tuple[Strategy, ...] = (
@@ -63,8 +69,8 @@ STRATEGIES: tuple[Strategy, ...] = (
     ),
     Strategy(
         "interpreters",
-        "interpreter",
-        "interpreters",
+        "subinterpreter",
+        "subinterpreters",
         True,
         PER_WORKER,
         ALWAYS,
@@ -72,6 +78,7 @@ STRATEGIES: tuple[Strategy, ...] = (
         "CPython 3.13+ (isolated subinterpreters, PEP 684/734); not PyPy",
         "subinterpreters",
         False,
+        alias="subinterpreters",
     ),
     Strategy(
         "asyncio",
@@ -111,6 +118,14 @@ POOLED: tuple[str, ...] = tuple(strategy.name for strategy in STRATEGIES if stra
 """The strategies with workers: the columns of the GIL-impact table, the lines of the speed-up curves."""
 
 _BY_NAME = {strategy.name: strategy for strategy in STRATEGIES}
+_BY_ALIAS = {strategy.alias: strategy.name for strategy in STRATEGIES if strategy.alias}
+ACCEPTED_STRATEGIES: tuple[str, ...] = (*STRATEGY_NAMES, *_BY_ALIAS)
+"""What --executors and --cells take: every strategy's name, and its alias (``subinterpreters``)."""
+
+
+def strategy_name(text: str) -> str | None:
+    """The recorded name of the strategy ``text`` names (by its name or its alias), None if none does."""
+    return text if text in _BY_NAME else _BY_ALIAS.get(text)
 
 
 def strategy(name: str) -> Strategy:

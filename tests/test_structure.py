@@ -122,3 +122,19 @@ def test_the_guest_side_never_imports_the_host_side() -> None:
         if target.startswith(host)
     ]
     assert not crossing
+
+
+def test_every_module_with_logic_in_report_and_measure_has_a_test_file_of_its_name() -> None:
+    """``bench/report/load.py`` -> ``tests/test_load.py``; guest modules' tests run under every interpreter, in
+    ``tests/guest/``; the strategies, one module each, are tested together by ``tests/guest/test_strategy.py``
+    (every listed strategy runs every task) and the files of their own traits."""
+    tests = {path.stem for path in (ROOT / "tests").rglob("test_*.py")}
+    missing = [
+        str(path.relative_to(ROOT))
+        for folder in (BENCH / "report", BENCH / "measure")
+        for path in sorted(folder.rglob("*.py"))
+        if path.name != "__init__.py"
+        and f"test_{path.stem}" not in tests
+        and not (path.parent.name == "strategies" and "test_strategy" in tests)
+    ]
+    assert not missing, "no test file of their name: " + ", ".join(missing)

@@ -29,7 +29,15 @@ from bench.measure import introspect
 from bench.measure.strategies.processes import default_start_method, start_methods
 from bench.measure.workloads import BUILTINS, WorkloadChoice, page_urls, parse_workload, with_declared_traits
 from bench.result import ChunkSetting, Config, ServerFacts, WarmupSetting
-from bench.vocabulary import CROSSED, STRATEGY_NAMES, TALK_CELLS, TALK_WORKLOADS, every_workload, worker_counts
+from bench.vocabulary import (
+    ACCEPTED_STRATEGIES,
+    CROSSED,
+    TALK_CELLS,
+    TALK_WORKLOADS,
+    every_workload,
+    strategy_name,
+    worker_counts,
+)
 
 DEFAULT_TIMEOUT_S = 600.0
 PYPY_WARMUP = 3
@@ -222,12 +230,19 @@ def labelled(choices: list[WorkloadChoice]) -> list[WorkloadChoice]:
     return [replace(c, label=text) if names.count(c.name) > 1 else c for c, text in zip(choices, texts)]
 
 
+def _strategies(names: list[str]) -> list[str]:
+    """The recorded names of the strategies chosen (an alias counts as its strategy), each once."""
+    return list(dict.fromkeys(str(strategy_name(name)) for name in names))
+
+
 def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
     """The preset's own matrix, or executors x workers (serial only ever with 1 worker)."""
     if args.executors is None and args.workers is None and preset.cells is not None:
         return list(preset.cells)
     executors = (
-        name_list(args.executors, "--executors", list(STRATEGY_NAMES)) if args.executors else list(preset.executors)
+        _strategies(name_list(args.executors, "--executors", list(ACCEPTED_STRATEGIES)))
+        if args.executors
+        else list(preset.executors)
     )
     if args.workers is not None:
         workers = int_list(args.workers, "--workers")
@@ -256,8 +271,12 @@ def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoic
                 f"--cells {part!r}: expected WORKLOAD:EXECUTOR:WORKERS with WORKLOAD one of the chosen "
                 f"({', '.join(labels)})"
             )
-        if executor not in STRATEGY_NAMES:
-            raise UsageError(f"--cells {part!r}: unknown executor {executor!r}; accepted: {', '.join(STRATEGY_NAMES)}")
+        name = strategy_name(executor)
+        if name is None:
+            raise UsageError(
+                f"--cells {part!r}: unknown executor {executor!r}; accepted: {', '.join(ACCEPTED_STRATEGIES)}"
+            )
+        executor = name
         count = positive_int(workers, f"--cells {part!r}: WORKERS")
         found.append((workload, executor, worker_counts(executor, [count])[0]))
     return list(dict.fromkeys(found))
@@ -514,7 +533,7 @@ def add_run_options(parser: Any) -> None:
         help="what your workload's tasks do: cpu or wait, holding or releasing the GIL (e.g. mod:f=cpu/releases); "
         "undeclared traits are recorded as unknown",
     )
-    parser.add_argument("--executors", help=f"comma list of {', '.join(STRATEGY_NAMES)}")
+    parser.add_argument("--executors", help=f"comma list of {', '.join(ACCEPTED_STRATEGIES)}")
     parser.add_argument("--workers", help="comma list of worker counts (serial always uses 1)")
     parser.add_argument(
         "--cells",

@@ -33,7 +33,7 @@ from bench.report.selection import (
     strategy_of,
 )
 from bench.result import RunWarning
-from bench.vocabulary import BASELINE_LABELS
+from bench.vocabulary import BASELINE_LABELS, strategy
 
 
 def _same(a: pd.Series | None, b: pd.Series | None) -> bool:
@@ -264,7 +264,7 @@ def _configuration(cell: pd.Series | None) -> dict[str, object] | None:
         return None
     return {
         "interpreter": str(cell["interpreter"]),
-        "executor": str(cell["executor"]),
+        "executor": strategy(str(cell["executor"])).public,
         "workers": int(cell["workers"]),
         "strategy": strategy_of(cell),
         "cell_s": float(cell["median"]),

@@ -106,7 +106,7 @@ def speedup_curves(summary: pd.DataFrame, names: list[str], traits: Traits, out_
                     markersize=4,
                     capsize=2,
                     color=f"C{index}",
-                    label=f"{name} {executor}",
+                    label=f"{name} {strategy(executor).public}",
                 )
         axis.set_title(workload)
         axis.set_xlabel("workers")

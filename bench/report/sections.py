@@ -20,7 +20,6 @@ from bench.report.format import TimeUnit, percent, present, ratio, ratio_ci, tim
 from bench.report.load import Column
 from bench.report.merge import MERGE_CHECKS, config_differences
 from bench.report.selection import (
-    best_parallel,
     cell_of,
     one_worker_baseline,
     rows_of,
@@ -198,7 +197,7 @@ def gil_impact_section(computed: Computed) -> Section:
             row = [workload, column.name]
             key: list[float | None] = [None, None]
             for executor in strategies:
-                cell = best_parallel(summary, column.name, workload, executor)
+                cell = computed.selection.best_of(column.name, workload, executor)
                 measured = rows_of(summary, column.name, workload, executor)
                 missing = "n/a" if (measured["status"] == "unsupported").any() else "–"
                 row.append(
@@ -226,7 +225,7 @@ def gil_impact_section(computed: Computed) -> Section:
         "answer, and one verdict per interpreter. A gain is compared in absolute time with the fastest other "
         "configuration of any interpreter; the tests are those described under the answer."
     )
-    headers = ["workload", "interpreter", *strategies, "verdict"]
+    headers = ["workload", "interpreter", *(strategy(name).public for name in strategies), "verdict"]
     return Section("GIL impact", [intro], [("", Table(headers, rows, keys))])
 
 
@@ -450,7 +449,7 @@ def _matrix_table(computed: Computed, workload: str) -> Table:
 def _matrix_row(computed: Computed, cell: pd.Series, wall: TimeUnit) -> tuple[list[str], list[float | None]]:
     """One cell's row of its workload's table, and the numbers an HTML reader sorts it by."""
     workers = int(cell["workers"])
-    row = [str(cell["interpreter"]), str(cell["executor"]), str(workers)]
+    row = [str(cell["interpreter"]), strategy(str(cell["executor"])).public, str(workers)]
     key: list[float | None] = [None, None, float(workers)]
     if pd.isna(cell["median"]):
         status = "n/a (unsupported)" if cell["status"] == "unsupported" else str(cell["status"])

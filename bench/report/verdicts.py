@@ -69,7 +69,7 @@ def strategy_verdict(
         unsupported = rows_of(summary, interpreter, workload, executor)
         unsupported = unsupported[unsupported["status"] == "unsupported"]
         if not unsupported.empty:
-            return f"{executor}: n/a ({unsupported.iloc[0]['reason']})"
+            return f"{strategy(executor).public}: n/a ({unsupported.iloc[0]['reason']})"
         return None
     speedup, p = float(best["speedup"]), float(best["p_vs_serial"])
     base_cell = one_worker_baseline(summary, interpreter, workload)
@@ -95,19 +95,20 @@ def strategy_verdict(
         else ""
     )
     single = strategy(executor).one
+    name = strategy(executor).public
     if stats.significant(p) and speedup >= SCALES:
         against = _against_the_fastest(computed, best)
-        return f"{executor} run in parallel: {measured} ({p_text(p)}){against}{loop_note}"
+        return f"{name} run in parallel: {measured} ({p_text(p)}){against}{loop_note}"
     if stats.significant(p) and speedup > 1:
-        return f"{executor} slightly faster than {base}: {measured} ({p_text(p)}){loop_note}"
+        return f"{name} slightly faster than {base}: {measured} ({p_text(p)}){loop_note}"
     if stats.significant(p):
-        text = f"{executor} slower than {base}: {measured} ({p_text(p)})"
+        text = f"{name} slower than {base}: {measured} ({p_text(p)})"
         if pool_cost and one is not None:
             text += f"; a 1-{single} pool is already {float(one['speedup']):.2f}x: the pool's own cost"
         elif gil_explains:
             text += "; the GIL lets one thread run at a time, and switching between them costs"
         return text + loop_note
-    text = f"{executor}: no significant difference from {base} ({measured}, {p_text(p)})"
+    text = f"{name}: no significant difference from {base} ({measured}, {p_text(p)})"
     if gil_explains:
         text += "; the GIL lets one thread run at a time"
     return text + loop_note
@@ -122,7 +123,7 @@ def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil
     ]
     bests = computed.selection.bests_of(interpreter, workload)
     for other in bests[1:]:
-        winner, loser = str(bests[0]["executor"]), str(other["executor"])
+        winner, loser = (strategy(str(cell["executor"])).public for cell in (bests[0], other))
         comparison = computed.comparisons.of(other, bests[0])  # loser / winner: > 1 means the winner is faster
         if comparison.unsettled:
             parts.append(f"{winner} and {loser}: not settled ({comparison.unsettled_reason}, {p_text(comparison.p)})")

@@ -16,7 +16,8 @@ from bench.measure.async_tasks import Connections
 from bench.measure.downloads import download
 from bench.measure.strategies.asyncio import _run_all
 from bench.measure.strategy import make_executor
-from bench.measure.workloads import Task, countdown, sleep
+from bench.measure.tasks import countdown, sleep
+from bench.measure.workloads import Task
 from tests.conftest import run_bench
 
 

@@ -11,7 +11,8 @@ from bench.measure import strategy
 from bench.measure.strategies.interpreters import backend
 from bench.measure.strategies.processes import start_methods
 from bench.measure.strategy import make_executor
-from bench.measure.workloads import Task, countdown, sleep
+from bench.measure.tasks import countdown, sleep
+from bench.measure.workloads import Task
 from bench.vocabulary import STRATEGY_NAMES
 from tests.conftest import ROOT
 

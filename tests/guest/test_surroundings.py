@@ -10,7 +10,8 @@ import pytest
 
 from bench.measure.strategy import Unsupported
 from bench.measure.surroundings import SimulatedExecutor, Simulation, Surroundings, current_cpu
-from bench.measure.workloads import Task, countdown
+from bench.measure.tasks import countdown
+from bench.measure.workloads import Task
 
 SIMULATION = Path(__file__).resolve().parent.parent / "fixtures" / "simulations" / "verdicts" / "pypy3.json"
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from bench.errors import UsageError
-from bench.measure import downloads, workloads
+from bench.measure import workloads
 from bench.measure.workloads import BuildContext, WorkloadChoice, build_tasks, parse_workload
 
 
@@ -21,11 +21,6 @@ def test_every_builtin_simple_task_is_the_function_its_table_entry_names() -> No
         tasks = build_tasks(parse_workload(name), 2, BuildContext())
         assert [task.function for task in tasks] == [function, function]
         assert [task.argument for task in tasks] == [builtin.default] * 2
-
-
-def test_download_reads_the_page_from_the_real_server(server_url: str) -> None:
-    assert downloads.download(server_url + "page/0") == 20_000
-    assert downloads.download(server_url + "page/1") == 20_000  # same session, kept alive
 
 
 def test_mixed_is_load_io_plus_load_cpu_shuffled_by_seed() -> None:

@@ -1,0 +1,81 @@
+"""The answer: its table and sentences per workload, and answer.json with the interpreters and warnings it holds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bench.report import answer, pipeline
+from bench.report.load import load_paths
+from bench.vocabulary import strategy
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _record(folder: str) -> dict[str, object]:
+    report = pipeline.build(load_paths([FIXTURES / folder]))
+    return report.answer
+
+
+def test_answer_json_names_each_interpreter_with_its_version_and_build() -> None:
+    record = _record("run-basic")
+    details = record["interpreter_details"]
+    assert isinstance(details, list)
+    assert [item["name"] for item in details] == record["interpreters"]
+    for item in details:
+        assert item["version"] and item["implementation"] in ("cpython", "pypy")
+        assert isinstance(item["free_threaded_build"], bool) and isinstance(item["gil_enabled"], bool)
+        assert isinstance(item["build"], dict)
+    assert {item["name"]: item["free_threaded_build"] for item in details}["3.13t"] is True
+
+
+def test_answer_json_carries_the_reports_warnings(tmp_path: Path) -> None:
+    """The answer is read alone (a README, a dashboard): what the report warns about must travel with it."""
+    run = tmp_path / "run"
+    shutil.copytree(FIXTURES / "run-basic", run)
+    data = json.loads((run / "3.13t.json").read_text())
+    data["interpreter"]["gil_enabled"] = True  # the GIL came back on in the free-threaded build
+    (run / "3.13t.json").write_text(json.dumps(data))
+    report = pipeline.build(load_paths([run]))
+    codes = [item["code"] for item in report.answer["warnings"]]  # type: ignore[union-attr, index]
+    assert codes == [warning.code for warning in report.warnings]
+    assert any("GIL" in warning.text and "3.13t" in warning.text for warning in report.warnings)
+
+
+def test_answer_json_calls_the_subinterpreter_strategy_by_its_name() -> None:
+    record = _record("run-verdicts")
+    executors = set()
+    for workload in record["workloads"]:  # type: ignore[union-attr]
+        for part in workload["interpreters"]:
+            other = part["best_other_strategy"]
+            for configuration in (part["fastest"], other and other["configuration"]):
+                if configuration:
+                    executors.add(configuration["executor"])
+                    assert "interpreter" not in configuration["strategy"].replace("subinterpreter", "")
+    assert executors <= {strategy(name).public for name in ("serial", "threads", "processes", "interpreters")}
+
+
+def test_the_answer_has_a_row_per_interpreter_and_workload_fastest_first() -> None:
+    report = pipeline.build(load_paths([FIXTURES / "run-basic"]))
+    section = report.sections[0]
+    assert section.title == "The answer" and section.first
+    rows = section.tables[0][1].rows
+    per_workload: dict[str, list[str]] = {}
+    for row in rows:
+        per_workload.setdefault(row[0], []).append(row[1])
+    for ranks in per_workload.values():
+        assert ranks == [str(rank) for rank in range(1, len(ranks) + 1)]
+    assert len(section.after) >= len(per_workload)  # a sentence per workload
+
+
+def test_cpythons_built_without_pgo_and_lto_are_named() -> None:
+    columns = load_paths([FIXTURES / "run-basic"]).results
+    named = answer.unoptimized_cpythons(columns)
+    for column in columns:
+        flags = column.interpreter.config_args
+        optimized = "--enable-optimizations" in flags and "--with-lto" in flags
+        if column.interpreter.implementation != "cpython":
+            assert column.name not in named
+        elif flags and not optimized:
+            assert column.name in named
