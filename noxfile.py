@@ -291,21 +291,25 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=False, default=False)
 def screenshot(session: nox.Session) -> None:
-    """Screenshot of results/latest/report.html into docs/ (headless chromium)."""
-    from bench.host.browser import find_chromium
+    """Screenshot of a report into docs/report.png (headless chromium): `nox -s screenshot -- results/RUN_ID`
+    (default: results/latest), with the report it shows recorded beside it."""
+    from bench.host.browser import find_chromium, record_source
     from bench.host.browser import screenshot as take_screenshot
 
-    page = RESULTS / layout.LATEST / "report.html"
+    folder = Path(session.posargs[0]) if session.posargs else RESULTS / layout.LATEST
+    page = folder / "report.html"
     if not page.is_file():
-        session.error(f"{page} does not exist: run `nox -s bench` first")
+        session.error(f"{page} does not exist: run `nox -s bench`, or name a folder with a report")
     ensure_chromium(session)
     chromium = find_chromium()
     if chromium is None:
         session.error("chromium is not installed")
-    done = take_screenshot(chromium, page, ROOT / "docs" / "report.png", Path(session.create_tmp()) / "profile")
+    picture = ROOT / "docs" / "report.png"
+    done = take_screenshot(chromium, page, picture, Path(session.create_tmp()) / "profile")
     if done.returncode != 0:
         session.error(f"chromium failed: {done.stderr.strip().splitlines()[-1:]}")
-    session.log(f"wrote {ROOT / 'docs' / 'report.png'}")
+    record_source(picture, page.resolve(), ROOT)
+    session.log(f"wrote {picture} (of {page})")
 
 
 @nox.session(requires=["provision"], default=False)

@@ -7,6 +7,7 @@ The pages are the first thing a user runs; a renamed session or option must fail
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shlex
 import subprocess
@@ -98,3 +99,54 @@ def test_every_command_in_the_pages_works_as_written(page: str, command: str) ->
     assert done.returncode == 0, (page, command, done.stderr)
     for option in (word.split("=")[0] for word in args if word.startswith("--")):
         assert option in done.stdout, (page, command, option)
+
+
+HISTORY_PHRASES = (
+    r"\bsince 20\d\d-",
+    r"\bno longer\b",
+    r"\bused to\b",
+    r"committed example (before|since)",
+    r"\bthe earlier (run|design|version|example)",
+    r"\bearlier versions\b",
+    r"\bin git history\b",
+)
+"""Words that tell what changed rather than how things are: those belong in CHANGELOG.md."""
+
+
+def test_the_docs_describe_the_present_and_the_changelog_the_past() -> None:
+    found = [
+        f"{page.name}: {match.group(0)!r}"
+        for page in PAGES
+        for pattern in HISTORY_PHRASES
+        for match in re.finditer(pattern, page.read_text(), re.IGNORECASE)
+    ]
+    assert not found, "move to CHANGELOG.md: " + ", ".join(found)
+    assert (ROOT / "CHANGELOG.md").read_text().startswith("# Changelog")
+
+
+def _committed_runs() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "results"], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60
+    )
+    if listed.returncode != 0:
+        pytest.skip(f"not a git checkout: {listed.stderr.strip()}")
+    return sorted({path.split("/")[1] for path in listed.stdout.splitlines() if path.count("/") >= 2})
+
+
+def test_every_committed_run_is_cited_by_a_page() -> None:
+    text = "\n".join(page.read_text() for page in PAGES)
+    uncited = [run for run in _committed_runs() if not re.search(rf"(?<![\w-]){re.escape(run)}(?![\w-])", text)]
+    assert not uncited, f"committed runs no page cites (remove them; git keeps them): {uncited}"
+
+
+def test_the_readmes_picture_shows_its_example_report_as_it_is_now() -> None:
+    """docs/report.png is made by `nox -s screenshot -- results/RUN` from the README's example run, and is made
+    again whenever that report changes (its record beside it holds the report's digest)."""
+    from bench.host.browser import page_digest, source_of
+
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"\(results/([\w.-]+)/report\.md\)", readme)
+    assert example, "the README links its example run's report"
+    record = json.loads(source_of(ROOT / "docs" / "report.png").read_text())
+    assert record["page"] == f"results/{example.group(1)}/report.html"
+    assert record["sha256"] == page_digest(ROOT / record["page"]), "run `nox -s screenshot -- results/...` again"

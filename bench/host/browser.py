@@ -6,6 +6,8 @@ no GPU, and none of the background connections Chromium would otherwise try.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,3 +43,24 @@ def screenshot(
     chromium: str, page: Path, out: Path, profile: Path, size: str = "1400,2000"
 ) -> subprocess.CompletedProcess[str]:
     return run_chromium(chromium, profile, f"--screenshot={out}", f"--window-size={size}", page.resolve().as_uri())
+
+
+SOURCE_SUFFIX = ".source.json"
+"""Beside a screenshot: which report it shows, and that report's SHA-256, so a test can tell a picture that is
+older than the report it claims to show."""
+
+
+def source_of(picture: Path) -> Path:
+    return picture.with_name(picture.name + SOURCE_SUFFIX)
+
+
+def page_digest(page: Path) -> str:
+    return hashlib.sha256(page.read_bytes()).hexdigest()
+
+
+def record_source(picture: Path, page: Path, root: Path) -> Path:
+    """Write the record of which page (relative to ``root``) ``picture`` shows, as it is now."""
+    record = {"page": page.resolve().relative_to(root.resolve()).as_posix(), "sha256": page_digest(page)}
+    target = source_of(picture)
+    target.write_text(json.dumps(record, indent=2) + "\n")
+    return target
