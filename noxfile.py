@@ -22,6 +22,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,31 @@ except UsageError as _bad:
     sys.stderr.write(f"gilbench: error: {_bad}\n")
     sys.exit(2)
 """Each interpreter's label -> its spec."""
-PYTHONS = list(dict.fromkeys(LABELS.values()))
+
+
+def _unusable(spec: str) -> str | None:
+    """Why an interpreter given as a path cannot be used, or None: checked when the noxfile loads (one start of
+    that interpreter, about 20 ms for a CPython), so that nox never makes a session for it, whose failure would be a
+    traceback; specs that gilbench provisions (3.13t, pypy3) are made or named by `prepare` instead."""
+    if os.sep not in spec:
+        return None
+    try:
+        done = subprocess.run([spec, "-c", "import sys"], capture_output=True, timeout=60, check=False)
+    except OSError as exc:
+        return f"{spec} cannot be run ({exc.strerror})"
+    except subprocess.TimeoutExpired:
+        return f"{spec} did not start within 60 s"
+    if done.returncode < 0:
+        return f"{spec} was killed by {signal.Signals(-done.returncode).name} as it started"
+    if done.returncode != 0:
+        last = (done.stderr.decode(errors="replace").strip().splitlines() or [""])[-1]
+        return f"{spec} exited with code {done.returncode} as it started" + (f" ({last})" if last else "")
+    return None
+
+
+UNUSABLE = {label: reason for label, spec in LABELS.items() if (reason := _unusable(spec)) is not None}
+"""Interpreters given as paths that cannot start: no nox session; `prepare` records why, and the run says so."""
+PYTHONS = list(dict.fromkeys(spec for label, spec in LABELS.items() if label not in UNUSABLE))
 """The specs, once each: one nox session (and one virtual environment) per spec."""
 
 
@@ -134,11 +159,52 @@ def _record(folder: Path, label: str, **facts: str) -> None:
     layout.write_atomically(folder / PREPARED / f"{layout.file_name(label)}.json", record)
 
 
+def _status(folder: Path, label: str) -> str:
+    path = folder / PREPARED / f"{layout.file_name(label)}.json"
+    try:
+        return str(json.loads(path.read_text()).get("status", ""))
+    except (OSError, ValueError):
+        return ""
+
+
+def _chosen_pythons(argv: list[str]) -> set[str] | None:
+    """The interpreters nox's ``-p``/``--python``/``--pythons`` chose on this command line (None: all of them), so
+    `prepare` names as missing only interpreters that were asked for."""
+    chosen: set[str] = set()
+    given = False
+    words = iter(argv[: argv.index("--")] if "--" in argv else argv)
+    for word in words:
+        option, _, value = word.partition("=")
+        if option in ("-p", "--python", "--pythons"):
+            given = True
+            if value:
+                chosen.update(part for part in value.split(",") if part)
+                continue
+            for following in words:
+                if following.startswith("-"):
+                    break
+                chosen.update(part for part in following.split(",") if part)
+    return chosen if given else None
+
+
+def typed_command() -> str:
+    """The command as the user typed it, with GILBENCH_PYTHONS when it was set (the run's manifest keeps it)."""
+    chosen = os.environ.get("GILBENCH_PYTHONS")
+    prefix = f"GILBENCH_PYTHONS={shlex.quote(chosen)} " if chosen else ""
+    return prefix + shlex.join(["nox", *sys.argv[1:]])
+
+
 @nox.session(python=False, default=False)
 def prepare(session: nox.Session) -> None:
     """(Run by `bench`.) Check the options, provision every interpreter, reserve the run's folder."""
     from bench.provision.provisioner import provision as provision_specs
     from bench.provision.specs import SpecError, parse_spec
+
+    def parse_label(spec: str) -> str:
+        try:
+            return parse_spec(spec).label
+        except SpecError:
+            return spec
 
     # The options, checked once, and the run's estimated time from earlier runs here (every label, any Python).
     _host_python(
@@ -149,13 +215,22 @@ def prepare(session: nox.Session) -> None:
         "--dry-run",
         *session.posargs,
     )
-    specs = []
+    specs, refused = [], {}
     for spec in PYTHONS:
         try:
             specs.append(parse_spec(spec))
         except SpecError as exc:
-            session.warn(f"{spec} will be skipped: {exc}")
-    provision_specs(specs)  # what cannot be had is said here and again in the report; the others go on
+            refused[spec] = str(exc)
+    _, errors = provision_specs(specs)  # what cannot be had is said here and again in the report; the others go on
+    chosen = _chosen_pythons(sys.argv[1:])
+    why_not = {
+        label: UNUSABLE.get(label) or refused.get(spec) or errors.get(spec) or errors.get(parse_label(spec))
+        for label, spec in LABELS.items()
+        if chosen is None or spec in chosen or NOX_PYTHONS.get(spec) in chosen
+    }
+    for label, reason in why_not.items():
+        if reason:
+            session.warn(f"{label} is left out of this run: {reason.splitlines()[0]}")
     if DRY_RUN in session.posargs:
         return  # each interpreter checks the options in its own session; nothing is measured
     if os.environ.get("GILBENCH_RUN_ID"):
@@ -167,6 +242,11 @@ def prepare(session: nox.Session) -> None:
     else:  # two `nox -s bench` started in the same second get a folder each
         run_id, _ = layout.reserve_run_dir(RESULTS)
         os.environ["GILBENCH_RUN_ID"] = run_id  # what the sessions of this invocation share
+    for label, reason in why_not.items():  # every interpreter asked for, even one whose session never runs
+        if reason:
+            _record(RESULTS / run_id, label, status="failed", reason=reason.splitlines()[0])
+        else:
+            _record(RESULTS / run_id, label, status="expected", reason="its nox session did not run")
     session.log(f"run {run_id}: results in {RESULTS / run_id}")
 
 
@@ -182,6 +262,9 @@ def bench(session: nox.Session) -> None:
         return
     folder = _run_folder(session)
     session.notify("measure", session.posargs)  # queued once, after every interpreter's session
+    labels = [label for label in labels if _status(folder, label) != "failed"]  # named by `prepare` already
+    if not labels:
+        session.skip("this interpreter could not be provisioned (see above)")
     for label in labels:
         _record(folder, label, status="expected", reason="its session did not finish")
     try:
@@ -201,16 +284,12 @@ def bench(session: nox.Session) -> None:
 def measure(session: nox.Session) -> None:
     """(Run by `bench`.) One run: every prepared interpreter, every cell, in the same shuffled rounds."""
     folder = _run_folder(session)
-    records = [json.loads(path.read_text()) for path in sorted((folder / PREPARED).glob("*.json"))]
+    records = [json.loads(path.read_text()) for path in (folder / PREPARED).glob("*.json")]
+    order = list(LABELS)
+    records.sort(key=lambda record: order.index(record["label"]) if record["label"] in order else len(order))
     ready = {record["label"]: record["python"] for record in records if record["status"] == "ready"}
     missing = {record["label"]: record["reason"] for record in records if record["status"] != "ready"}
-    labels = [record["label"] for record in records]
-    chosen = sorted({NOX_PYTHONS[LABELS[label]] for label in labels if label in LABELS})
-    command = (
-        "nox -s bench"
-        + (" -p " + " ".join(chosen) if chosen != sorted(NOX_PYTHONS.values()) else "")  # one -p with a list
-        + (" -- " + shlex.join(session.posargs) if session.posargs else "")
-    )
+    command = typed_command()
     if not ready:
         session.error(f"no interpreter could be prepared: {'; '.join(f'{k}: {v}' for k, v in missing.items())}")
     atexit.register(_report_unless_done, folder)
@@ -228,9 +307,14 @@ def measure(session: nox.Session) -> None:
     )
 
 
+REPORTED: set[Path] = set()
+"""Run folders the `report` session of this nox invocation reported after their run ended."""
+
+
 def _report_unless_done(folder: Path) -> None:
-    """At exit, even after Ctrl-C or a failed session: report what finished, if the report session did not."""
-    if (folder / "report.md").exists() or not any(folder.glob("*.json")):
+    """At exit, even after Ctrl-C or a failed session: report what finished, unless this invocation's report
+    session already did (a report made earlier, while the run was going, is rebuilt: the last report wins)."""
+    if folder.resolve() in REPORTED or not any(folder.glob("*.json")):
         return
     print(f"nox > building the report of what finished in {folder}", flush=True)
     subprocess.run(
@@ -243,6 +327,7 @@ def report(session: nox.Session) -> None:
     """Merge results into the GIL-impact report: `nox -s report -- FOLDER...` (default: results/latest)."""
     install_once(session, "-e", ".[report]")
     session.run("python", "-m", "bench", "report", *session.posargs)
+    REPORTED.update(Path(path).resolve() for path in session.posargs if Path(path).is_dir())
 
 
 @nox.session(python=False, default=False)

@@ -61,6 +61,10 @@ def _run(args: argparse.Namespace) -> int:
     from bench.measure.config import resolve_config
 
     stop_on_signals()  # from the start: a SIGTERM while the run is set up also ends in 130, leaving nothing
+    if args.out:  # absolute before the workloads are imported, like the results folder
+        import os
+
+        args.out = os.path.abspath(args.out)
     if args.dry_run:
         return loop.dry_run(resolve_config(args))
     with contextlib.ExitStack() as resources:  # the run's folder and page server, released at its end
@@ -240,6 +244,9 @@ def _check_command(commands: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench import layout
+
+    layout.pin_results_root()  # before any workload is imported: one that changes the working folder moves nothing
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

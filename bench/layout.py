@@ -98,6 +98,14 @@ def results_root() -> Path:
     return Path(os.environ.get("GILBENCH_RESULTS_DIR") or RESULTS_DIR_NAME)
 
 
+def pin_results_root() -> Path:
+    """Make the results folder absolute, once, before anything else runs: a workload that changes the working
+    folder when it is imported must not move the results (every later call, and every child, reads the pin)."""
+    root = results_root().absolute()
+    os.environ["GILBENCH_RESULTS_DIR"] = str(root)
+    return root
+
+
 def result_path(run_id: str, label: str, root: Optional[Path] = None) -> Path:
     return (root or results_root()) / run_id / f"{file_name(label)}.json"
 
@@ -182,6 +190,10 @@ def point_latest(run_dir: Path) -> Optional[Path]:
     return latest
 
 
+LOCK_SUFFIX = ".lock"
+"""A result file's lock is ``.NAME.json.lock`` beside it."""
+
+
 class ResultClaim:
     """One run's claim on its result file, held from before measuring to the last write.
 
@@ -191,24 +203,15 @@ class ResultClaim:
     """
 
     def __init__(self, path: Path, option: str, replace_existing: bool) -> None:
-        self.lock_path = path.with_name(f".{path.name}.lock")
+        sweep_stale_locks(path.parent.parent)
+        self.lock_path = path.with_name(f".{path.name}{LOCK_SUFFIX}")
         self._handle: Optional[Any] = None
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock, the existence check below still guards sequential runs
             fcntl = None  # type: ignore[assignment]
         if fcntl is not None:
-            handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.seek(0)
-                holder = handle.read().strip() or "?"
-                handle.close()
-                raise UsageError(
-                    f"{option} {str(path)!r}: another gilbench run (pid {holder}) is writing it; "
-                    "wait for it or choose another path"
-                ) from None
+            handle = self._lock(fcntl, path, option)
             handle.seek(0)
             handle.truncate()
             handle.write(str(os.getpid()))
@@ -220,12 +223,60 @@ class ResultClaim:
                 f"{option} {str(path)!r}: already holds a result; pass --force to replace it, or choose another path"
             )
 
+    def _lock(self, fcntl: Any, path: Path, option: str) -> Any:
+        """The lock file, opened and locked; taken again if a sweep removed the file between the open and the lock
+        (a lock on a removed file guards nothing)."""
+        for _ in range(100):
+            handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                handle.close()
+                raise UsageError(
+                    f"{option} {str(path)!r}: another gilbench run (pid {holder}) is writing it; "
+                    "wait for it or choose another path"
+                ) from None
+            try:
+                if os.stat(self.lock_path).st_ino == os.fstat(handle.fileno()).st_ino:
+                    return handle
+            except FileNotFoundError:
+                pass
+            handle.close()
+        raise UsageError(f"{option} {str(path)!r}: its lock file {self.lock_path} keeps being removed")
+
     def release(self) -> None:
         if self._handle is not None:
             with contextlib.suppress(OSError):
                 self.lock_path.unlink()
             self._handle.close()
             self._handle = None
+
+
+def sweep_stale_locks(root: Path) -> list[Path]:
+    """Remove the ``.LABEL.json.lock`` files of runs whose writer is gone (killed with SIGKILL, it could not): the
+    kernel released their lock when the writer died, so a lock that can be taken now is held by no one.  A lock
+    still held is left alone."""
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    removed = []
+    for lock in root.glob(f"*/.*.json{LOCK_SUFFIX}"):
+        try:
+            handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 (closed below)
+        except OSError:
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a writer holds it
+            with contextlib.suppress(OSError):
+                lock.unlink()
+                removed.append(lock)
+    return removed
 
 
 # --- the run manifest ----------------------------------------------------------------------
@@ -273,6 +324,12 @@ class RunManifest:
             raise ValueError(f"interpreters: expected a list of labels, got {interpreters!r}")
         if not isinstance(missing, dict):
             raise ValueError(f"missing: expected an object, got {missing!r}")
+        orders = data.get("round_orders") or []
+        if not isinstance(orders, list) or not all(isinstance(order, list) for order in orders):
+            raise ValueError(f"round_orders: expected a list of rounds, got {str(orders)[:60]}")
+        for key in ("run_id", "command", "server_url", "started_at"):
+            if data.get(key) is not None and not isinstance(data.get(key), str):
+                raise ValueError(f"{key}: expected a string, got {str(data.get(key))[:60]}")
         return cls(
             run_id=str(data.get("run_id", "")),
             interpreters=tuple(interpreters),
@@ -280,13 +337,23 @@ class RunManifest:
             command=str(data.get("command") or ""),
             server_url=data.get("server_url"),
             started_at=data.get("started_at"),
-            round_orders=tuple(tuple(_step(step) for step in order) for order in data.get("round_orders") or []),
+            round_orders=tuple(tuple(_step(step) for step in order) for order in orders),
         )
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _step(step: Any) -> tuple[str, int, Optional[int]]:
     """One measurement of a round in a manifest: [label, cell index] (version 2) or [label, cell index, CPU]."""
-    if not isinstance(step, list) or len(step) not in (2, 3):
-        raise ValueError(f"round_orders: expected [label, cell index, CPU or null], got {step!r}")
+    if (
+        not isinstance(step, list)
+        or len(step) not in (2, 3)
+        or not isinstance(step[0], str)
+        or not _whole(step[1])
+        or not (len(step) == 2 or step[2] is None or _whole(step[2]))
+    ):
+        raise ValueError(f"round_orders: expected [label, cell index, CPU or null], got {str(step)[:60]}")
     label, index, *cpu = step
-    return str(label), int(index), None if not cpu or cpu[0] is None else int(cpu[0])
+    return label, index, None if not cpu or cpu[0] is None else cpu[0]

@@ -144,9 +144,12 @@ def test_one_runner_that_dies_leaves_the_others_measured_and_is_named(tmp_path: 
     survivor = Document.loads((tmp_path / "cut" / "b.json").read_bytes())
     assert survivor.complete and all(len(cell.runs) == 6 for cell in survivor.cells)
     manifest = json.loads((tmp_path / "cut" / "run.json").read_text())
-    assert manifest["missing"]["a"].startswith("its runner stopped in round")
+    assert manifest["missing"]["a"].startswith("its runner was killed by SIGKILL in round")  # the signal, not the pipe
     report = run_bench("report", str(tmp_path / "cut"))
     assert report.returncode == 0, report.stderr
+    markdown = (tmp_path / "cut" / "report.md").read_text()
+    assert "Interpreter a stopped before the end of this run: its runner was killed by SIGKILL in round" in markdown
+    assert "a cell failed or timed out" not in markdown  # no cell did: the runner was killed
 
 
 def test_ctrl_c_interrupts_every_runner_and_keeps_what_each_measured(tmp_path: Path) -> None:
@@ -221,4 +224,129 @@ def test_an_interpreter_whose_runner_cannot_start_is_named_and_the_others_run(tm
     run = tmp_path / "results" / "half"
     assert Document.loads((run / "ok.json").read_bytes()).complete
     manifest = json.loads((run / "run.json").read_text())
-    assert manifest["missing"]["broken"].startswith("it did not start")
+    assert manifest["missing"]["broken"] == "its runner did not start (exited with code 7)"
+
+
+def _descendants_named(word: str) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if word.encode() in command and state != "Z":
+            found.append(int(pid))
+    return found
+
+
+def _hanging_runner(tmp_path: Path, marker: str) -> Path:
+    """An interpreter that never says it is ready, and leaves a daemon of its own session behind as it hangs."""
+    script = tmp_path / "python-hangs"
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(400)'"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"setsid {sleeper} {marker}-daemon </dev/null >/dev/null 2>&1 &\n"  # leaves the runner's session
+        f"exec {sleeper} {marker}\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_a_runner_that_never_says_it_is_ready_is_killed_at_its_deadline_with_all_it_started(tmp_path: Path) -> None:
+    marker = f"gilbench-hang-{os.getpid()}"
+    started_at = time.monotonic()
+    done = run_bench(
+        "conduct",
+        f"--python=ok={sys.executable}",
+        f"--python=hang={_hanging_runner(tmp_path, marker)}",
+        "--run-id",
+        "hung",
+        "--",
+        *SMALL,
+        "--repeat",
+        "1",
+        "--ready-timeout",
+        "3",
+        env={"GILBENCH_RESULTS_DIR": str(tmp_path / "results")},
+        timeout=120,
+    )
+    took = time.monotonic() - started_at
+    assert done.returncode == 1, done.stderr
+    run = tmp_path / "results" / "hung"
+    assert Document.loads((run / "ok.json").read_bytes()).complete  # started at the same time, not delayed
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["missing"] == {"hang": "its runner did not start within 3 s (killed with everything it started)"}
+    assert took < 60, took
+    assert not _descendants_named(marker), "the hung runner or its daemon outlived the run"
+    assert run_bench("report", str(run)).returncode == 0
+    assert (
+        "Interpreter hang is missing from this run: its runner did not start within 3 s"
+        in (run / "report.md").read_text()
+    )
+
+
+def test_ctrl_c_while_a_runner_hangs_at_start_leaves_nothing_running(tmp_path: Path) -> None:
+    marker = f"gilbench-hang-int-{os.getpid()}"
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "bench", "conduct", f"--python=hang={_hanging_runner(tmp_path, marker)}"),
+            *("--run-id", "hung-int", "--", *SMALL, "--repeat", "1"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "GILBENCH_RESULTS_DIR": str(tmp_path)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(_descendants_named(marker)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_descendants_named(marker)) == 2  # the runner and its daemon
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert not _descendants_named(marker)
+
+
+def _simulation(tmp_path: Path, name: str, bad_probe_at: int | None = None, rounds: int = 2) -> Path:
+    data = json.loads((ROOT / "tests" / "fixtures" / "simulations" / "3.13.json").read_text())
+    if bad_probe_at is not None:
+        good = data["probe"][0]
+        data["probe"] = [good] * bad_probe_at + [{"label": 1}] + [good] * rounds
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_runner_lost_in_the_final_speed_probe_is_named_with_how_it_ended(tmp_path: Path) -> None:
+    """Start, round 1, round 2: the third probe point is the end's; the runner dies reading it."""
+    done = run_bench(
+        "conduct",
+        f"--python=a={sys.executable}",
+        f"--python=b={sys.executable}",
+        f"--simulate=a={_simulation(tmp_path, 'a', bad_probe_at=2)}",  # the first runner's simulation probes
+        f"--simulate=b={_simulation(tmp_path, 'b')}",
+        "--run-id",
+        "probe",
+        "--",
+        "--preset",
+        "standard",
+        "--workloads",
+        "cpu=200000",
+        "--executors",
+        "serial",
+        "--repeat",
+        "2",
+        env={"GILBENCH_RESULTS_DIR": str(tmp_path / "results")},
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    run = tmp_path / "results" / "probe"
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["missing"] == {"a": "its runner exited with code 1 during the speed probe at the end"}
+    assert run_bench("report", str(run)).returncode == 0
+    markdown = (run / "report.md").read_text()
+    assert "Interpreter a stopped before the end of this run: its runner exited with code 1 during the speed probe" in (
+        markdown
+    )
+    assert "a cell failed or timed out" not in markdown

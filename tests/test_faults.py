@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import resource
+import shutil
 import signal
 import stat
 import subprocess
@@ -426,3 +427,73 @@ def test_the_report_without_its_extras_names_the_install_command(python_313: Pat
         "gilbench: error: the report needs its extras (pandas is not installed): pip install -e '.[report]', "
         "or use `nox -s report`"
     )
+
+
+def test_the_lock_of_a_runner_killed_with_sigkill_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    """The kernel released the lock when the runner died; only its file is left, which the next run removes."""
+    first = tmp_path / "results" / "killed" / "3.13.json"
+    first.parent.mkdir(parents=True)
+    process = start_run(tmp_path, first, "--workloads", "sleep=0.01", *LONG_RUN)
+    lock = first.with_name(".3.13.json.lock")
+    wait_for(lambda: first.exists() and bool(rounds_by_cell(first)), what="the first saved round")
+    process.kill()
+    process.communicate(timeout=60)
+    assert lock.exists()  # what SIGKILL leaves
+    second = tmp_path / "results" / "next" / "3.13.json"
+    second.parent.mkdir()
+    done = start_run(tmp_path, second, "--workloads", "sleep=0.001", "--executors", "serial", "--repeat", "1")
+    _, stderr = done.communicate(timeout=120)
+    assert done.returncode == 0, stderr
+    assert not lock.exists()
+    assert not list((tmp_path / "results").glob("*/.*.lock"))  # the second run released its own too
+
+
+def test_a_lock_still_held_is_never_swept(tmp_path: Path) -> None:
+    out = tmp_path / "results" / "held" / "a.json"
+    out.parent.mkdir(parents=True)
+    claim = layout.ResultClaim(out, "--out", replace_existing=False)
+    try:
+        assert layout.sweep_stale_locks(tmp_path / "results") == []
+        assert claim.lock_path.exists()
+    finally:
+        claim.release()
+
+
+def test_a_workload_that_changes_the_working_folder_on_import_moves_no_result(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "mods").mkdir()
+    (tmp_path / "mods" / "wander.py").write_text(
+        f"import os\nos.chdir({str(tmp_path / 'elsewhere')!r})\n\n\ndef work(argument=None):\n    return 1\n"
+    )
+    here = tmp_path / "here"
+    here.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "GILBENCH_RESULTS_DIR"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(tmp_path / "mods")])
+    args = ["--workloads", "wander:work", "--executors", "serial", "--load", "2", "--repeat", "1", "--warmup", "0"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "run", *args],
+        cwd=here,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((here / "results").glob("*/*.json"))) == 1
+    assert not (tmp_path / "elsewhere" / "results").exists()
+    assert str(here / "results") in done.stderr + done.stdout  # the message names where, whole
+
+
+def test_a_malformed_manifest_is_named_in_one_line_and_the_report_is_made(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "run-basic", run)
+    manifest = json.loads((run / "run.json").read_text())
+    manifest["round_orders"][0][0][1] = None
+    (run / "run.json").write_text(json.dumps(manifest))
+    done = run_bench("report", str(run), "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    [named] = [line for line in done.stderr.splitlines() if "run.json" in line]
+    assert named.startswith(f"gilbench: warning: {run / 'run.json'}: unreadable run manifest (round_orders: expected")
+    assert "run.json: unreadable run manifest" in (run / "report.md").read_text()  # the report says so too

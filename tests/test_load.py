@@ -68,3 +68,47 @@ def test_a_label_that_is_no_safe_name_is_refused(run: Path) -> None:
 def test_a_missing_path_is_named(tmp_path: Path) -> None:
     loaded = load_paths([tmp_path / "nowhere"])
     assert loaded.results == [] and loaded.problems == [f"{tmp_path / 'nowhere'}: no such file or folder"]
+
+
+def _edit_runs(path: Path, change: object) -> None:
+    data = json.loads(path.read_text())
+    change(data["cells"][0]["runs"])  # type: ignore[operator]
+    path.write_text(json.dumps(data))
+
+
+def test_a_round_recorded_twice_leaves_its_cell_out_with_one_line(run: Path) -> None:
+    """Tempting: 6 runs from 5 distinct rounds would be "paired by round" with one round counted twice."""
+    _edit_runs(run / "3.13.json", lambda runs: runs[1].update(round=runs[0]["round"]))
+    loaded = load_paths([run])
+    [problem] = loaded.problems
+    assert "3.13.json: cell cpu serial: round" in problem and "recorded twice" in problem
+    mine = next(column for column in loaded.results if column.name == "3.13")
+    assert "cpu serial" not in [cell.name for cell in mine.document.cells]
+    assert len(mine.document.cells) == len(json.loads((run / "3.13.json").read_text())["cells"]) - 1
+
+
+def test_a_round_beyond_the_runs_last_is_refused(run: Path) -> None:
+    _edit_runs(run / "3.13t.json", lambda runs: runs[0].update(round=10**9))
+    [problem] = load_paths([run]).problems
+    assert "round 1000000000 is not one of this run's rounds (1 to " in problem
+
+
+def test_rounds_added_after_the_planned_ones_stay_valid_and_round_0_is_exempt(run: Path) -> None:
+    manifest = json.loads((run / "run.json").read_text())
+    last = len(manifest["round_orders"])
+    manifest["round_orders"].append(manifest["round_orders"][-1])  # one round added, numbered on from the rest
+    (run / "run.json").write_text(json.dumps(manifest))
+    _edit_runs(run / "3.13.json", lambda runs: runs.append({**runs[-1], "round": last + 1}))
+    _edit_runs(run / "pypy3.json", lambda runs: [run.update(round=0) for run in runs])
+    assert load_paths([run]).problems == []
+
+
+def test_a_malformed_manifest_is_one_line_and_the_results_beside_it_still_report(run: Path) -> None:
+    manifest = json.loads((run / "run.json").read_text())
+    manifest["round_orders"][0][0][1] = None  # a null cell index
+    (run / "run.json").write_text(json.dumps(manifest))
+    loaded = load_paths([run])
+    assert [column.name for column in loaded.results] == ["3.13", "3.13t", "pypy3"]
+    [problem] = loaded.problems
+    assert problem.startswith(f"{run / 'run.json'}: unreadable run manifest (round_orders: expected [label")
+    assert loaded.manifests == []

@@ -104,9 +104,9 @@ def test_nox_bench_smoke_on_the_default_interpreters(tmp_path: Path) -> None:
         "## Every cell",
     ):
         assert title in markdown
-    assert "| workload   | interpreter   | threads" in markdown and "| interpreters " in markdown
+    assert "| workload   | interpreter   | threads" in markdown and "| subinterpreters " in markdown
     assert (run / "answer.md").is_file()
-    assert "Reproduce with: `nox -s bench -- --preset smoke --load 2 --repeat 1 --warmup 0`" in markdown
+    assert "-s bench -- --preset smoke --load 2 --repeat 1 --warmup 0`" in markdown  # the command as typed
     assert (run / "report.html").is_file() and (run / "results.csv").is_file()
     assert (tmp_path / "latest").resolve() == run.resolve()
 
@@ -179,7 +179,8 @@ def test_nox_python_option_selects_and_provisions_a_subset(tmp_path: Path) -> No
     assert sorted(path.name for path in run.glob("*.json")) == ["3.13t.json", "answer.json", "run.json"]
     manifest = json.loads((run / "run.json").read_text())
     assert manifest["interpreters"] == ["3.13t"]
-    assert manifest["command"].startswith("nox -s bench -p 3.13t -- --workloads cpu=1000")
+    assert manifest["command"].startswith("nox -f ")  # as typed (here by the test, naming the noxfile)
+    assert "-s bench -p 3.13t -- --workloads cpu=1000" in manifest["command"]
     assert "Running session bench-3.13t" in output and "Running session bench-pypy3" not in output
     assert "is missing from this run" not in (run / "report.md").read_text()
 
@@ -210,7 +211,7 @@ def test_a_failed_cell_fails_its_session_yet_every_interpreter_and_the_report_ru
     )
     assert code == 1, output  # a CI job sees it
     run = tmp_path / "faulty"
-    assert json.loads((run / "run.json").read_text())["command"].startswith("nox -s bench -p 3.13 pypy3 -- ")
+    assert "-s bench -p 3.13 pypy3 -- " in json.loads((run / "run.json").read_text())["command"]
     for label in ("3.13", "pypy3"):
         document = load(run / f"{label}.json")
         assert [cell["status"] for cell in document["cells"]] == ["failed", "ok"]
@@ -227,3 +228,75 @@ def test_a_dry_run_checks_every_interpreter_and_measures_nothing(tmp_path: Path)
     assert "3.13t: free-threaded build, GIL off after importing every workload's modules" in output
     assert "Running session measure" not in output
     assert not any(tmp_path.glob("*/*.json"))
+
+
+SMALL_RUN = shlex.split("--workloads sleep=0.01 --executors serial --load 2 --repeat 2 --warmup 0")
+
+
+def test_interpreters_that_cannot_be_prepared_are_named_in_the_manifest_and_the_report(tmp_path: Path) -> None:
+    """A missing path, one that exits 1 and one that segfaults as it starts: each one line from nox, no traceback,
+    each in run.json and the report with its reason, the others measured, and the run's exit code 1."""
+    exits = tmp_path / "python-exits"
+    exits.write_text("#!/bin/sh\necho 'this interpreter is broken' >&2\nexit 1\n")
+    crashes = tmp_path / "python-crashes"
+    crashes.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    for script in (exits, crashes):
+        script.chmod(0o755)
+    pythons = f"3.13,gone=/nonexistent/python3,exits={exits},crashes={crashes}"
+    code, output = finished("-s", "bench", "--", *SMALL_RUN, results=tmp_path, run_id="partial", pythons=pythons)
+    assert code == 1, output
+    assert "Traceback" not in output
+    run = tmp_path / "partial"
+    manifest = json.loads((run / "run.json").read_text())
+    assert manifest["interpreters"] == ["3.13", "gone", "exits", "crashes"]
+    assert manifest["missing"] == {
+        "gone": "/nonexistent/python3 cannot be run (No such file or directory)",
+        "exits": f"{exits} exited with code 1 as it started (this interpreter is broken)",
+        "crashes": f"{crashes} was killed by SIGSEGV as it started",
+    }
+    assert manifest["command"].startswith(f"GILBENCH_PYTHONS={shlex.quote(pythons)} nox ")
+    for label in ("gone", "exits", "crashes"):
+        assert output.count(f"{label} is left out of this run:") == 1
+    assert load(run / "3.13.json")["complete"]
+    markdown = (run / "report.md").read_text()
+    assert "Interpreter gone is missing from this run: /nonexistent/python3 cannot be run" in markdown
+    assert "Interpreter crashes is missing from this run:" in markdown and "SIGSEGV" in markdown
+
+
+def test_the_report_of_an_interrupted_run_is_rebuilt_even_if_one_was_made_during_it(tmp_path: Path) -> None:
+    """A report made at round 3 of a long run must not stand for the run once it has stopped: the last one wins."""
+    process = nox(
+        *shlex.split("-s bench -p 3.13 -- --workloads sleep=0.05 --executors serial --load 2 --repeat 400"),
+        results=tmp_path,
+        run_id="longer",
+    )
+    run = tmp_path / "longer"
+    result = run / "3.13.json"
+
+    def rounds() -> int:
+        if not result.exists():
+            return 0
+        return max((len(cell["runs"]) for cell in json.loads(result.read_text())["cells"]), default=0)
+
+    deadline = time.monotonic() + 300
+    while rounds() < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    early = subprocess.run(
+        [sys.executable, "-m", "bench", "report", str(run), "--format", "markdown"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "GILBENCH_RESULTS_DIR": str(tmp_path)},
+    )
+    assert early.returncode == 0, early.stderr
+    assert "its result file was not finished" in (run / "report.md").read_text()
+    while rounds() < 8 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode != 0
+    markdown = (run / "report.md").read_text()
+    assert "3.13: the run was interrupted" in markdown, output
+    assert "its result file was not finished" not in markdown

@@ -76,3 +76,12 @@ def test_the_answer_never_names_a_pool_of_one_worker() -> None:
     for answer in report.computed.selection.answers:
         for part in answer.bests:
             assert str(part.best["executor"]) == "serial" or int(part.best["workers"]) > 1
+
+
+def test_a_workload_with_no_finished_cell_has_no_answer_and_breaks_nothing() -> None:
+    """Every cell interrupted (a run cut short): nothing can be an answer, and the masks stay masks."""
+    report = pipeline.build(load_paths([FIXTURES / "run-basic"]))
+    cut = report.summary.assign(status="interrupted")
+    assert selection.candidates(cut, "cpu").empty
+    assert selection.workload_answer(cut, "cpu", "3.13") is None
+    assert selection.answerable(cut.iloc[0:0]).empty

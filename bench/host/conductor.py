@@ -21,6 +21,7 @@ import contextlib
 import json
 import os
 import random
+import select
 import shlex
 import signal
 import subprocess
@@ -33,11 +34,25 @@ from typing import IO, Any, Optional
 from bench import layout
 from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError
 from bench.interrupts import STOP_SIGNALS, ignore_signals, raise_if_stopping, stop_on_signals
+from bench.measure.config import DEFAULT_READY_TIMEOUT_S
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, probe
 from bench.result import FAULTS
 
-READY_TIMEOUT_S = 300.0
-"""How long a runner may take to import the workloads, check its surroundings and answer."""
+STOP_WAIT_S = 5.0
+"""How long a runner whose channel broke is given to finish exiting, so its exit code or signal can be named."""
+
+
+def describe_exit(code: Optional[int]) -> str:
+    """How a process ended, in words: ``was killed by SIGKILL``, ``exited with code 1``."""
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name}"
+    return f"exited with code {code}"
 
 
 @dataclass
@@ -45,7 +60,7 @@ class RunnerProcess:
     """One interpreter's runner, driven over a pair of pipes; its stderr passes through."""
 
     label: str
-    process: subprocess.Popen[bytes]
+    process: Optional[subprocess.Popen[bytes]]  # None: it could not even be started
     commands: IO[bytes]
     replies: IO[bytes]
     cells: list[str] = field(default_factory=list)
@@ -61,10 +76,19 @@ class RunnerProcess:
     def receive(self) -> dict[str, Any]:
         line = self.replies.readline()
         if not line:
-            code = self.process.wait()
-            raise ConnectionError(f"its runner stopped (exit code {code})")
+            raise ConnectionError(self.how_it_stopped())
         reply: dict[str, Any] = json.loads(line)
         return reply
+
+    def how_it_stopped(self, error: Optional[BaseException] = None) -> str:
+        """The runner's end in words, from its exit code or signal once it has exited (it is given a moment), else
+        from what broke the channel."""
+        code: Optional[int] = None
+        with contextlib.suppress(subprocess.TimeoutExpired, AttributeError):
+            code = self.process.wait(timeout=STOP_WAIT_S) if self.process is not None else None
+        if code is None and error is not None:
+            return f"stopped answering ({error})"
+        return describe_exit(code)
 
     def ask(self, message: dict[str, Any]) -> Optional[dict[str, Any]]:
         """Send a command and read its reply; a runner that dies is marked failed, never fatal to the run."""
@@ -73,9 +97,21 @@ class RunnerProcess:
         try:
             self.send(message)
             return self.receive()
-        except (OSError, ValueError, ConnectionError) as exc:
+        except ConnectionError as exc:
             self.failure = str(exc)
-            return None
+        except (OSError, ValueError) as exc:
+            self.failure = self.how_it_stopped(exc)
+        return None
+
+    def kill(self) -> None:
+        """Kill the runner's process group (its cells, its pools) and reap it."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+        self.process.wait()
 
 
 @dataclass(frozen=True)
@@ -91,10 +127,12 @@ class Plan:
     simulate: dict[str, str] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)  # interpreters expected but not measurable, and why
     command: str = ""
+    ready_timeout_s: float = DEFAULT_READY_TIMEOUT_S
 
 
-def start_runner(plan: Plan, label: str) -> RunnerProcess:
-    """Start ``EXECUTABLE -m bench run --driven`` with its own channel and wait for it to say it is ready."""
+def launch_runner(plan: Plan, label: str) -> RunnerProcess:
+    """Start ``EXECUTABLE -m bench run --driven`` with its own channel, in a session of its own; it says when it
+    is ready (:func:`wait_until_ready`)."""
     simulate = plan.simulate.get(label)
     commands_read, commands_write = os.pipe()
     replies_read, replies_write = os.pipe()
@@ -116,18 +154,45 @@ def start_runner(plan: Plan, label: str) -> RunnerProcess:
         *(["--same-cpu"] if len(plan.cpus) > 1 else []),
         *(["--simulate", simulate] if simulate else []),
     ]
-    process = subprocess.Popen(command, pass_fds=(commands_read, replies_write), start_new_session=True)
-    os.close(commands_read)
-    os.close(replies_write)
+    process: Optional[subprocess.Popen[bytes]] = None
+    failure = ""
+    try:
+        process = subprocess.Popen(command, pass_fds=(commands_read, replies_write), start_new_session=True)
+    except OSError as exc:  # no such file, not executable: named like any runner that did not start
+        failure = f"did not start ({plan.pythons[label]}: {exc.strerror})"
+    finally:
+        os.close(commands_read)
+        os.close(replies_write)
     runner = RunnerProcess(label, process, os.fdopen(commands_write, "wb"), os.fdopen(replies_read, "rb"))
+    runner.failure = failure
+    return runner
+
+
+def _read_ready(runner: RunnerProcess) -> None:
     try:
         ready = runner.receive()
         runner.cells = [str(name) for name in ready["cells"]]
         flags = [bool(flag) for flag in ready.get("one_cpu") or []]  # absent (an older runner): pin nothing
         runner.one_cpu = (flags + [False] * len(runner.cells))[: len(runner.cells)]
-    except (OSError, ValueError, KeyError, ConnectionError) as exc:
-        runner.failure = f"it did not start ({exc})"
-    return runner
+    except (OSError, ValueError, KeyError, TypeError, ConnectionError) as exc:
+        runner.failure = f"did not start ({exc})"
+
+
+def wait_until_ready(runners: list[RunnerProcess], timeout_s: float) -> None:
+    """Every runner's ready message, read as it comes (they start at the same time, so one slow or hung runner
+    delays no other); a runner silent past ``timeout_s`` is killed with its process group and marked."""
+    deadline = time.monotonic() + timeout_s
+    waiting = {runner.replies.fileno(): runner for runner in runners if not runner.failure}
+    while waiting:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        readable, _, _ = select.select(list(waiting), [], [], min(left, 1.0))
+        for descriptor in readable:
+            _read_ready(waiting.pop(descriptor))
+    for runner in waiting.values():
+        runner.kill()
+        runner.failure = f"did not start within {timeout_s:g} s (killed with everything it started)"
 
 
 Step = tuple[str, int, Optional[int]]
@@ -236,17 +301,25 @@ class Conductor:
         ).write(layout.results_root() / self.plan.run_id)
 
     def start(self) -> list[RunnerProcess]:
-        """Every runner, each ready or named missing with the reason; the ones that answered."""
+        """Every runner, started at once, each ready or named missing with the reason; the ones that answered."""
         for label in self.plan.pythons:
-            runner = start_runner(self.plan, label)
-            self.runners.append(runner)
+            self.runners.append(launch_runner(self.plan, label))  # known at once: Ctrl-C stops it too
+        wait_until_ready(self.runners, self.plan.ready_timeout_s)
+        for runner in self.runners:
             if runner.failure:
-                self.missing[label] = runner.failure
+                self.missing[runner.label] = f"its runner {runner.failure}"
         live = [runner for runner in self.runners if not runner.failure]
         if not live:
+            self.write_manifest()
             raise UsageError(f"no interpreter could start its runner: {'; '.join(self.missing.values())}")
         self.write_manifest()
         return live
+
+    def note_lost(self, where: str) -> None:
+        """Every runner lost since the last look, named in ``missing`` with how it ended and where."""
+        for runner in self.runners:
+            if runner.failure and runner.label not in self.missing:
+                self.missing[runner.label] = f"its runner {runner.failure} {where}"
 
     def measure_round(self, round_number: int, live: list[RunnerProcess], progress: Progress) -> None:
         """Every (interpreter, cell) once, in this round's shuffled order."""
@@ -264,9 +337,9 @@ class Conductor:
                 runner.own_cpu_s = float(reply.get("own_cpu_s") or 0.0)
                 if reply.get("status") in FAULTS:
                     runner.faults.append(f"{runner.cells[index]}: {reply['status']}")
-            elif runner.failure and label not in self.missing:
-                self.missing[label] = f"its runner stopped in round {round_number} ({runner.failure})"
+            self.note_lost(f"in round {round_number}, measuring {runner.cells[index]}")
             progress.step(round_number, self.plan.repeat, label, runner.cells[index], reply)
+        self.note_lost(f"in round {round_number}")
 
     def run(self) -> int:
         """Start every runner, measure every round, finish every file; returns the run's exit code."""
@@ -278,17 +351,23 @@ class Conductor:
             live = self.start()
             clock = time.monotonic()
             probe_all(live, "start", 0.0, plan.cpus, simulated)
+            self.note_lost("during the speed probe at the start")
             progress = Progress(sum(len(runner.cells) for runner in live) * plan.repeat)
             for round_number in range(1, plan.repeat + 1):
                 self.measure_round(round_number, live, progress)
                 point = "end" if round_number == plan.repeat else f"after round {round_number}"
                 probe_all(live, point, time.monotonic() - clock, plan.cpus, simulated)
+                self.note_lost(f"during the speed probe {'at the end' if point == 'end' else point}")
                 self.write_manifest()
         except KeyboardInterrupt:
             interrupted = True
             ignore_signals()  # the runners are stopped and saved now; a second Ctrl-C would only cut that short
         finally:
             codes = _finish(self.runners, interrupted)
+            for runner in self.runners:
+                code = codes.get(runner.label, 0)
+                if not interrupted and code not in (0, EXIT_CELLS_FAILED) and runner.label not in self.missing:
+                    self.missing[runner.label] = f"its runner {describe_exit(code)} while saving its results"
             with contextlib.suppress(OSError):
                 self.write_manifest()
             for signum, handler in previous.items():
@@ -308,20 +387,24 @@ def _finish(runners: list[RunnerProcess], interrupted: bool) -> dict[str, int]:
     """Every runner saves its file and exits: told to end, or interrupted (SIGINT, which also stops a cell it is
     measuring) with what it measured.  Its channel stays open until it has exited, so it always learns of an
     interruption from the signal, never first from the channel closing."""
-    for runner in runners:
-        if interrupted:
+    started = [runner for runner in runners if runner.process is not None]
+    for runner in started:
+        if interrupted or not runner.cells:  # not ready yet: it has no file to save, and reads no command
             with contextlib.suppress(ProcessLookupError):
-                runner.process.send_signal(signal.SIGINT)
+                runner.process.send_signal(signal.SIGINT)  # type: ignore[union-attr]
         else:
             with contextlib.suppress(OSError):
                 runner.send({"do": "end"})
     codes = {}
-    for runner in runners:
+    for runner in started:
+        process = runner.process
+        assert process is not None
         try:
-            codes[runner.label] = runner.process.wait(timeout=60)
+            codes[runner.label] = process.wait(timeout=60 if runner.cells else STOP_WAIT_S)
         except subprocess.TimeoutExpired:
-            runner.process.kill()
-            codes[runner.label] = runner.process.wait()
+            runner.kill()
+            codes[runner.label] = int(process.returncode)
+    for runner in runners:
         for channel in (runner.commands, runner.replies):
             with contextlib.suppress(OSError):
                 channel.close()
@@ -346,7 +429,17 @@ def parse_pythons(texts: list[str]) -> dict[str, str]:
 
 def main(args: Any) -> int:
     """``python -m bench conduct --python LABEL=EXE ... -- RUN OPTIONS``: check, place the run, conduct it."""
-    from bench.measure.config import parse_run_options, resolve_config
+    from bench.measure.orphans import become_subreaper, kill_leftovers
+
+    become_subreaper()  # a runner's descendant that leaves its session becomes this process's child: none outlives
+    try:
+        return _conduct(args)
+    finally:
+        kill_leftovers()  # every runner has exited and the page server stopped: anything still below is a leftover
+
+
+def _conduct(args: Any) -> int:
+    from bench.measure.config import parse_run_options, ready_timeout, resolve_config
     from bench.measure.estimate import estimate_line
     from bench.measure.introspect import allowed_cpus
     from bench.measure.loop import planned_cells
@@ -359,6 +452,7 @@ def main(args: Any) -> int:
     if options.out or options.label:
         raise UsageError("conduct writes results/RUN_ID/LABEL.json for each --python; --out and --label are for one")
     config = resolve_config(options)  # every option checked once, here, before any runner starts
+    ready_s = ready_timeout(options)
     settings = config.settings
     if options.dry_run:
         cells = [cell for label in pythons for cell in planned_cells(config, label)]
@@ -386,6 +480,7 @@ def main(args: Any) -> int:
             simulate=simulate,
             missing=missing,
             command=args.command or shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
+            ready_timeout_s=ready_s,
         )
         code = Conductor(plan).run()
     sys.stderr.write(f"run {run_id}: results in {Path(layout.results_root()) / run_id}\n")

@@ -40,6 +40,9 @@ from bench.vocabulary import (
 )
 
 DEFAULT_TIMEOUT_S = 600.0
+DEFAULT_READY_TIMEOUT_S = 300.0
+"""How long a conducted runner may take to import the workloads, check its surroundings and say it is ready; one
+that takes longer is killed with everything it started, and named (``--ready-timeout``)."""
 PYPY_WARMUP = 3
 QUARTER = "quarter"
 ONE_PER_WORKER = "one per worker"
@@ -312,16 +315,21 @@ def _resolve_chunksize(text: Optional[str], preset: Preset) -> ChunkSetting:
         raise UsageError(f"--chunksize {text!r}: expected a positive whole number or 'auto'") from None
 
 
-def _resolve_timeout(text: Optional[str]) -> float:
+def _resolve_timeout(text: Optional[str], option: str = "--timeout", default: float = DEFAULT_TIMEOUT_S) -> float:
     if text is None:
-        return DEFAULT_TIMEOUT_S
+        return default
     try:
         timeout_s = float(text)
     except ValueError:
         timeout_s = -1.0
-    if not timeout_s > 0:
-        raise UsageError(f"--timeout {text!r}: expected a positive number of seconds")
+    if not 0 < timeout_s < float("inf"):
+        raise UsageError(f"{option} {text!r}: expected a positive number of seconds")
     return timeout_s
+
+
+def ready_timeout(args: Any) -> float:
+    """--ready-timeout: how long a conducted runner may take to say it is ready (checked, in seconds)."""
+    return _resolve_timeout(args.ready_timeout, "--ready-timeout", DEFAULT_READY_TIMEOUT_S)
 
 
 def _resolve_pin(text: Optional[str]) -> Optional[list[int]]:
@@ -552,6 +560,11 @@ def add_run_options(parser: Any) -> None:
     )
     parser.add_argument(
         "--timeout", help=f"seconds per cell before it is killed and marked timeout (default {DEFAULT_TIMEOUT_S:g})"
+    )
+    parser.add_argument(
+        "--ready-timeout",
+        help="(conducted runs) seconds a runner may take to say it is ready before it is killed and named "
+        f"(default {DEFAULT_READY_TIMEOUT_S:g})",
     )
     parser.add_argument("--start-method", help=f"process pool start method (default: {default_start_method()} here)")
     parser.add_argument(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench.layout import NOT_RESULTS, RUN_MANIFEST, SAFE_NAME_RULE, RunManifest, is_safe_name
@@ -113,6 +113,32 @@ def read_document(path: Path) -> Document:
     return document
 
 
+def checked_rounds(document: Document, file: Path, last_round: int, problems: list[str]) -> Document:
+    """The document without its cells whose rounds cannot be paired: a round number twice (one round would count
+    twice in every paired test), or one outside 1 to ``last_round`` (the run's last round: its manifest's, its own
+    or its planned rounds, whichever is latest, so added rounds that continue the numbering stay valid).  Round 0
+    (files from before rounds were recorded) is exempt.  Each cell left out is one line in ``problems``."""
+    kept = []
+    for cell in document.cells:
+        rounds = [run.round for run in cell.runs if run.round != 0]
+        outside = next((number for number in rounds if not 1 <= number <= last_round), None)
+        twice = next((number for number in rounds if rounds.count(number) > 1), None)
+        if outside is not None:
+            problems.append(
+                f"{file}: cell {cell.name}: round {outside} is not one of this run's rounds (1 to {last_round}); "
+                "the cell is left out"
+            )
+        elif twice is not None:
+            problems.append(f"{file}: cell {cell.name}: round {twice} is recorded twice; the cell is left out")
+        else:
+            kept.append(cell)
+    return document if len(kept) == len(document.cells) else replace(document, cells=tuple(kept))
+
+
+def _last_round(document: Document, manifest: RunManifest | None) -> int:
+    return max(len(document.round_orders), document.config.repeat, len(manifest.round_orders) if manifest else 0)
+
+
 def _files_of(path: Path, loaded: Loaded) -> list[Path]:
     if path.is_dir():
         loaded.folders.append(path.resolve())
@@ -139,12 +165,16 @@ def load_paths(paths: list[Path]) -> Loaded:
     documents: list[tuple[Path, Document]] = []
     seen: dict[tuple[str, str, str], Path] = {}
     for path in paths:
-        for file in _files_of(path, loaded):
+        read = len(loaded.manifests)
+        files = _files_of(path, loaded)
+        manifest = loaded.manifests[-1] if len(loaded.manifests) > read else None  # this folder's, if any
+        for file in files:
             try:
                 document = read_document(file)
             except ResultError as exc:
                 loaded.problems.append(str(exc))
                 continue
+            document = checked_rounds(document, file, _last_round(document, manifest), loaded.problems)
             if not document.cells:
                 loaded.empty_labels.add(document.interpreter.label)
                 loaded.problems.append(f"{file}: interrupted before any cell was measured; nothing to report from it")

@@ -22,9 +22,10 @@ from bench import layout
 from bench.errors import UsageError
 from bench.report.compute import Traits, traits_of
 from bench.report.content import CellChoice, Picture
+from bench.report.selection import answerable
 from bench.report.speed_probe import ProbeSummary
 from bench.result import Cell, Document, Repetition
-from bench.vocabulary import ONE_WORKER_BASELINES, POOLED, can_be_answer, cell_id, strategy, strategy_label
+from bench.vocabulary import ONE_WORKER_BASELINES, POOLED, cell_id, strategy, strategy_label
 
 KIND_COLOURS = {"cpu": "#d62728", "io": "#1f77b4", "hash": "#9467bd", "objects": "#ff7f0e", "sleep": "#2ca02c"}
 LINE_STYLES: tuple[tuple[Any, str], ...] = (
@@ -286,7 +287,7 @@ def interpreters_points(summary: pd.DataFrame, names: list[str], out_dir: Path) 
                 for executor, workers in ONE_WORKER_BASELINES
             ]
             serial = next((rows for rows in baselines if not rows.empty), mine.iloc[0:0])
-            answers = mine[[can_be_answer(str(e), int(w)) for e, w in zip(mine["executor"], mine["workers"])]]
+            answers = mine[answerable(mine)]
             fastest = answers.loc[answers["median"].idxmin()] if not answers.empty else None
             for cell, marker, right in (
                 (serial.iloc[0] if not serial.empty else None, "o", True),

@@ -43,7 +43,7 @@ def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
         *_missing(columns, loaded.manifests, loaded.empty_labels),
         *loaded.naming,
         *merge_warnings(columns),
-        *_interpreters(columns),
+        *_interpreters(columns, _stopped_early(loaded.manifests)),
         *_free_threaded_313(columns),
         *_twins(computed.selection.twins),
         *_recorded(columns),
@@ -149,20 +149,32 @@ def _machine(probes: dict[str, ProbeSummary | None]) -> list[RunWarning]:
 
 
 def _missing(columns: list[Column], manifests: list[RunManifest], empty_labels: set[str]) -> list[RunWarning]:
+    """Every interpreter a run asked for that is not in it, or stopped before its end, with the manifest's reason."""
     present = {column.interpreter.label for column in columns} | empty_labels
-    return [
-        RunWarning(
-            "missing-interpreter",
-            f"Interpreter {label} is missing from this run: "
-            f"{manifest.missing.get(label, 'its session did not write a result')}.",
-        )
-        for manifest in manifests
-        for label in manifest.interpreters
-        if label not in present
-    ]
+    found = []
+    for manifest in manifests:
+        for label in manifest.interpreters:
+            reason = manifest.missing.get(label)
+            if label not in present:
+                why = reason or "its session did not write a result"
+                found.append(RunWarning("missing-interpreter", f"Interpreter {label} is missing from this run: {why}."))
+            elif reason:
+                found.append(
+                    RunWarning(
+                        "stopped-interpreter",
+                        f"Interpreter {label} stopped before the end of this run: {reason}; only the cells it "
+                        "measured before are reported.",
+                    )
+                )
+    return found
 
 
-def _interpreters(columns: list[Column]) -> list[RunWarning]:
+def _stopped_early(manifests: list[RunManifest]) -> set[str]:
+    """The labels whose runner a manifest names as stopped or missing (their reason is said already)."""
+    return {label for manifest in manifests for label in manifest.missing}
+
+
+def _interpreters(columns: list[Column], stopped: set[str]) -> list[RunWarning]:
     found = []
     for column in columns:
         interpreter = column.interpreter
@@ -183,10 +195,18 @@ def _interpreters(columns: list[Column]) -> list[RunWarning]:
                     f"{column.name}: the run was interrupted; only the cells measured before are reported.",
                 )
             )
-        elif not column.document.complete:
+        elif column.document.faults:
             found.append(
                 RunWarning(
                     "incomplete", f"{column.name}: the run is incomplete (a cell failed or timed out, see below)."
+                )
+            )
+        elif not column.document.complete and interpreter.label not in stopped:
+            found.append(
+                RunWarning(
+                    "unfinished",
+                    f"{column.name}: its result file was not finished: the run may still be going, or it stopped "
+                    "before its end without saying why; only the cells measured so far are reported.",
                 )
             )
     return found

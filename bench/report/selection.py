@@ -92,11 +92,18 @@ def reference_column(columns: list[Column]) -> Column | None:
     return None
 
 
+def answerable(rows: pd.DataFrame) -> pd.Series:
+    """Which of ``rows`` could be an answer (a boolean mask; a pool of one worker never is)."""
+    mask = [can_be_answer(str(e), int(w)) for e, w in zip(rows["executor"], rows["workers"])]
+    found: pd.Series = pd.Series(mask, index=rows.index, dtype=bool)
+    return found
+
+
 def candidates(summary: pd.DataFrame, workload: str, interpreters: list[str] | None = None) -> pd.DataFrame:
     """Complete cells of ``workload`` that could be an answer, fastest first (no 1-worker pools: a pool of one
     worker is the serial run plus the pool's overhead)."""
     rows = summary[(summary["workload"] == workload) & (summary["status"] == "ok") & summary["median"].notna()]
-    rows = rows[[can_be_answer(str(e), int(w)) for e, w in zip(rows["executor"], rows["workers"])]]
+    rows = rows[answerable(rows)]
     if interpreters is not None:
         rows = rows[rows["interpreter"].isin(interpreters)]
     ordered: pd.DataFrame = rows.sort_values("median", kind="stable")

@@ -11,6 +11,8 @@ from bench.measure import memory
 
 
 def test_the_peak_grows_with_memory_really_touched() -> None:
+    if not memory.reset_peak():  # else the peak may already be above what this test touches
+        pytest.skip("this kernel does not let a process reset its peak (/proc/self/clear_refs)")
     before = memory.peak_rss_bytes()
     assert before is not None and before > 0
     block = bytearray(64 * 1024 * 1024)  # zero pages are mapped on write: touch every page

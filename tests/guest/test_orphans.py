@@ -18,7 +18,9 @@ DAEMON = (
     "import os, sys, time\n"
     "if os.fork(): sys.exit(0)\n"  # the first child exits: the grandchild is orphaned, in a session of its own
     "os.setsid()\n"
-    "open(sys.argv[1] + '.tmp', 'w').write(str(os.getpid()))\n"
+    "f = open(sys.argv[1] + '.tmp', 'w')\n"
+    "f.write(str(os.getpid()))\n"
+    "f.close()\n"  # closed before the rename: PyPy closes a file only when it is collected
     "os.rename(sys.argv[1] + '.tmp', sys.argv[1])\n"  # the pid appears whole, once the daemon runs
     "time.sleep(60)\n"
 )

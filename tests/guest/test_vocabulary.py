@@ -44,7 +44,7 @@ def test_an_unknown_strategy_gets_neutral_words_not_an_error() -> None:
         ("serial", 1, "cpu serial", "3.13 serial"),
         ("threads", 1, "cpu 1 thread", "3.13 with 1 thread"),
         ("processes", 5, "cpu 5 processes", "3.13 with 5 processes"),
-        ("interpreters", 2, "cpu 2 interpreters", "3.13 with 2 interpreters"),
+        ("interpreters", 2, "cpu 2 subinterpreters", "3.13 with 2 subinterpreters"),
         ("asyncio", 5, "cpu 5 asyncio tasks", "3.13 with 5 asyncio tasks"),
         ("offload", 5, "cpu 5 asyncio tasks + to_thread", "3.13 with 5 asyncio tasks + to_thread"),
     ],
@@ -109,3 +109,21 @@ def test_the_reference_is_a_cpython_gil_build_and_serial_comes_before_one_thread
 )
 def test_which_cells_run_on_one_cpu(executor: str, workers: int, one_cpu: bool) -> None:
     assert vocabulary.runs_on_one_cpu(executor, workers) is one_cpu
+
+
+def test_the_subinterpreter_strategy_is_named_so_and_its_recorded_name_is_still_accepted() -> None:
+    assert strategy("interpreters").public == "subinterpreters"
+    assert vocabulary.strategy_name("subinterpreters") == vocabulary.strategy_name("interpreters") == "interpreters"
+    assert vocabulary.strategy_name("threads") == "threads" and vocabulary.strategy_name("fibres") is None
+    assert "subinterpreters" in vocabulary.ACCEPTED_STRATEGIES
+
+
+def test_every_preset_that_runs_every_workload_lists_the_table_in_its_order() -> None:
+    from bench.measure.config import PRESETS
+
+    names = list(vocabulary.BUILTIN_WORKLOADS)
+    for preset in ("smoke", "standard", "publish"):
+        assert [text.partition("=")[0] for text in PRESETS[preset].workloads] == names
+    with pytest.raises(ValueError, match="fibres"):
+        vocabulary.every_workload(fibres=1)
+    assert {name: row.traits for name, row in vocabulary.BUILTIN_WORKLOADS.items()} == vocabulary.BUILTIN_TRAITS
