@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, TypeVar, Union
 
+from bench.verdict import DEFAULT_MARGIN
 from bench.vocabulary import BUILTIN_TRAITS, DERIVED, GIL, UNKNOWN, USES, TaskTraits, WorkloadTraits, cell_label
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """History of ``schema_version`` (add a line, never rewrite one; older files are upgraded on load):
 
 1. First version: the run, interpreter, machine, config and cells with their runs and task rows.
@@ -32,6 +33,7 @@ SCHEMA_VERSION = 6
    ``config.pools_warmed``; ``interpreter.packages``; ``probe_executable``.  Versions 1-3: :func:`upgrade_traits`.
 5. ``config.extra_cells`` (cells of one workload only); the ``asyncio`` executor.
 6. ``config.same_cpu``: one-CPU cells ran on the round's CPU, the same for every interpreter.
+7. ``config.margin``: the equivalence margin the run's verdicts use (0.05: within 5%; older files read 0.05).
 """
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 FAULTS = ("failed", "timeout")
@@ -527,6 +529,15 @@ def _pin(fields: _Fields, key: str) -> Optional[tuple[int, ...]]:
     return tuple(fields.items(key)) if fields.raw(key, optional=True) is not None else None
 
 
+def _margin(fields: _Fields, key: str) -> float:
+    value = fields.raw(key, optional=True)
+    if value is None:
+        return DEFAULT_MARGIN
+    if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1):
+        raise ResultError(f"{fields.path(key)}: expected a share above 0 and below 1, got {_shown(value)}")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class Config(Record):
     """Every resolved parameter of a run, so it can be repeated and so merged runs can be compared."""
@@ -557,6 +568,7 @@ class Config(Record):
         _cell_rows("workload, executor, workers", True), default=()
     )  # (workload, executor, workers) measured for that one only
     same_cpu: bool = wired(_flag_or(False), default=False)  # one-CPU cells on one CPU per round, for everyone
+    margin: float = wired(_margin, default=DEFAULT_MARGIN)  # two cells are equivalent within 1/(1+m) to 1+m
 
     def cells_for(self, workload: str) -> list[tuple[str, int]]:
         """The (executor, workers) cells of one workload (its cell label): the crossed ones, then its own."""

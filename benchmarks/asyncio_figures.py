@@ -15,9 +15,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import compute  # noqa: E402
 from bench.report.comparisons import Comparisons  # noqa: E402
-from bench.report.format import p_text, ratio  # noqa: E402
 from bench.report.load import load_paths  # noqa: E402
 from bench.report.selection import cell_of  # noqa: E402
+from bench.report.words import subject_against  # noqa: E402
 from bench.vocabulary import strategy_label  # noqa: E402
 
 PAIRS = [
@@ -43,12 +43,7 @@ def main(folder: Path) -> None:
             if threads is None or other is None or not threads["walls"] or not other["walls"]:
                 continue
             test = comparisons.add(threads, other)  # threads / other: above 1, the other ran faster
-            if not test.significant or test.unsettled:
-                words = f"tied ({p_text(test.p)})"
-            elif test.value > 1:
-                words = f"{ratio(test.value)} faster ({p_text(test.p)})"
-            else:
-                words = f"{ratio(1 / test.value)} slower ({p_text(test.p)})"
+            words = subject_against(test)  # threads / other: how the other fares against threads
             print(
                 f"| {workload} | {column.name} | {strategy_label(t_exec, t_workers)}: "
                 f"{float(threads['median']) * 1000:.0f} | {strategy_label(o_exec, o_workers)}: "

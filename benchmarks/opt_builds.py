@@ -2,8 +2,8 @@
 
 Reads one conducted run whose labels include ``X`` and ``X+opt`` (for example ``3.13`` and ``3.13+opt``,
 ``3.13t`` and ``3.13t+opt``), measured in the same rounds, and prints for every cell both builds' median wall
-time and the median over rounds of plain / optimized (paired by round) with its range and the paired Wilcoxon
-test's p.  The README's and docs/interpreters.md's figures for ``+opt`` come from it.
+time and plain / optimized paired by round (ratio of geometric means, its 99% interval, the verdict) and the
+paired Wilcoxon test's p.  The README's and docs/interpreters.md's figures for ``+opt`` come from it.
 
     python -m bench conduct --run-id opt-builds --python 3.13=PATH --python 3.13+opt=PATH \\
         --python 3.13t=PATH --python 3.13t+opt=PATH -- --workloads cpu,objects --executors serial,threads \\
@@ -28,7 +28,7 @@ OPT = "+opt"
 
 def paired_ratios(runs: pd.DataFrame) -> pd.DataFrame:
     """One row per (plain, optimized) pair and cell: medians, and plain / optimized paired by round with the
-    report's own comparison (median of the per-round ratios, their range, the Wilcoxon test's p)."""
+    report's own comparison (the ratio of geometric means, its 99% interval, its verdict, the Wilcoxon p)."""
     runs = runs[runs["status"] == "ok"].dropna(subset=["wall_s", "round"])
     labels = set(runs["interpreter"])
     rows = []
@@ -49,6 +49,7 @@ def paired_ratios(runs: pd.DataFrame) -> pd.DataFrame:
                     "plain ms": 1000 * a["wall_s"].median(),
                     "optimized ms": 1000 * b["wall_s"].median(),
                     "plain / optimized": f"{ratio.value:.2f}x [{ratio.low:.2f}-{ratio.high:.2f}]",
+                    "verdict": ratio.outcome,
                     "p": f"{ratio.p:.2g}",
                 }
             )

@@ -79,3 +79,26 @@ def test_cpythons_built_without_pgo_and_lto_are_named() -> None:
             assert column.name not in named
         elif flags and not optimized:
             assert column.name in named
+
+
+def test_the_gil_question_is_asked_of_work_that_holds_the_gil_and_only_of_it() -> None:
+    """A CPython user with CPU work chooses between the GIL build with processes (or subinterpreters) and the
+    free-threaded build with threads: the answer puts that pair side by side, at the family's level; never for
+    waiting work, nor for C code that releases the GIL, where the question does not arise."""
+    report = pipeline.build(load_paths([FIXTURES / "run-verdicts"]))
+    questions = report.computed.selection.gil_questions
+    holding = {workload for workload, traits in report.computed.traits.items() if "=" not in workload}
+    asked = {question.workload for question in questions}
+    assert asked and asked <= {w for w in holding if report.computed.traits_of(w).holds_gil or w == "mixed"}
+    assert not asked & {"io", "sleep", "hash"}
+    for question in questions:
+        assert question.gil_build["interpreter"] == "3.13" and question.free_threaded["interpreter"] == "3.13t"
+        assert strategy(str(question.gil_build["executor"])).gil == "per worker"
+        assert question.free_threaded["executor"] == "threads"
+        row = report.computed.comparisons.of(question.gil_build, question.free_threaded)
+        assert row.role == "answer"  # in the family: its level corrected with the runner-ups'
+    sentences = [text for text in report.sections[0].after if "the GIL question" in text]
+    assert len(sentences) == len(questions)
+    record = report.answer["workloads"]
+    asked_json = {w["workload"] for w in record if w["gil_question"]}  # type: ignore[index]
+    assert asked_json == asked

@@ -26,7 +26,8 @@ def test_one_interpreter_s_cells_are_paired_by_round_others_independent() -> Non
     assert not table.add(cell("3.13", SLOW), cell("pypy3", FAST)).paired
     conducted = Comparisons({"3.13": ("run", "host", "3.13", "pypy3"), "pypy3": ("run", "host", "3.13", "pypy3")})
     assert conducted.add(cell("3.13", SLOW), cell("pypy3", FAST)).paired
-    assert not compare_cells(cell("3.13", SLOW), cell("3.13", FAST, "threads", 2), same_rounds=False).paired
+    independent = compare_cells(cell("3.13", SLOW), cell("3.13", FAST, "threads", 2), False, 0.01, 0.05)
+    assert not independent.paired
 
 
 def test_each_row_says_its_method_and_the_words_its_test_allows() -> None:
@@ -35,12 +36,14 @@ def test_each_row_says_its_method_and_the_words_its_test_allows() -> None:
     paired = table.add(slow, fast)
     assert paired.method == PAIRED and paired.words == "slower" and paired.p < 0.01
     assert table.add(fast, slow).words == "faster"
-    tied = table.add(slow, cell("3.13", list(reversed(SLOW)), "processes", 2))
-    assert tied.words == "no significant difference"
+    same = table.add(slow, cell("3.13", list(reversed(SLOW)), "processes", 2))
+    assert same.words in ("equivalent", "not settled")  # never "no significant difference" or "tied"
     assert table.add(slow, other).method == INDEPENDENT
+    assert table.add(slow, slow).value == 1.0  # a cell against itself: no row
     frame = table.frame()
-    assert list(frame["a_is"]) == ["slower", "faster", "no significant difference", "slower"]
-    assert set(frame.columns) >= {"a_interpreter", "b_executor", "ratio", "low", "high", "p", "n", "method"}
+    assert list(frame["verdict"]) == ["slower", same.words, "slower"]  # one row per unordered pair
+    columns = {"a_interpreter", "b_executor", "ratio", "low", "high", "verdict", "p", "p_adjusted", "rounds", "method"}
+    assert set(frame.columns) >= columns
 
 
 def test_a_pair_is_computed_once_and_an_unplanned_one_is_an_error() -> None:

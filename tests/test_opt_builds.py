@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import verdict
 from tests.conftest import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,9 @@ def test_each_optimized_build_is_paired_with_its_plain_twin_round_by_round() -> 
     plain, optimized = walls("3.13t", "serial"), walls("3.13t+opt", "serial")
     ratios = [plain[r] / optimized[r] for r in plain]
     [row] = table[(table["pair"] == "3.13t / 3.13t+opt") & (table["cell"] == "cpu serial x1")].to_dict("records")
-    assert row["plain / optimized"] == f"{statistics.median(ratios):.2f}x [{min(ratios):.2f}-{max(ratios):.2f}]"
+    interval = verdict.paired_interval(ratios)
+    assert row["plain / optimized"] == f"{interval.ratio:.2f}x [{interval.low:.2f}-{interval.high:.2f}]"
+    assert row["verdict"] == interval.outcome()
     assert row["plain ms"] == 1000 * statistics.median(plain.values())
 
 

@@ -82,7 +82,7 @@ def test_the_speed_up_legend_lists_every_line_drawn_in_any_panel(tmp_path: Path)
     assert picture is not None
     texts = _svg_texts(picture.svg)
     assert "ideal: min(workers, usable CPUs)" in texts and "ideal: workers (waits overlap)" in texts
-    assert {"3.13 threads", "3.13t interpreters", "pypy3 processes"} <= set(texts)
+    assert {"3.13 threads", "3.13t subinterpreters", "pypy3 processes"} <= set(texts)
 
 
 def test_the_interpreters_picture_names_each_fastest_strategy(tmp_path: Path) -> None:

@@ -412,7 +412,7 @@ def test_a_version_1_file_is_upgraded_and_reported(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     markdown = (run / "report.md").read_text()
     assert (
-        "| cpu        | 3.13          | 1.00x [0.96–1.04], 2 workers | 1.92x [1.85–2.00], 2 workers |" in markdown
+        "| cpu        | 3.13          | 1.00x [0.96–1.04], 2 workers | 1.92x [1.84–2.01], 2 workers |" in markdown
     )  # independent: no rounds
     report = pipeline.build(load_paths([run]))
     assert report.columns[0].document.cells[0].warmup_s == (1.0,)
@@ -479,20 +479,22 @@ def _keep_rounds(count: int) -> object:
     return change
 
 
-def test_too_few_rounds_for_significance_are_said_and_nothing_is_claimed(run_copy: Path) -> None:
+def test_fewer_rounds_widen_the_intervals_and_the_words_still_follow_them(run_copy: Path) -> None:
+    """5 rounds: Wilcoxon's p can never fall below 0.0625, yet a difference the interval settles is still a
+    difference; and nothing the interval leaves open is called the same."""
     for path in run_copy.glob("*.json"):
         if path.name != "run.json":
             edit(path, _keep_rounds(5))
     report = pipeline.build(load_paths([run_copy]))
     answer = next(section for section in report.sections if section.title == "The answer")
-    assert (
-        "with 5 rounds the smallest possible p-value is 0.062, so no difference within an interpreter can be "
-        "called significant" in answer.paragraphs[1]
-    )
+    assert "with 5 rounds its smallest is 0.0625" in answer.paragraphs[1]
+    for row in report.computed.comparisons.unique():
+        assert row.n <= 5
+        if row.outcome in ("faster", "slower"):
+            assert row.low > 1 or row.high < 1
     gil = next(section for section in report.sections if section.title == "GIL impact")
-    verdicts = [row[-1] for row in gil.tables[0][1].rows]
-    assert all("beat" not in text and "run in parallel" not in text for text in verdicts)
-    assert all("threads: no significant difference from serial" in text for text in verdicts)
+    verdicts = " ".join(row[-1] for row in gil.tables[0][1].rows)
+    assert "no significant difference" not in verdicts and "tied" not in verdicts
 
 
 def test_a_speed_up_range_beyond_the_cpus_is_marked(run_copy: Path) -> None:

@@ -55,6 +55,10 @@ def describe_exit(code: Optional[int]) -> str:
     return f"exited with code {code}"
 
 
+class RunnerGone(Exception):
+    """A runner's channel closed: the message says how the runner ended."""
+
+
 @dataclass
 class RunnerProcess:
     """One interpreter's runner, driven over a pair of pipes; its stderr passes through."""
@@ -76,7 +80,7 @@ class RunnerProcess:
     def receive(self) -> dict[str, Any]:
         line = self.replies.readline()
         if not line:
-            raise ConnectionError(self.how_it_stopped())
+            raise RunnerGone(self.how_it_stopped())
         reply: dict[str, Any] = json.loads(line)
         return reply
 
@@ -97,9 +101,9 @@ class RunnerProcess:
         try:
             self.send(message)
             return self.receive()
-        except ConnectionError as exc:
+        except RunnerGone as exc:  # its channel closed: it has exited, and how is known
             self.failure = str(exc)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # a broken pipe, a garbled reply: how it ended, once it has
             self.failure = self.how_it_stopped(exc)
         return None
 
@@ -174,7 +178,7 @@ def _read_ready(runner: RunnerProcess) -> None:
         runner.cells = [str(name) for name in ready["cells"]]
         flags = [bool(flag) for flag in ready.get("one_cpu") or []]  # absent (an older runner): pin nothing
         runner.one_cpu = (flags + [False] * len(runner.cells))[: len(runner.cells)]
-    except (OSError, ValueError, KeyError, TypeError, ConnectionError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RunnerGone) as exc:
         runner.failure = f"did not start ({exc})"
 
 

@@ -38,6 +38,7 @@ from bench.errors import UsageError
 from bench.report import stats
 from bench.report.load import read_document
 from bench.result import Cell, Document, ResultError
+from bench.verdict import EQUIVALENT
 from bench.vocabulary import ONE_WORKER_BASELINES
 
 TOLERANCE = 0.03
@@ -153,12 +154,14 @@ def _cross_summary(measured: list[Outcome]) -> bool:
         if not found:
             continue
         within = sum(1 for c in found if abs(c.value - 1) <= TOLERANCE)
-        different = sum(1 for c in found if c.significant)
+        different = sum(1 for c in found if c.differs)
+        equivalent = sum(1 for c in found if c.outcome == EQUIVALENT)
         ratios = sorted(c.value for c in found)
         method = "paired by round" if found[0].paired else "independent samples"
         print(
             f"{design} ({method}): ratios {ratios[0]:.3f}-{ratios[-1]:.3f}; {within} of {len(found)} within "
-            f"{1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; {different} of {len(found)} called different (p < {stats.ALPHA})"
+            f"{1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; {different} of {len(found)} called different and "
+            f"{equivalent} equivalent (their {found[0].level:.0%} intervals)"
         )
         if design == CROSS[0]:
             meets = within >= CROSS_WITHIN_GOAL * len(found) and different <= FALSE_POSITIVE_GOAL * len(found)
@@ -194,13 +197,14 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None, 
     for pair in PAIRS:
         found = [o.comparisons[pair] for o in measured]
         within = sum(1 for c in found if abs(c.value - 1) <= TOLERANCE)
-        different = sum(1 for c in found if c.significant)
+        different = sum(1 for c in found if c.differs)
+        equivalent = sum(1 for c in found if c.outcome == EQUIVALENT)
         ratios = sorted(c.value for c in found)
         print(
             f"{pair}: ratios {ratios[0]:.3f}-{ratios[-1]:.3f} (median {stats.median_range(ratios).value:.3f}); "
-            f"{within} of {len(found)} within {1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; the report's test called "
-            f"{different} of {len(found)} different (p < {stats.ALPHA}; {found[0].n} rounds, smallest possible p "
-            f"{found[0].p_floor:.4f})"
+            f"{within} of {len(found)} within {1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; the report called "
+            f"{different} of {len(found)} different and {equivalent} equivalent ({found[0].level:.0%} intervals, "
+            f"{found[0].n} rounds)"
         )
         if pair in JUDGED:
             steady &= within >= WITHIN_GOAL * len(found)

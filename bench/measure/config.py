@@ -29,6 +29,7 @@ from bench.measure import introspect
 from bench.measure.strategies.processes import default_start_method, start_methods
 from bench.measure.workloads import BUILTINS, WorkloadChoice, page_urls, parse_workload, with_declared_traits
 from bench.result import ChunkSetting, Config, ServerFacts, WarmupSetting
+from bench.verdict import DEFAULT_MARGIN
 from bench.vocabulary import (
     ACCEPTED_STRATEGIES,
     CROSSED,
@@ -327,6 +328,19 @@ def _resolve_timeout(text: Optional[str], option: str = "--timeout", default: fl
     return timeout_s
 
 
+def _resolve_margin(text: Optional[str]) -> float:
+    """--margin: how far apart two cells may be and still be called equivalent (0.05: within 5%)."""
+    if text is None:
+        return DEFAULT_MARGIN
+    try:
+        margin = float(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+    except ValueError:
+        margin = -1.0
+    if not 0 < margin < 1:
+        raise UsageError(f"--margin {text!r}: expected a share above 0 and below 1, e.g. 0.05 or 5%")
+    return margin
+
+
 def ready_timeout(args: Any) -> float:
     """--ready-timeout: how long a conducted runner may take to say it is ready (checked, in seconds)."""
     return _resolve_timeout(args.ready_timeout, "--ready-timeout", DEFAULT_READY_TIMEOUT_S)
@@ -411,6 +425,7 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         pools_warmed=True,
         shared_rounds=tuple(part for part in (args.shared_rounds or "").split(",") if part),
         same_cpu=bool(args.same_cpu) and FORK_CELLS,
+        margin=_resolve_margin(args.margin),
     )
     out = Path(args.out) if args.out else None
     if resources is not None:
@@ -560,6 +575,11 @@ def add_run_options(parser: Any) -> None:
     )
     parser.add_argument(
         "--timeout", help=f"seconds per cell before it is killed and marked timeout (default {DEFAULT_TIMEOUT_S:g})"
+    )
+    parser.add_argument(
+        "--margin",
+        help=f"equivalence margin of the verdicts: cells whose whole interval lies within it are equivalent "
+        f"(default {DEFAULT_MARGIN:g}, i.e. 5%%; 0.02 or 2%% for a tighter claim)",
     )
     parser.add_argument(
         "--ready-timeout",

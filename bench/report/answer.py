@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bench.report import words
 from bench.report.comparisons import ComparisonRow, Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
-from bench.report.format import TimeUnit, p_text, ratio, ratio_ci, time_unit
+from bench.report.format import TimeUnit, ratio, time_unit
 from bench.report.load import Column
 from bench.report.sections import between_interpreters
 from bench.report.selection import (
+    GilQuestion,
     InterpreterBest,
     WorkloadAnswer,
     configuration_of,
@@ -48,29 +50,12 @@ def _gain(comparisons: Comparisons, base: pd.Series | None, cell: pd.Series) -> 
 
 
 def _lead(comparison: ComparisonRow, other: str | None = None) -> str:
-    """How far a configuration is ahead, given ``other / it``: ``1.07x faster (p=0.002)``, ``1.20x slower``,
-    ``tied (p=0.721)`` where the test finds no difference, ``not settled (...)`` where one round decides; with
-    ``other``'s name when given (``1.07x faster than 3.13 serial (p=0.002)``)."""
-    than, with_, against = (f" than {other}", f" with {other}", f" against {other}") if other else ("", "", "")
-    if comparison.unsettled:
-        return f"not settled{against} ({p_text(comparison.p)}; {comparison.unsettled_reason})"
-    if not comparison.significant:
-        return f"tied{with_} ({p_text(comparison.p)})"
-    if comparison.value < 1:
-        return f"{ratio(1 / comparison.value)} slower{than} ({p_text(comparison.p)})"
-    return f"{ratio(comparison.value)} faster{than} ({p_text(comparison.p)})"
+    """How far a configuration is ahead, given ``other / it`` (:func:`bench.report.words.subject_against`)."""
+    return words.subject_against(comparison, other or "")
 
 
 def _gain_text(comparison: ComparisonRow | None, same: str) -> str:
-    """A gain with its bracket, and the test's word where it finds no difference."""
-    if comparison is None:
-        return same
-    text = ratio_ci(comparison.value, comparison.low, comparison.high)
-    if comparison.unsettled:
-        return f"{text}, not settled"
-    if not comparison.significant:
-        return f"{text}, tied ({p_text(comparison.p)})"
-    return text
+    return words.gain(comparison, same)
 
 
 def _against(comparisons: Comparisons, other: pd.Series | None, first: pd.Series, what: str) -> str | None:
@@ -148,11 +133,22 @@ def answer_section(computed: Computed, method: str) -> Section | None:
         "vs its best other strategy",
     ]
     sentences = [_sentence(comparisons, chosen) for chosen in answers]
+    sentences += [_gil_sentence(comparisons, question) for question in computed.selection.gil_questions]
     sentences += _unoptimized_note(computed.columns)
     brief = _brief_table(computed.comparisons, answers, reference)
     intro = _answer_intro(computed, baseline, reference)
     return Section(
         "The answer", [intro, method], [("", Table(headers, rows, keys))], after=sentences, first=True, brief=brief
+    )
+
+
+def _gil_sentence(comparisons: Comparisons, question: GilQuestion) -> str:
+    """``cpu, the GIL question: 3.13t with 2 threads (free-threaded) 1.23x slower than 3.13 with 2 processes``."""
+    gil, free = configuration_of(question.gil_build), configuration_of(question.free_threaded)
+    verdict = words.subject_against(comparisons.of(question.gil_build, question.free_threaded), gil)
+    return (
+        f"{question.workload}, the GIL question (the GIL build with a GIL per worker, or the free-threaded build "
+        f"with threads): {free} {verdict}."
     )
 
 
@@ -208,9 +204,8 @@ def _answer_intro(computed: Computed, baseline: str, reference: str) -> str:
         f'and "both" the configuration against {reference}, each {between_interpreters(computed)}; "both" is about '
         'the product of the other two (each is a median of its own rounds\' ratios). "vs its best other strategy" '
         "is the choice a reader faces on that interpreter: the fastest configuration of another strategy, never "
-        'the same strategy with another worker count; "tied" where the test finds no significant difference, "not '
-        'settled" where dropping one round turns the ratio to the other side of 1. A pool of one worker is never '
-        "listed: it is the serial run plus the pool's overhead."
+        "the same strategy with another worker count. A pool of one worker is never listed: it is the serial run "
+        "plus the pool's overhead."
     )
 
 
@@ -228,12 +223,8 @@ def _unoptimized_note(columns: list[Column]) -> list[str]:
 
 
 def _short_lead(comparison: ComparisonRow) -> str:
-    """``9.9x slower``, ``tied``, ``not settled``: the runner-up against the fastest, for a narrow table."""
-    if comparison.unsettled:
-        return "not settled"
-    if not comparison.significant:
-        return "tied"
-    return f"{ratio(comparison.value)} {'slower' if comparison.value > 1 else 'faster'}"
+    """``9.9x slower``, ``equivalent``, ``not settled``: the runner-up against the fastest, for a narrow table."""
+    return words.a_against(comparison)
 
 
 def _brief_table(comparisons: Comparisons, answers: list[WorkloadAnswer], reference: str) -> Table:
@@ -277,21 +268,18 @@ def _test(comparison: ComparisonRow | None) -> dict[str, object] | None:
     is faster), its bracket, the test, and the word the report may use."""
     if comparison is None:
         return None
-    if comparison.unsettled:
-        word = "not settled"
-    elif not comparison.significant:
-        word = "tied"
-    else:
-        word = "faster" if comparison.value > 1 else "slower"
     return {
         "ratio": comparison.value,
         "low": comparison.low,
         "high": comparison.high,
-        "bracket": "range of rounds" if comparison.paired else "99% bootstrap interval",
+        "level": comparison.level,
+        "margin": comparison.margin,
         "p": comparison.p,
+        "p_adjusted": comparison.p_adjusted,
         "rounds": comparison.n,
         "method": comparison.method,
-        "verdict": word,
+        "family": comparison.role,
+        "verdict": words.of_subject(comparison),  # the configuration against the base
     }
 
 
@@ -350,6 +338,15 @@ def answer_record(computed: Computed, warnings: list[RunWarning]) -> dict[str, o
                     _part_record(comparisons, chosen, rank, part) for rank, part in enumerate(chosen.bests, 1)
                 ],
                 "sentence": _sentence(comparisons, chosen),
+                "gil_question": [
+                    {
+                        "gil_build": _configuration(question.gil_build),
+                        "free_threaded": _configuration(question.free_threaded),
+                        "test": _test(comparisons.of(question.gil_build, question.free_threaded)),
+                    }
+                    for question in computed.selection.gil_questions
+                    if question.workload == chosen.workload
+                ],
             }
         )
     return {

@@ -18,21 +18,29 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import pandas as pd
+from scipy.stats import false_discovery_control
 
+from bench import verdict
 from bench.report import stats
 from bench.report.load import Column
 from bench.report.selection import CellKey, key
 
-PAIRED = "paired by round (median of per-round ratios, their range, Wilcoxon signed-rank test)"
-INDEPENDENT = "independent samples (ratio of medians, 99% bootstrap interval, Mann-Whitney U test)"
+PAIRED = "paired by round (ratio of geometric means, t-interval on the per-round log-ratios, Wilcoxon signed-rank p)"
+INDEPENDENT = "independent samples (ratio of geometric means, Welch t-interval on the log-times, Mann-Whitney U p)"
+FAMILY = "answer"
+DESCRIPTIVE = "descriptive"
+"""What a comparison's level is: the answer's family (corrected for the family's size) or descriptive (uncorrected,
+at the run's level)."""
 
 
 @dataclass(frozen=True)
 class ComparisonRow(stats.Comparison):
-    """``a / b`` for two cells: the estimate, its interval or range, the test, and the words the test allows."""
+    """``a / b`` for two cells: the estimate, its interval, the test, the outcome, and whose level it has."""
 
     a: CellKey = ("", "", "", 0)
     b: CellKey = ("", "", "", 0)
+    role: str = DESCRIPTIVE
+    p_adjusted: float = float("nan")
 
     @property
     def method(self) -> str:
@@ -40,12 +48,8 @@ class ComparisonRow(stats.Comparison):
 
     @property
     def words(self) -> str:
-        """What may be said of ``a`` against ``b``: "slower", "faster" (a took less time), or no difference."""
-        if self.unsettled:
-            return "not settled"
-        if not self.significant:
-            return "no significant difference"
-        return "slower" if self.value > 1 else "faster"
+        """What may be said of ``a`` against ``b``: faster, slower, equivalent, or not settled."""
+        return self.outcome
 
     def record(self) -> dict[str, object]:
         """One row of ``comparisons.csv``."""
@@ -56,17 +60,27 @@ class ComparisonRow(stats.Comparison):
             "ratio": self.value,
             "low": self.low,
             "high": self.high,
+            "level": self.level,
+            "verdict": self.outcome,
             "p": self.p,
-            "n": self.n,
-            "settled": self.settled,
+            "p_adjusted": self.p_adjusted,
+            "rounds": self.n,
+            "family": self.role,
             "method": self.method,
-            "a_is": self.words,
         }
 
 
-def compare_cells(a: pd.Series, b: pd.Series, same_rounds: bool) -> stats.Comparison:
+def compare_cells(a: pd.Series, b: pd.Series, same_rounds: bool, alpha: float, margin: float) -> stats.Comparison:
     """``a / b``: paired by round when both cells were measured in the same rounds, else independent samples."""
-    return stats.compare(list(a["walls"]), list(a["rounds"]), list(b["walls"]), list(b["rounds"]), paired=same_rounds)
+    return stats.compare(
+        list(a["walls"]),
+        list(a["rounds"]),
+        list(b["walls"]),
+        list(b["rounds"]),
+        same_rounds,
+        alpha=alpha,
+        margin=margin,
+    )
 
 
 def round_groups(columns: list[Column]) -> dict[str, tuple[str, ...]]:
@@ -83,11 +97,25 @@ def round_groups(columns: list[Column]) -> dict[str, tuple[str, ...]]:
 
 
 class Comparisons:
-    """The table: filled once by the compute stage, read by everything after it."""
+    """The table: filled once by the compute stage, read by everything after it.
 
-    def __init__(self, groups: dict[str, tuple[str, ...]] | None = None) -> None:
+    The answer's family (the pairs it settles on: each workload's fastest against its runner-ups, and the GIL
+    question) is tested at the run's level divided by the family's size, K (Bonferroni); every other comparison is
+    descriptive, at the run's level, uncorrected (its ``p_adjusted`` is Benjamini-Hochberg's, for reference)."""
+
+    def __init__(
+        self,
+        groups: dict[str, tuple[str, ...]] | None = None,
+        margin: float = verdict.DEFAULT_MARGIN,
+        family: Iterable[tuple[CellKey, CellKey]] = (),
+        alpha: float = stats.ALPHA,
+    ) -> None:
         self.rows: dict[tuple[CellKey, CellKey], ComparisonRow] = {}
         self.groups = groups or {}
+        self.margin = margin
+        self.alpha = alpha
+        self.family = {frozenset(pair) for pair in family if pair[0] != pair[1]}
+        self.family_alpha = alpha / max(1, len(self.family))
 
     def same_rounds(self, a: pd.Series, b: pd.Series) -> bool:
         first, second = str(a["interpreter"]), str(b["interpreter"])
@@ -95,9 +123,17 @@ class Comparisons:
 
     def add(self, a: pd.Series, b: pd.Series) -> ComparisonRow:
         pair = (key(a), key(b))
+        if pair[0] == pair[1]:  # a cell against itself: the same times, no row of the table
+            rounds = list(a["rounds"])
+            paired = bool(rounds) and 0 not in rounds
+            return ComparisonRow(1.0, 1.0, 1.0, 1.0, paired, len(a["walls"]), margin=self.margin, a=pair[0], b=pair[1])
         if pair not in self.rows:
-            compared = compare_cells(a, b, self.same_rounds(a, b))
-            self.rows[pair] = ComparisonRow(**asdict(compared), a=pair[0], b=pair[1])
+            in_family = frozenset(pair) in self.family
+            alpha = self.family_alpha if in_family else self.alpha
+            compared = compare_cells(a, b, self.same_rounds(a, b), alpha, self.margin)
+            adjusted = min(1.0, compared.p * len(self.family)) if in_family else compared.p
+            role = FAMILY if in_family else DESCRIPTIVE
+            self.rows[pair] = ComparisonRow(**asdict(compared), a=pair[0], b=pair[1], role=role, p_adjusted=adjusted)
         return self.rows[pair]
 
     def add_all(self, pairs: Iterable[tuple[pd.Series, pd.Series]]) -> None:
@@ -107,10 +143,35 @@ class Comparisons:
     def of(self, a: pd.Series, b: pd.Series) -> ComparisonRow:
         """The comparison of ``a / b``, as computed by the compute stage."""
         pair = (key(a), key(b))
+        if pair[0] == pair[1]:
+            return self.add(a, b)
         if pair not in self.rows:
             raise KeyError(f"{pair[0]} / {pair[1]} was not planned by bench.report.selection.compared_pairs")
         return self.rows[pair]
 
+    @property
+    def family_size(self) -> int:
+        return len(self.family)
+
+    def unique(self) -> list[ComparisonRow]:
+        """One row per unordered pair (the first way round it was planned)."""
+        seen: set[frozenset[CellKey]] = set()
+        rows = []
+        for pair, row in self.rows.items():
+            if frozenset(pair) not in seen:
+                seen.add(frozenset(pair))
+                rows.append(row)
+        return rows
+
     def frame(self) -> pd.DataFrame:
-        table: pd.DataFrame = pd.DataFrame([row.record() for row in self.rows.values()])
+        """``comparisons.csv``: one row per unordered pair, never a cell against itself; descriptive rows get
+        Benjamini-Hochberg adjusted p-values, the family's Bonferroni's."""
+        rows = self.unique()
+        descriptive = [index for index, row in enumerate(rows) if row.role == DESCRIPTIVE]
+        records = [row.record() for row in rows]
+        if descriptive:
+            adjusted = false_discovery_control([rows[index].p for index in descriptive])
+            for index, value in zip(descriptive, adjusted):
+                records[index]["p_adjusted"] = float(value)
+        table: pd.DataFrame = pd.DataFrame(records)
         return table

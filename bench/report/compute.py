@@ -19,12 +19,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bench import verdict
 from bench.report import speed_probe, stats
 from bench.report.comparisons import Comparisons, round_groups
 from bench.report.load import Column
-from bench.report.selection import Selection, compared_pairs, one_worker_baseline, reference_column, select
+from bench.report.selection import (
+    Selection,
+    compared_pairs,
+    family_pairs,
+    one_worker_baseline,
+    reference_column,
+    select,
+)
 from bench.report.speed_probe import ProbeSummary
-from bench.vocabulary import WorkloadTraits, unknown_traits
+from bench.vocabulary import HOLDS, USES_CPU, WorkloadTraits, unknown_traits
 
 CELL_KEYS = ["interpreter", "workload", "executor", "workers"]
 
@@ -55,6 +63,12 @@ def workload_traits(columns: list[Column]) -> dict[str, WorkloadTraits]:
             found.setdefault(workload.text, workload.traits)
             found.setdefault(workload.name, workload.traits)
     return found
+
+
+def holds_gil(traits: WorkloadTraits) -> bool:
+    """Some of the workload's tasks use a CPU and hold the GIL while they do (cpu, objects, mixed; a user's that
+    declares it): the GIL question applies to it."""
+    return any(task.uses == USES_CPU and task.gil == HOLDS for _, task in traits.kinds)
 
 
 def traits_of(traits: Traits, workload: str) -> WorkloadTraits:
@@ -175,6 +189,13 @@ def cell_summary(
     if "warming" not in summary:
         summary["warming"] = False
     summary["warming"] = summary["warming"].fillna(False).astype(bool)
+    return with_speedups(summary, comparisons)
+
+
+def with_speedups(summary: pd.DataFrame, comparisons: Comparisons) -> pd.DataFrame:
+    """Each cell's speed-up over its one-worker baseline (baseline / cell), its interval and outcome, through the
+    table of comparisons (so a pair the answer's family holds carries the family's interval here too)."""
+    summary = summary.copy()
     nothing = stats.Comparison(float("nan"), float("nan"), float("nan"), float("nan"), False, 0)
     measured: list[stats.Comparison] = []
     serial_medians = []
@@ -188,6 +209,7 @@ def cell_summary(
     summary["speedup_low"] = [comparison.low for comparison in measured]
     summary["speedup_high"] = [comparison.high for comparison in measured]
     summary["p_vs_serial"] = [comparison.p for comparison in measured]
+    summary["speedup_outcome"] = [comparison.outcome for comparison in measured]  # the baseline against the cell
     summary["paired"] = [comparison.paired for comparison in measured]
     return summary
 
@@ -262,16 +284,25 @@ class Computed:
         return traits_of(self.traits, workload)
 
 
+def margin_of(columns: list[Column]) -> float:
+    """The equivalence margin the runs recorded (the first file's; the merge checks name files that differ)."""
+    return columns[0].config.margin if columns else verdict.DEFAULT_MARGIN
+
+
 def compute(columns: list[Column]) -> Computed:
-    """The compute stage: every frame and every comparison the sections will read."""
+    """The compute stage: every frame and every comparison the sections will read.  The cells are chosen first
+    (their choice reads the times alone), then the answer's family is known, and every comparison is made once,
+    the family's at its corrected level."""
     runs = tidy_runs(columns)
     traits = workload_traits(columns)
     probes = {column.name: speed_probe.summarize(column) for column in columns}
-    comparisons = Comparisons(round_groups(columns))
+    groups, margin = round_groups(columns), margin_of(columns)
     drifts = {column.name: speed_probe.drift_by_round(column) for column in columns}
-    summary = cell_summary(runs, traits, comparisons, drifts)
+    summary = cell_summary(runs, traits, Comparisons(groups, margin), drifts)
     capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}
     summary = add_ideals(summary, traits, capacities)
-    selection = select(summary, columns)
+    selection = select(summary, columns, lambda workload: holds_gil(traits_of(traits, workload)))
+    comparisons = Comparisons(groups, margin, family_pairs(selection))
+    summary = with_speedups(summary, comparisons)
     comparisons.add_all(compared_pairs(summary, selection))
     return Computed(columns, runs, summary, traits, probes, comparisons, reference_column(columns), selection)

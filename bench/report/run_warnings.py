@@ -20,7 +20,7 @@ from bench.report.pool_workers import cold_pools, uneven_splits
 from bench.report.selection import cell_name, workload_order
 from bench.report.speed_probe import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.result import RunWarning
-from bench.vocabulary import WITHOUT_GIL, strategy
+from bench.vocabulary import BUILTIN_WORKLOADS, WITHOUT_GIL, strategy
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
@@ -50,6 +50,7 @@ def report_warnings(computed: Computed, loaded: Loaded) -> list[RunWarning]:
         *_machine(computed.probes),
         *_separate_measurements(computed),
         *_unknown_traits(computed),
+        *_two_clients(computed),
         *_cells(computed),
         *uneven_splits(columns),
         *cold_pools(columns),
@@ -81,6 +82,30 @@ def _separate_measurements(computed: Computed) -> list[RunWarning]:
     else:
         text += " Their speed probes ran different loops or under different Pythons: that speed is unknown."
     return [RunWarning("separate-measurements", text)]
+
+
+def _two_clients(computed: Computed) -> list[RunWarning]:
+    """Workloads that download pages, measured both under an event loop (gilbench's standard-library asyncio
+    client) and under a strategy that runs ``requests``: their comparisons include the clients' difference."""
+    summary = computed.summary
+    found = []
+    for workload in workload_order(summary):
+        builtin = BUILTIN_WORKLOADS.get(workload.partition("=")[0])
+        if builtin is None or not builtin.needs_server:
+            continue
+        loops = {bool(strategy(str(name)).event_loop) for name in summary[summary["workload"] == workload]["executor"]}
+        if loops == {True, False}:
+            found.append(workload)
+    if not found:
+        return []
+    return [
+        RunWarning(
+            "two-clients",
+            f"{', '.join(found)}: under an event loop the pages are downloaded with gilbench's standard-library "
+            "asyncio client, under the other strategies with requests (as the talk did), so comparing an event loop "
+            "with them compares the two clients too, not the strategies alone; sleep compares the same work.",
+        )
+    ]
 
 
 def _unknown_traits(computed: Computed) -> list[RunWarning]:

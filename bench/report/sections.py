@@ -230,58 +230,56 @@ def gil_impact_section(computed: Computed) -> Section:
 
 
 def method_text(computed: Computed) -> str:
-    """How the numbers were taken and compared, in words, with the smallest p-value the rounds allow."""
+    """How the numbers were taken and compared, in words: the intervals, the outcomes, and which level applies where."""
     summary = computed.summary
     counts = sorted({int(n) for n in summary["n"] if n})
     rounds = counts[0] if counts else 0
     paired = bool(summary["paired"].any()) if "paired" in summary else False
+    comparisons = computed.comparisons
+    margin = f"±{comparisons.margin:.0%}"
     if not paired:
-        return (
+        how = (
             f"These results carry no round numbers (an older file): each cell's {rounds} repetitions were taken "
-            "back to back, so cells are compared as independent samples (ratio of medians with a 99% bootstrap "
-            "interval; Mann-Whitney U test), and a claim (scales, beats, slower) is made only where p < 0.01."
+            "back to back, so cells are compared as independent samples: the ratio of geometric means with Welch's "
+            "interval on the log-times (Mann-Whitney U p-value beside it)."
         )
-    floor = stats.p_floor_paired(rounds)
-    reach = (
-        f"the smallest p-value {rounds} rounds allow is {floor:.4f}"
-        if floor < stats.ALPHA
-        else f"with {rounds} rounds the smallest possible p-value is {floor:.3f}, so no difference within an "
-        "interpreter can be called significant: use --repeat 8 or more"
-    )
-    independent = stats.p_floor_independent(rounds, rounds)
+    else:
+        how = (
+            f"Each cell was measured once in each of {rounds} rounds, the cells in a shuffled order every round, each "
+            "cell in a fresh process; a time is the median of the rounds, and in brackets the range of the rounds. "
+            "Two cells are compared paired by round: the ratio of geometric means of the per-round ratios with a "
+            f"Student-t interval (Wilcoxon signed-rank p-value beside it; with {rounds} rounds its smallest is "
+            f"{stats.p_floor_paired(rounds):.4f})."
+        )
     if computed.one_run:
-        between = (
-            "Every interpreter was measured in the same rounds (one run: each round measured every interpreter's "
-            "every cell once, in one shuffled order), so cells of different interpreters are compared paired by "
-            "round too, with the same test."
+        how += (
+            " Every interpreter was measured in the same rounds, so cells of different interpreters are paired by "
+            "round too."
         )
         if all(column.config.same_cpu for column in computed.columns):
-            between += (
-                " Within a round, every cell that runs on one CPU (serial, one worker, or an event loop) ran on the "
-                "round's CPU, the same for every interpreter, the CPUs taking turns over the rounds, so what sets "
-                "the machine's CPUs apart is paired out too."
+            how += (
+                " Every cell that runs on one CPU ran on the round's CPU, the same for every interpreter, the CPUs "
+                "taking turns over the rounds."
             )
-    else:
-        between = (
-            "Interpreters ran one after another, so their cells are compared as independent samples: the ratio "
-            "of the medians with a 99% bootstrap interval, tested with a two-sided Mann-Whitney U test (smallest "
-            f"p-value with {rounds} and {rounds} rounds: {independent:.4f})."
-        )
+    elif len(computed.columns) > 1:
+        how += " Interpreters ran one after another, so their cells are compared as independent samples."
+    family = comparisons.family_size
+    level = f"{stats.CONFIDENCE:.0%}"
     return (
-        f"How the numbers were taken and tested: each cell was measured once in each of {rounds} rounds, the "
-        "cells in a shuffled order every round, each cell in a fresh process. A time is the median of the rounds; "
-        "in brackets, the range of the rounds (smallest to largest, not a confidence interval). Within one "
-        "interpreter, two cells are compared paired by round: the median of the per-round ratios with their "
-        f"range, tested with a two-sided Wilcoxon signed-rank test ({reach}). {between} A difference is put into "
-        f'words only where p < {stats.ALPHA}; otherwise the report says "no significant difference".'
+        f"How the numbers were taken and compared. {how} The words follow the interval: faster or slower where it "
+        f"excludes 1 and does not lie within {margin}; equivalent where it lies within {margin}; otherwise not "
+        "settled, with the interval as a bound and how the rounds split. "
+        f"The answer's {family} comparisons (each workload's runner-ups against its fastest) share a {level} level: "
+        f"each interval is at 1 - {stats.ALPHA}/{family} (Bonferroni). Every other comparison is descriptive: its "
+        f"interval is at {level}, uncorrected for the others."
     )
 
 
 def between_interpreters(computed: Computed) -> str:
     """What a bracket between two interpreters' cells holds, and why."""
     if computed.one_run:
-        return "with the range of its per-round ratios (paired by round: the interpreters ran in the same rounds)"
-    return "with its 99% interval (independent samples: the interpreters ran one after another)"
+        return "with its interval (paired by round: the interpreters ran in the same rounds)"
+    return "with its interval (independent samples: the interpreters ran one after another)"
 
 
 # --- 3. cost of free-threading on one thread ----------------------------------------------

@@ -10,7 +10,7 @@ the same functions and only read the results.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,13 +18,16 @@ import pandas as pd
 from bench.report.load import Column
 from bench.vocabulary import (
     ONE_WORKER_BASELINES,
+    PER_WORKER,
     POOLED,
     TALK_CELLS,
     TALK_WORKLOADS,
+    WITHOUT_GIL,
     can_be_answer,
     cell_label,
     configuration_label,
     is_reference,
+    strategy,
     strategy_label,
 )
 
@@ -100,10 +103,17 @@ def answerable(rows: pd.DataFrame) -> pd.Series:
 
 
 def candidates(summary: pd.DataFrame, workload: str, interpreters: list[str] | None = None) -> pd.DataFrame:
-    """Complete cells of ``workload`` that could be an answer, fastest first (no 1-worker pools: a pool of one
-    worker is the serial run plus the pool's overhead)."""
+    """Complete cells of ``workload`` that could be an answer, fastest first: no 1-worker pool (the serial run plus
+    the pool's overhead), unless it is its interpreter's baseline (a seed run's 1-thread pool: the talk's "single
+    thread", measured where no serial run was)."""
     rows = summary[(summary["workload"] == workload) & (summary["status"] == "ok") & summary["median"].notna()]
-    rows = rows[answerable(rows)]
+    baselines = {
+        key(cell)
+        for name in dict.fromkeys(rows["interpreter"])
+        if (cell := one_worker_baseline(summary, str(name), workload)) is not None
+    }
+    is_baseline = pd.Series([key(row) in baselines for _, row in rows.iterrows()], index=rows.index, dtype=bool)
+    rows = rows[answerable(rows) | is_baseline]
     if interpreters is not None:
         rows = rows[rows["interpreter"].isin(interpreters)]
     ordered: pd.DataFrame = rows.sort_values("median", kind="stable")
@@ -187,6 +197,46 @@ def workload_answer(summary: pd.DataFrame, workload: str, reference: str | None)
         reference=one_worker_baseline(summary, reference, workload) if reference else None,
         other_strategy=_other_strategy(ranked, ranked.iloc[0]),
     )
+
+
+@dataclass(frozen=True)
+class GilQuestion:
+    """The choice a CPython user makes for work that holds the GIL: the GIL build with a GIL per worker
+    (processes, subinterpreters) or the free-threaded build with threads.  Each side's fastest such cell."""
+
+    workload: str
+    gil_build: pd.Series
+    free_threaded: pd.Series
+
+
+def _fastest_of(
+    summary: pd.DataFrame, workload: str, interpreter: str, wanted: Callable[[str], bool]
+) -> pd.Series | None:
+    ranked = candidates(summary, workload, [interpreter])
+    ranked = ranked[[wanted(str(executor)) for executor in ranked["executor"]]]
+    return None if ranked.empty else ranked.iloc[0]
+
+
+def gil_questions(
+    summary: pd.DataFrame, pairs: tuple[tuple[Column, Column], ...], holds_gil: Callable[[str], bool]
+) -> Iterator[GilQuestion]:
+    """For every workload whose traits hold the GIL, each free-threaded build's fastest threads cell against its
+    GIL twin's fastest cell with a GIL per worker."""
+    for workload in workload_order(summary):
+        if not holds_gil(workload):
+            continue
+        for free, twin in pairs:
+            gil_side = _fastest_of(
+                summary, workload, twin.name, lambda e: strategy(e).pooled and strategy(e).gil == PER_WORKER
+            )
+            threads = _fastest_of(
+                summary,
+                workload,
+                free.name,
+                lambda e: strategy(e).parallel == WITHOUT_GIL and not strategy(e).event_loop,
+            )
+            if gil_side is not None and threads is not None:
+                yield GilQuestion(workload, gil_side, threads)
 
 
 def twin_of(column: Column, results: list[Column]) -> Column | None:
@@ -286,6 +336,7 @@ class Selection:
     twins: tuple[tuple[Column, Column], ...]
     interpreter_cells: tuple[InterpreterCells, ...]
     talk_cells: tuple[TalkCells, ...]
+    gil_questions: tuple[GilQuestion, ...] = ()
 
     def bests_of(self, interpreter: str, workload: str) -> tuple[pd.Series, ...]:
         return self.strategy_bests.get((interpreter, workload), ())
@@ -299,8 +350,11 @@ class Selection:
         return self.fastest_others.get(key(cell))
 
 
-def select(summary: pd.DataFrame, columns: list[Column]) -> Selection:
-    """The compute stage's one pass over the per-cell summary that chooses every cell the report names."""
+def select(
+    summary: pd.DataFrame, columns: list[Column], holds_gil: Callable[[str], bool] = lambda workload: False
+) -> Selection:
+    """The compute stage's one pass over the per-cell summary that chooses every cell the report names
+    (``holds_gil``: whether a workload's traits say it uses a CPU holding the GIL)."""
     reference = reference_column(columns)
     workloads = workload_order(summary)
     found = (workload_answer(summary, workload, reference.name if reference else None) for workload in workloads)
@@ -311,14 +365,28 @@ def select(summary: pd.DataFrame, columns: list[Column]) -> Selection:
     }
     others = {key(best): fastest_other(summary, best) for cells in bests.values() for best in cells}
     rows = interpreter_cells(summary, columns, reference.name) if reference is not None else iter(())
+    pairs = tuple(twins(columns))
     return Selection(
         answers=tuple(chosen for chosen in found if chosen is not None),
         strategy_bests=bests,
         fastest_others=others,
-        twins=tuple(twins(columns)),
+        twins=pairs,
         interpreter_cells=tuple(rows),
         talk_cells=tuple(talk_cells(summary, [column.name for column in columns])),
+        gil_questions=tuple(gil_questions(summary, pairs, holds_gil)),
     )
+
+
+def family_pairs(selection: Selection) -> list[tuple[CellKey, CellKey]]:
+    """The answer's family: each workload's runner-ups against its fastest (the comparisons the answer settles
+    on), whose level is corrected for how many there are."""
+    runner_ups = [
+        (key(other), key(chosen.first))
+        for chosen in selection.answers
+        for other in (chosen.other_interpreter, chosen.other_strategy)
+        if other is not None and key(other) != key(chosen.first)
+    ]
+    return runner_ups + [(key(q.gil_build), key(q.free_threaded)) for q in selection.gil_questions]
 
 
 def compared_pairs(summary: pd.DataFrame, selection: Selection) -> Iterator[Pair]:
@@ -335,6 +403,8 @@ def compared_pairs(summary: pd.DataFrame, selection: Selection) -> Iterator[Pair
                 one_worker_baseline(summary, free_threaded.name, workload),
                 one_worker_baseline(summary, twin.name, workload),
             )
+    for question in selection.gil_questions:
+        yield from _both(question.gil_build, question.free_threaded)
     for row in selection.interpreter_cells:
         yield from _both(row.reference, row.serial)
         yield from _both(row.reference, row.fastest)

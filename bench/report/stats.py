@@ -1,21 +1,17 @@
-"""Statistics behind every number and every sentence of the report (scipy, not hand-written).
+"""Statistics behind every number and every sentence of the report (scipy where it has the test).
 
 How the data is taken decides how it is compared:
 
-- Cells of one interpreter's run are measured in interleaved rounds: each
-  round measures every cell once, in a shuffled order, so two cells of the
-  same round saw the same machine state.  They are compared **paired by
-  round**: the ratio of the two cells' times in each round, summarised by the
-  median of those ratios and their range (smallest to largest), and tested
-  with the two-sided Wilcoxon signed-rank test on the log-ratios (exact).
-  With n rounds the smallest p-value that test can give is 2 / 2^n
-  (8 rounds: 0.0078), so fewer than 8 rounds can never reach p < 0.01.
-- Cells of different interpreters or runs were measured at different times:
-  they are compared as **independent samples**: the ratio of the medians with
-  a 99% percentile-bootstrap interval (2,000 resamples, fixed seed) and the
-  two-sided Mann-Whitney U test (smallest p: 2 / C(n1 + n2, n1)).
+- Cells of one run (of one interpreter, or of several measured in the same rounds) are compared **paired by
+  round**: the ratio of the two cells' times in each round; the ratio of geometric means with a Student-t interval
+  on the mean log-ratio (:mod:`bench.verdict`), how the rounds split, and the two-sided Wilcoxon signed-rank test's
+  p-value (exact; with n rounds its smallest is 2 / 2^n, 0.0078 for 8 rounds).
+- Cells of different runs were measured at different times: they are compared as **independent samples**: the
+  ratio of geometric means with Welch's interval on the log-times, and the two-sided Mann-Whitney U test's p-value.
+- The interval decides the words (:mod:`bench.verdict`): faster, slower, equivalent within the margin, or not
+  settled.  A descriptive comparison's interval is at :data:`CONFIDENCE`; the answer's family shares that level
+  (Bonferroni over its size).
 - A cell's own time is the median of its rounds with their range.
-- A difference is put into words only when p < 0.01 (:data:`ALPHA`).
 - A cell is "still getting faster" only when Spearman's rank correlation
   between round and time, after dividing out the machine's own drift measured
   by the speed probe, is negative with p < 0.01 and the last round is at
@@ -31,11 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-CONFIDENCE = 0.99
-"""The bootstrap interval's level: the test's threshold (p < 0.01), so the interval and the test agree."""
-ALPHA = 0.01
-RESAMPLES = 2000
-SEED = 20201215  # the date of the talk: any fixed seed makes reports reproducible
+from bench import verdict
+
+ALPHA = verdict.DEFAULT_ALPHA
+CONFIDENCE = 1 - ALPHA
+"""A descriptive comparison's interval level."""
 
 
 @dataclass(frozen=True)
@@ -47,38 +43,43 @@ class Estimate:
 
 @dataclass(frozen=True)
 class Comparison:
-    """``a / b`` for two cells: the ratio, its interval or range, the test's p-value, and how they were compared."""
+    """``a / b`` for two cells: the ratio of geometric means and its interval at ``level``, how the rounds split,
+    the test's p-value, and the one outcome the interval supports (:mod:`bench.verdict`)."""
 
     value: float
-    low: float
+    low: float  # the interval, at ``level``
     high: float
     p: float
     paired: bool  # by round (same run) or independent samples
     n: int  # rounds paired, or the smaller sample
-    settled: bool = True  # paired: no single round, dropped, turns the median ratio to the other side of 1
+    level: float = CONFIDENCE
+    margin: float = verdict.DEFAULT_MARGIN
+    slower_rounds: int = 0  # paired: rounds in which a took longer than b
+    faster_rounds: int = 0
 
     @property
-    def p_floor(self) -> float:
-        return p_floor_paired(self.n) if self.paired else p_floor_independent(self.n, self.n)
+    def outcome(self) -> str:
+        """``a`` against ``b``: faster, slower, equivalent (its interval inside the margin) or not settled."""
+        return verdict.outcome(self.low, self.high, self.margin)
 
     @property
-    def significant(self) -> bool:
-        return significant(self.p)
+    def differs(self) -> bool:
+        """The interval calls a difference: faster or slower."""
+        return self.outcome in (verdict.FASTER, verdict.SLOWER)
 
     @property
-    def unsettled(self) -> bool:
-        """Neither "faster" nor "tied" is true: the test finds a difference but one round decides which way, or
-        it finds none while the bracket (every round's ratio, or the interval) lies on one side of 1."""
-        return self.unsettled_reason is not None
+    def bound(self) -> str:
+        """``between 3% faster and 8% slower``: the interval as a reader can use it."""
+        return verdict.bound_text(self.low, self.high)
 
     @property
-    def unsettled_reason(self) -> str | None:
-        if self.significant and not self.settled:
-            return "one round decides"
-        if not self.significant and (self.low > 1 or self.high < 1):
-            bracket = "every round" if self.paired else "its interval"
-            return f"{bracket} on one side of 1, too few to test"
-        return None
+    def split(self) -> str:
+        """``6 of 8 rounds slower``: how the rounds split (paired), for a comparison the interval does not settle."""
+        if not self.paired or not self.n:
+            return f"{self.n} runs each, independent samples"
+        slower = self.slower_rounds >= self.faster_rounds
+        most, word = (self.slower_rounds, "slower") if slower else (self.faster_rounds, "faster")
+        return f"{most} of {self.n} rounds {word}"
 
 
 NAN = float("nan")
@@ -113,57 +114,39 @@ def _pairs(
 
 
 def compare(
-    a: Sequence[float], a_rounds: Sequence[int], b: Sequence[float], b_rounds: Sequence[int], paired: bool
+    a: Sequence[float],
+    a_rounds: Sequence[int],
+    b: Sequence[float],
+    b_rounds: Sequence[int],
+    paired: bool,
+    *,
+    alpha: float = ALPHA,
+    margin: float = verdict.DEFAULT_MARGIN,
 ) -> Comparison:
-    """``a / b``, paired by round when ``paired`` (same run) and both carry rounds, else as independent samples."""
+    """``a / b``, paired by round when ``paired`` (same run) and both carry rounds, else as independent samples;
+    its interval at ``1 - alpha`` (:mod:`bench.verdict`)."""
     pairs = _pairs(a, a_rounds, b, b_rounds) if paired else []
     if len(pairs) >= 2:
         ratios = np.asarray([x / y for x, y in pairs], dtype=float)
         logs = np.log(ratios)
         p = 1.0 if np.all(logs == 0) else float(stats.wilcoxon(logs, alternative="two-sided").pvalue)
-        median = float(np.median(ratios))
+        interval = verdict.paired_interval([float(ratio) for ratio in ratios], alpha)
         return Comparison(
-            median, float(ratios.min()), float(ratios.max()), p, True, len(pairs), settled_without_any_round(ratios)
+            interval.ratio,
+            interval.low,
+            interval.high,
+            p,
+            True,
+            len(pairs),
+            interval.level,
+            margin,
+            int(np.sum(ratios > 1)),
+            int(np.sum(ratios < 1)),
         )
-    estimate = ratio_ci(a, b)
-    return Comparison(estimate.value, estimate.low, estimate.high, difference_p(a, b), False, min(len(a), len(b)))
-
-
-def settled_without_any_round(ratios: np.ndarray) -> bool:
-    """Whether the median ratio stays on its side of 1 whichever single round is left out."""
-    side = np.sign(np.log(np.median(ratios)))
-    if side == 0:
-        return False
-    return all(np.sign(np.log(np.median(np.delete(ratios, index)))) == side for index in range(ratios.size))
-
-
-def _ratio_of_medians(first: np.ndarray, second: np.ndarray, axis: int = -1) -> np.ndarray:
-    ratio: np.ndarray = np.median(first, axis=axis) / np.median(second, axis=axis)
-    return ratio
-
-
-def ratio_ci(first_values: Sequence[float], second_values: Sequence[float]) -> Estimate:
-    """median(first) / median(second) with a 99% percentile-bootstrap interval (independent resampling)."""
-    first, second = np.asarray(first_values, dtype=float), np.asarray(second_values, dtype=float)
-    if first.size == 0 or second.size == 0:
-        return Estimate(NAN, NAN, NAN)
-    point = float(np.median(first) / np.median(second))
-    if first.size < 2 or second.size < 2:
-        return Estimate(point, point, point)
-    result = stats.bootstrap(
-        (first, second),
-        _ratio_of_medians,
-        confidence_level=CONFIDENCE,
-        n_resamples=RESAMPLES,
-        method="percentile",
-        vectorized=True,
-        paired=False,
-        random_state=np.random.default_rng(SEED),
+    interval = verdict.independent_interval(list(a), list(b), alpha)
+    return Comparison(
+        interval.ratio, interval.low, interval.high, difference_p(a, b), False, interval.n, interval.level, margin
     )
-    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    if np.isnan(low) or np.isnan(high):
-        return Estimate(point, point, point)
-    return Estimate(point, low, high)
 
 
 def difference_p(first: Sequence[float], second: Sequence[float]) -> float:
@@ -173,10 +156,6 @@ def difference_p(first: Sequence[float], second: Sequence[float]) -> float:
     if len(set(first) | set(second)) == 1:
         return 1.0
     return float(stats.mannwhitneyu(first, second, alternative="two-sided").pvalue)
-
-
-def significant(p: float) -> bool:
-    return p < ALPHA
 
 
 def still_warming(walls: Sequence[float], drift: Sequence[float] | None = None) -> bool:

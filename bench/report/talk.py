@@ -5,41 +5,41 @@ one), 5 threads and 5 processes, and drew three conclusions: CPU work needs
 processes, IO work needs only threads, and mixed work needs processes.  The
 first is a statement about the GIL, so it need not hold on a free-threaded
 build or on PyPy; this section puts each question to each interpreter, and
-answers it only as far as the paired tests allow: "yes" or "no" needs a
-difference at p < 0.01 that no single round decides, else the answer says
-"tied" or "not settled".
+answers it only as far as the intervals allow: "yes" or "no" needs a
+difference the interval settles (or, for "as well", an equivalence within the
+margin), else the answer says "not settled".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bench.report import words
 from bench.report.comparisons import ComparisonRow, Comparisons
 from bench.report.compute import Computed
 from bench.report.content import Section, Table
-from bench.report.format import p_text, ratio, time_unit
+from bench.report.format import time_unit
 from bench.report.selection import TalkCells, strategy_of
+from bench.verdict import NOT_SETTLED
 from bench.vocabulary import TALK_WORKLOADS
 
 
 def _versus(comparison: ComparisonRow, subject: str, other: str) -> str:
-    """``5 processes 1.92x faster than 5 threads (p=0.008)``, given ``other / subject``."""
-    if comparison.unsettled:
-        return f"{subject} against {other} not settled ({comparison.unsettled_reason}, {p_text(comparison.p)})"
-    if not comparison.significant:
-        return f"{subject} tied with {other} ({p_text(comparison.p)})"
-    if comparison.value > 1:
-        return f"{subject} {ratio(comparison.value)} faster than {other} ({p_text(comparison.p)})"
-    return f"{subject} {ratio(1 / comparison.value)} slower than {other} ({p_text(comparison.p)})"
+    """``5 processes 1.92x faster than 5 threads (...)``, given ``other / subject``."""
+    return f"{subject} {words.subject_against(comparison, other)}"
 
 
 def _wins(comparison: ComparisonRow) -> bool:
-    """``other / subject`` shows the subject faster, tested and settled."""
-    return comparison.significant and not comparison.unsettled and comparison.value > 1
+    """``other / subject`` shows the subject faster, by its interval."""
+    return words.differs(comparison, subject_faster=True)
 
 
 def _loses(comparison: ComparisonRow) -> bool:
-    return comparison.significant and not comparison.unsettled and comparison.value < 1
+    return words.differs(comparison, subject_faster=False)
+
+
+def _unsettled(comparison: ComparisonRow) -> bool:
+    return comparison.outcome == NOT_SETTLED
 
 
 @dataclass(frozen=True)
@@ -77,33 +77,35 @@ def cpu_answer(facts: Facts, cells: TalkCells) -> str:
         return f"yes: {versus}; {threads}"
     if _loses(facts.processes_vs_threads):
         return f"no, threads are faster: {versus}; {threads}"
-    if facts.processes_vs_threads.unsettled:
+    if _unsettled(facts.processes_vs_threads):
         return f"not settled: {versus}; {threads}"
-    return f"no, threads do as well: {versus}; {threads}"
+    return f"no, threads do as well (equivalent): {versus}; {threads}"
 
 
 def io_answer(facts: Facts, cells: TalkCells) -> str:
     """Does IO work need only threads?  Yes where threads gain over one thread and processes do not beat them."""
     versus, threads, _ = facts.said(cells)
+    if _unsettled(facts.threads_gain):
+        return f"not settled: {threads}; {versus}"
     if not _wins(facts.threads_gain):
-        return f"no, threads gain nothing tested: {threads}; {versus}"
+        return f"no, threads gain nothing: {threads}; {versus}"
     if _wins(facts.processes_vs_threads):
         return f"no, processes do better still: {versus}; {threads}"
-    if facts.processes_vs_threads.unsettled:
+    if _unsettled(facts.processes_vs_threads):
         return f"not settled: {threads}; {versus}"
     return f"yes: {threads}; {versus}"
 
 
 def mixed_answer(facts: Facts, cells: TalkCells) -> str:
-    """What does mixed work need?  The strategy that beats the other, or either where they are tied."""
+    """What does mixed work need?  The strategy that beats the other, or either where they are equivalent."""
     versus, threads, processes = facts.said(cells)
     if _wins(facts.processes_vs_threads):
         return f"processes: {versus}; {processes}"
     if _loses(facts.processes_vs_threads):
         return f"threads: {versus}; {threads}"
-    if facts.processes_vs_threads.unsettled:
+    if _unsettled(facts.processes_vs_threads):
         return f"not settled: {versus}"
-    return f"either: {versus}; {threads}"
+    return f"either (equivalent): {versus}; {threads}"
 
 
 QUESTIONS = (

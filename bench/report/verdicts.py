@@ -7,20 +7,21 @@ built to tempt it into the wrong sentence (``tests/test_verdicts.py``):
 - a strategy's result is its best cell with **two or more** workers: a pool of
   one worker is the serial run plus overhead, never "best" or "scaling";
 - "runs in parallel" needs a speed-up of at least :data:`SCALES` over the
-  interpreter's own serial run with p < 0.01 (paired by round), and is then
+  interpreter's own serial run, faster by its interval (paired by round), and is then
   compared in absolute time with the fastest other configuration of any
   interpreter: "but 3.13 serial is faster" when the test says so;
 - slower than serial is blamed on the pool when a one-worker pool is already
-  significantly slower than serial, and on the GIL only when the GIL is on,
+  slower than serial (its interval says so), and on the GIL only when the GIL is on,
   the workload is CPU-bound and a one-worker pool costs next to nothing;
-- anything the test does not support reads "no significant difference".
+- anything its interval does not settle reads "not settled", and "equivalent" needs the whole interval inside the
+  margin.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from bench.report import stats
+from bench.report import words
 from bench.report.compute import Computed
 from bench.report.format import p_text, ratio, ratio_ci
 from bench.report.selection import (
@@ -30,6 +31,7 @@ from bench.report.selection import (
     rows_of,
     strategy_of,
 )
+from bench.verdict import EQUIVALENT, FASTER, NOT_SETTLED, SLOWER
 from bench.vocabulary import BASELINE_LABELS, POOLED, USES_CPU, strategy
 
 SCALES = 1.1
@@ -48,15 +50,15 @@ def _against_the_fastest(computed: Computed, cell: pd.Series) -> str:
     if fastest is None:
         return ""
     comparison = computed.comparisons.of(cell, fastest)  # cell / fastest: > 1 means the other is faster
-    if comparison.unsettled:
-        reason = comparison.unsettled_reason
-        return f", not settled against {configuration_of(fastest)} ({reason}, {p_text(comparison.p)})"
-    if comparison.significant and comparison.value > 1:
-        return f", but {configuration_of(fastest)} is faster still ({ratio(comparison.value)}, {p_text(comparison.p)})"
-    if comparison.significant:
-        ahead = comparison.value**-1
-        return f", the fastest configuration measured ({ahead:.2f}x ahead of {configuration_of(fastest)})"
-    return f", tied with {configuration_of(fastest)} (no significant difference, {p_text(comparison.p)})"
+    other = configuration_of(fastest)
+    outcome = comparison.outcome
+    if outcome == NOT_SETTLED:
+        return f", not settled against {other} ({words.unsettled(comparison, 'it')})"
+    if outcome == EQUIVALENT:
+        return f", equivalent with {other} (within {words.margin_text(comparison)}: {words.tested(comparison)})"
+    if outcome == SLOWER:
+        return f", but {other} is faster still ({ratio(comparison.value)}, {words.tested(comparison)})"
+    return f", the fastest configuration measured ({comparison.value**-1:.2f}x ahead of {other})"
 
 
 def strategy_verdict(
@@ -71,7 +73,7 @@ def strategy_verdict(
         if not unsupported.empty:
             return f"{strategy(executor).public}: n/a ({unsupported.iloc[0]['reason']})"
         return None
-    speedup, p = float(best["speedup"]), float(best["p_vs_serial"])
+    speedup, p, said = float(best["speedup"]), float(best["p_vs_serial"]), str(best["speedup_outcome"])
     base_cell = one_worker_baseline(summary, interpreter, workload)
     base = strategy_of(base_cell) if base_cell is not None else BASELINE_LABELS[0]  # the talk's: a 1-thread pool
     measured = f"{ratio_ci(speedup, best['speedup_low'], best['speedup_high'])} with {_workers(best)}"
@@ -80,7 +82,7 @@ def strategy_verdict(
     pool_cost = (
         one_measured
         and float(one["speedup"]) < POOL_OVERHEAD  # type: ignore[index]
-        and stats.significant(float(one["p_vs_serial"]))  # type: ignore[index]
+        and one["speedup_outcome"] == FASTER  # type: ignore[index]  # the baseline faster than the 1-worker pool
     )
     # The GIL is named only for CPU work that holds it, on threads that share it, where a 1-thread pool shows the
     # pool itself costs next to nothing.
@@ -96,19 +98,23 @@ def strategy_verdict(
     )
     single = strategy(executor).one
     name = strategy(executor).public
-    if stats.significant(p) and speedup >= SCALES:
+    interval = f"{p_text(p)}"
+    if said == SLOWER and speedup >= SCALES:  # the baseline slower: the pool faster
         against = _against_the_fastest(computed, best)
-        return f"{name} run in parallel: {measured} ({p_text(p)}){against}{loop_note}"
-    if stats.significant(p) and speedup > 1:
-        return f"{name} slightly faster than {base}: {measured} ({p_text(p)}){loop_note}"
-    if stats.significant(p):
-        text = f"{name} slower than {base}: {measured} ({p_text(p)})"
+        return f"{name} run in parallel: {measured} ({interval}){against}{loop_note}"
+    if said == SLOWER:
+        return f"{name} slightly faster than {base}: {measured} ({interval}){loop_note}"
+    if said == FASTER:
+        text = f"{name} slower than {base}: {measured} ({interval})"
         if pool_cost and one is not None:
             text += f"; a 1-{single} pool is already {float(one['speedup']):.2f}x: the pool's own cost"
         elif gil_explains:
             text += "; the GIL lets one thread run at a time, and switching between them costs"
         return text + loop_note
-    text = f"{name}: no significant difference from {base} ({measured}, {p_text(p)})"
+    if said == EQUIVALENT:
+        text = f"{name}: equivalent to {base} (within ±{computed.comparisons.margin:.0%}: {measured}, {interval})"
+    else:
+        text = f"{name}: not settled against {base} ({measured}, {interval})"
     if gil_explains:
         text += "; the GIL lets one thread run at a time"
     return text + loop_note
@@ -125,12 +131,15 @@ def interpreter_verdict(computed: Computed, interpreter: str, workload: str, gil
     for other in bests[1:]:
         winner, loser = (strategy(str(cell["executor"])).public for cell in (bests[0], other))
         comparison = computed.comparisons.of(other, bests[0])  # loser / winner: > 1 means the winner is faster
-        if comparison.unsettled:
-            parts.append(f"{winner} and {loser}: not settled ({comparison.unsettled_reason}, {p_text(comparison.p)})")
-        elif comparison.significant:
+        outcome = comparison.outcome
+        if outcome == NOT_SETTLED:
+            parts.append(f"{winner} and {loser}: not settled ({words.unsettled(comparison, loser)})")
+        elif outcome == SLOWER:
             parts.append(f"{winner} beat {loser} ({ratio(comparison.value)}, {p_text(comparison.p)})")
+        elif outcome == FASTER:
+            parts.append(f"{loser} beat {winner} ({ratio(1 / comparison.value)}, {p_text(comparison.p)})")
         else:
-            parts.append(f"{winner} and {loser}: no significant difference ({p_text(comparison.p)})")
+            parts.append(f"{winner} and {loser}: equivalent (within {words.margin_text(comparison)})")
     return "; ".join(parts) + "." if parts else "no parallel cells measured."
 
 
@@ -139,11 +148,11 @@ def compare_text(computed: Computed, mine: pd.Series, theirs: pd.Series) -> str:
     estimate = computed.comparisons.of(mine, theirs)  # mine / theirs: > 1 means slower
     p = estimate.p
     text = ratio_ci(estimate.value, estimate.low, estimate.high)
-    if estimate.unsettled:
-        return f"{text} not settled: {estimate.unsettled_reason} ({p_text(p)})"
-    if not estimate.significant:
-        return f"{text} no significant difference ({p_text(p)})"
-    direction = estimate.words
+    if estimate.outcome == NOT_SETTLED:
+        return f"{text} not settled: {estimate.bound} ({estimate.split}, {p_text(p)})"
+    if estimate.outcome == EQUIVALENT:
+        return f"{text} equivalent (within {words.margin_text(estimate)}, {p_text(p)})"
+    direction = estimate.outcome
     if abs(estimate.value - 1) < 0.02:
         direction = f"slightly {direction} (under 2%)"
     return f"{text} {direction} ({p_text(p)})"

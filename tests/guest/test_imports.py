@@ -22,6 +22,7 @@ GUEST_MODULES = [
     "bench.result",
     "bench.layout",
     "bench.vocabulary",
+    "bench.verdict",
     "bench.measure",
     "bench.measure.workloads",
     "bench.measure.tasks",
@@ -55,6 +56,7 @@ GUEST_AND_SHARED = (
     "bench.errors",
     "bench.interrupts",
     "bench.vocabulary",
+    "bench.verdict",
     "bench.__main__",
 )
 

@@ -30,9 +30,11 @@ def test_the_loop_takes_longer_for_more_loops() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="pinning needs sched_setaffinity")
 def test_pinning_to_one_cpu_really_pins() -> None:
-    cpu = min(allowed_cpus())
+    before = allowed_cpus()
+    cpu = min(before)
     try:
         assert probe.set_affinity({cpu})
         assert os.sched_getaffinity(0) == {cpu}
     finally:
-        probe.set_affinity(allowed_cpus())
+        probe.set_affinity(before)  # every later test, and its children, runs on all CPUs again
+    assert os.sched_getaffinity(0) == before
