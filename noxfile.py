@@ -210,7 +210,7 @@ def prepare(session: nox.Session) -> None:
     _host_python(
         session,
         "conduct",
-        *(f"--python={label}={sys.executable}" for label in LABELS),
+        *(f"--python={label}={sys.executable}" for label in LABELS if label not in UNUSABLE),
         "--",
         "--dry-run",
         *session.posargs,
