@@ -280,9 +280,11 @@ def bench(session: nox.Session) -> None:
         _record(folder, label, status="ready", python=str(python))
 
 
-@nox.session(python=False, default=False)
+@nox.session(default=False)
 def measure(session: nox.Session) -> None:
-    """(Run by `bench`.) One run: every prepared interpreter, every cell, in the same shuffled rounds."""
+    """(Run by `bench`.) One run: every prepared interpreter, every cell, in the same shuffled rounds.  The
+    conductor reads the answer's comparisons after the base rounds to add the rounds they need, with the
+    report's own code: its environment has the report's libraries."""
     folder = _run_folder(session)
     records = [json.loads(path.read_text()) for path in (folder / PREPARED).glob("*.json")]
     order = list(LABELS)
@@ -294,9 +296,12 @@ def measure(session: nox.Session) -> None:
         session.error(f"no interpreter could be prepared: {'; '.join(f'{k}: {v}' for k, v in missing.items())}")
     atexit.register(_report_unless_done, folder)
     session.notify("report", [str(folder)])
+    install_once(session, "-e", ".[report]")
     pythons = [f"--python={label}={python}" for label, python in ready.items()]
-    _host_python(
-        session,
+    session.run(
+        "python",
+        "-m",
+        "bench",
         "conduct",
         *pythons,
         f"--run-id={folder.name}",
@@ -304,6 +309,8 @@ def measure(session: nox.Session) -> None:
         f"--missing={json.dumps(missing)}",
         "--",
         *session.posargs,
+        interrupt_timeout=30.0,
+        terminate_timeout=30.0,
     )
 
 

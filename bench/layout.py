@@ -31,11 +31,12 @@ LATEST = "latest"
 BUILD_INFO_NAME = "gilbench-build.json"
 """File gilbench writes into the prefix of every interpreter it builds (read back by introspection)."""
 
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 """History of ``manifest_version``: 1. ``run_id``, ``interpreters``, ``missing``, ``command``,
 ``server_url``, ``started_at`` (files without a version are read as version 1).  2. ``round_orders``: per
 round, the (interpreter label, cell index) pairs in the order one conductor measured them.  3. Each step is
-(label, cell index, CPU): the CPU the conductor put that cell on for every interpreter, or null."""
+(label, cell index, CPU): the CPU the conductor put that cell on for every interpreter, or null.
+4. ``added_rounds``: the looks planned, the answer's family size, the rounds reached and why adding stopped."""
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]{0,63}")
 SAFE_NAME_RULE = "1 to 64 of A-Z a-z 0-9 . _ + @ -, starting with a letter or digit"
@@ -293,6 +294,7 @@ class RunManifest:
     server_url: Optional[str] = None
     started_at: Optional[str] = None
     round_orders: tuple[tuple[tuple[str, int, Optional[int]], ...], ...] = ()
+    added_rounds: dict[str, Any] = field(default_factory=dict)  # what the rounds added after the base did
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -304,6 +306,7 @@ class RunManifest:
             "server_url": self.server_url,
             "started_at": self.started_at,
             "round_orders": [[list(step) for step in order] for order in self.round_orders],
+            "added_rounds": dict(self.added_rounds),
         }
 
     def write(self, folder: Path) -> Path:
@@ -327,6 +330,9 @@ class RunManifest:
         orders = data.get("round_orders") or []
         if not isinstance(orders, list) or not all(isinstance(order, list) for order in orders):
             raise ValueError(f"round_orders: expected a list of rounds, got {str(orders)[:60]}")
+        added = data.get("added_rounds") or {}
+        if not isinstance(added, dict):
+            raise ValueError(f"added_rounds: expected an object, got {str(added)[:60]}")
         for key in ("run_id", "command", "server_url", "started_at"):
             if data.get(key) is not None and not isinstance(data.get(key), str):
                 raise ValueError(f"{key}: expected a string, got {str(data.get(key))[:60]}")
@@ -338,6 +344,7 @@ class RunManifest:
             server_url=data.get("server_url"),
             started_at=data.get("started_at"),
             round_orders=tuple(tuple(_step(step) for step in order) for order in orders),
+            added_rounds=added,
         )
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, TypeVar, Union
 
-from bench.verdict import DEFAULT_MARGIN
+from bench.verdict import DEFAULT_MARGIN, LOOK_STEP, planned_looks
 from bench.vocabulary import BUILTIN_TRAITS, DERIVED, GIL, UNKNOWN, USES, TaskTraits, WorkloadTraits, cell_label
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """History of ``schema_version`` (add a line, never rewrite one; older files are upgraded on load):
 
 1. First version: the run, interpreter, machine, config and cells with their runs and task rows.
@@ -34,6 +34,9 @@ SCHEMA_VERSION = 7
 5. ``config.extra_cells`` (cells of one workload only); the ``asyncio`` executor.
 6. ``config.same_cpu``: one-CPU cells ran on the round's CPU, the same for every interpreter.
 7. ``config.margin``: the equivalence margin the run's verdicts use (0.05: within 5%; older files read 0.05).
+8. ``config.max_rounds``, ``config.extra_time_s``, ``config.look_step``: rounds a conducted run may add until the
+   answer settles (older files: none); ``config.uncrossed`` (workloads measured in their own cells only); the
+   ``io-stdlib`` and ``mixed-stdlib`` workloads.
 """
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 FAULTS = ("failed", "timeout")
@@ -529,6 +532,11 @@ def _pin(fields: _Fields, key: str) -> Optional[tuple[int, ...]]:
     return tuple(fields.items(key)) if fields.raw(key, optional=True) is not None else None
 
 
+def _seconds_or_zero(fields: _Fields, key: str) -> float:
+    value = fields.seconds(key, optional=True)
+    return 0.0 if value is None else float(value)
+
+
 def _margin(fields: _Fields, key: str) -> float:
     value = fields.raw(key, optional=True)
     if value is None:
@@ -569,11 +577,23 @@ class Config(Record):
     )  # (workload, executor, workers) measured for that one only
     same_cpu: bool = wired(_flag_or(False), default=False)  # one-CPU cells on one CPU per round, for everyone
     margin: float = wired(_margin, default=DEFAULT_MARGIN)  # two cells are equivalent within 1/(1+m) to 1+m
+    uncrossed: tuple[str, ...] = wired(_strings(optional=True), default=())  # workloads in their own cells only
+    max_rounds: int = wired(_whole_or(0), default=0)  # rounds a conducted run may reach by adding (0: none added)
+    extra_time_s: float = wired(_seconds_or_zero, default=0.0)  # the added rounds' time, from the base rounds' end
+    look_step: int = wired(_whole_or(LOOK_STEP), default=LOOK_STEP)  # rounds added between two looks
 
     def cells_for(self, workload: str) -> list[tuple[str, int]]:
-        """The (executor, workers) cells of one workload (its cell label): the crossed ones, then its own."""
+        """The (executor, workers) cells of one workload (its cell label): the crossed ones (unless it is
+        measured in its own only), then its own."""
         own = [(executor, workers) for name, executor, workers in self.extra_cells if name == workload]
-        return list(dict.fromkeys([*self.cells, *own]))
+        crossed = [] if workload in self.uncrossed else list(self.cells)
+        return list(dict.fromkeys([*crossed, *own]))
+
+    @property
+    def looks(self) -> list[int]:
+        """The rounds after which the run looked (or would look) at the answer's comparisons: planned before the
+        first, so every look's level is known (:func:`bench.verdict.planned_looks`)."""
+        return planned_looks(self.repeat, max(self.repeat, self.max_rounds), self.look_step)
 
     @property
     def all_cells(self) -> list[tuple[str, int]]:

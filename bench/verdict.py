@@ -37,6 +37,9 @@ DEFAULT_ALPHA = 0.01
 """The run's level: a descriptive comparison's interval is a 99% one; the answer's family shares this level."""
 DEFAULT_MARGIN = 0.05
 """Two cells within 5% of each other (their whole interval) are equivalent."""
+LOOK_STEP = 4
+"""Rounds a run adds between two looks at its comparisons: few looks (8, 12, 16 rounds: three) keep each look's
+level from being split thin, and four rounds of a few cells take a minute here."""
 
 
 # --- Student's t, from the regularized incomplete beta function -------------------------------------
@@ -123,6 +126,11 @@ class Interval:
         return outcome(self.low, self.high, margin)
 
 
+def _exp(value: float) -> float:
+    """``exp``, reaching infinity instead of raising where a few rounds at a small level give a vast interval."""
+    return math.exp(value) if value < 700 else math.inf
+
+
 def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
     mean = sum(values) / len(values)
     spread = sum((value - mean) ** 2 for value in values) / (len(values) - 1) if len(values) > 1 else 0.0
@@ -139,7 +147,7 @@ def paired_interval(ratios: Sequence[float], alpha: float = DEFAULT_ALPHA) -> In
     if n < 2:
         return Interval(math.exp(mean), 0.0, math.inf, 1 - alpha, n, True)
     half = t_quantile(1 - alpha / 2, n - 1) * sd / math.sqrt(n)
-    return Interval(math.exp(mean), math.exp(mean - half), math.exp(mean + half), 1 - alpha, n, True)
+    return Interval(math.exp(mean), _exp(mean - half), _exp(mean + half), 1 - alpha, n, True)
 
 
 def independent_interval(a: Sequence[float], b: Sequence[float], alpha: float = DEFAULT_ALPHA) -> Interval:
@@ -158,7 +166,7 @@ def independent_interval(a: Sequence[float], b: Sequence[float], alpha: float = 
         return Interval(center, center, center, 1 - alpha, n, False)
     df = spread**2 / (var_a**2 / (len(first) - 1) + var_b**2 / (len(second) - 1))
     half = t_quantile(1 - alpha / 2, df) * math.sqrt(spread)
-    return Interval(center, math.exp(mean_a - mean_b - half), math.exp(mean_a - mean_b + half), 1 - alpha, n, False)
+    return Interval(center, _exp(mean_a - mean_b - half), _exp(mean_a - mean_b + half), 1 - alpha, n, False)
 
 
 def outcome(low: float, high: float, margin: float = DEFAULT_MARGIN) -> str:

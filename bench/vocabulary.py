@@ -294,10 +294,66 @@ class BuiltinWorkload:
     traits: WorkloadTraits
     default: Any
     help: str
-    needs_server: bool = False
     argument: ArgumentRule = ArgumentRule()
     task: str = ""
+    client: str = ""  # the HTTP client its io tasks download with (a key of CLIENTS); empty: it downloads nothing
+    mixes_cpu: bool = False  # its io tasks are shuffled with as many countdown(N) tasks
+    variant_of: str = ""  # the same load as that workload, with another client: listed by a preset, not by default
 
+    @property
+    def needs_server(self) -> bool:
+        return bool(self.client)
+
+
+@dataclass(frozen=True)
+class HttpClient:
+    """A client the io tasks download with: its task function, and whether it has an asyncio transport doing the
+    same work (so threads and an event loop may be compared with it)."""
+
+    name: str
+    words: str
+    task: str
+    asyncio: bool
+    short: str = ""  # in a sentence: "requests", "gilbench's stdlib client"
+
+
+CLIENTS: dict[str, HttpClient] = {
+    client.name: client
+    for client in (
+        HttpClient(
+            "requests",
+            "requests, one Session per thread (the talk's client)",
+            "bench.measure.downloads:download",
+            asyncio=False,
+            short="requests",
+        ),
+        HttpClient(
+            "stdlib",
+            "gilbench's standard-library HTTP/1.1 client (a blocking socket, or asyncio streams under an event loop, "
+            "over the same parsing)",
+            "bench.measure.http_client:download",
+            asyncio=True,
+            short="gilbench's stdlib HTTP/1.1, the same for threads and asyncio",
+        ),
+    )
+}
+"""The io clients, by name.  Threads and asyncio are compared only over a client with both transports."""
+
+
+def named_with_client(workload: str) -> str:
+    """A workload as sentences name it: with its client when it downloads (``io (client: requests)``), so no
+    verdict leaves the reader to guess which client a strategy was measured with."""
+    client = client_of(workload)
+    return f"{workload} (client: {client.short})" if client is not None else workload
+
+
+def client_of(workload: str) -> HttpClient | None:
+    """The client a built-in workload (or its ``name=ARG`` label) downloads with; None if it downloads nothing."""
+    builtin = BUILTIN_WORKLOADS.get(workload.partition("=")[0])
+    return CLIENTS[builtin.client] if builtin is not None and builtin.client else None
+
+
+_NO_ARGUMENT = ArgumentRule("no argument (the pages come from --server-url or --url)", allowed=False)
 
 BUILTIN_WORKLOADS: dict[str, BuiltinWorkload] = {
     item.name: item
@@ -314,15 +370,34 @@ BUILTIN_WORKLOADS: dict[str, BuiltinWorkload] = {
             WorkloadTraits.of({"io": _WAITS}, BUILTIN),
             None,
             "download a page with one requests.Session per thread (the talk's IO task)",
-            True,
-            ArgumentRule("no argument (the pages come from --server-url or --url)", allowed=False),
+            _NO_ARGUMENT,
+            client="requests",
+        ),
+        BuiltinWorkload(
+            "io-stdlib",
+            WorkloadTraits.of({"io": _WAITS}, BUILTIN),
+            None,
+            "io with gilbench's standard-library client, which threads and asyncio share",
+            _NO_ARGUMENT,
+            client="stdlib",
+            variant_of="io",
         ),
         BuiltinWorkload(
             "mixed",
             WorkloadTraits.of({"io": _WAITS, "cpu": _CPU_HOLDS}, BUILTIN),
             None,
             "io and countdown(N) tasks shuffled with a recorded seed (the talk's mixed load; N: the run's cpu N)",
-            True,
+            client="requests",
+            mixes_cpu=True,
+        ),
+        BuiltinWorkload(
+            "mixed-stdlib",
+            WorkloadTraits.of({"io": _WAITS, "cpu": _CPU_HOLDS}, BUILTIN),
+            None,
+            "mixed with gilbench's standard-library client, which threads and asyncio share",
+            client="stdlib",
+            mixes_cpu=True,
+            variant_of="mixed",
         ),
         BuiltinWorkload(
             "hash",
@@ -350,7 +425,8 @@ BUILTIN_WORKLOADS: dict[str, BuiltinWorkload] = {
     )
 }
 """Every built-in workload, in the report's order: ``hash`` uses a CPU and releases the GIL; ``sleep`` waits;
-``mixed`` is both.  Presets that run every workload take their list from here."""
+``mixed`` is both.  Presets that run every workload take their list from here (the variants, a load with another
+client, only where a preset names them)."""
 
 BUILTIN_TRAITS: dict[str, WorkloadTraits] = {name: item.traits for name, item in BUILTIN_WORKLOADS.items()}
 """Each built-in workload's traits (read from :data:`BUILTIN_WORKLOADS`)."""
@@ -362,7 +438,8 @@ def every_workload(**arguments: Any) -> tuple[str, ...]:
     unknown = sorted(set(arguments) - set(BUILTIN_WORKLOADS))
     if unknown:
         raise ValueError(f"not built-in workloads: {', '.join(unknown)}")
-    return tuple(f"{name}={arguments[name]}" if name in arguments else name for name in BUILTIN_WORKLOADS)
+    names = [name for name, item in BUILTIN_WORKLOADS.items() if not item.variant_of]
+    return tuple(f"{name}={arguments[name]}" if name in arguments else name for name in names)
 
 
 # --- the talk ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.report import compute
+from bench.report.comparisons import FAMILY
 from bench.report.load import load_paths
 from bench.report.selection import cell_of
 from bench.result import Document
@@ -194,6 +195,10 @@ def _wait_for_runner(result: Path, label: str) -> int:
         (["--python", f"a={sys.executable}", "--", "--out", "x.json"], "--out and --label are for one"),
         (["--python", f"a={sys.executable}", "--", "--workloads", "nope"], "unknown workload 'nope'"),
         (["--python", "a/b=/usr/bin/python3"], "--python label 'a/b': expected"),
+        (["--python", f"a={sys.executable}", "--", "--max-rounds", "4"], "--max-rounds '4': expected at least"),
+        (["--python", f"a={sys.executable}", "--", "--max-rounds", "x"], "--max-rounds 'x': expected a positive"),
+        (["--python", f"a={sys.executable}", "--", "--extra-time", "-1"], "--extra-time '-1': expected seconds"),
+        (["--python", f"a={sys.executable}", "--", "--cells", "io:asyncio:5"], "downloads with requests, which has no"),
     ],
 )
 def test_bad_conduct_options_are_one_line_errors(tmp_path: Path, args: list[str], message: str) -> None:
@@ -350,3 +355,61 @@ def test_a_runner_lost_in_the_final_speed_probe_is_named_with_how_it_ended(tmp_p
         markdown
     )
     assert "a cell failed or timed out" not in markdown
+
+
+def test_rounds_are_added_for_the_answer_s_unsettled_comparisons_only(tmp_path: Path) -> None:
+    """An A/A pair after 3 rounds settles nothing at the family's level: the run adds a look's 4 rounds of the
+    cells its family needs, numbered on from the base rounds, and says so in the manifest and the report."""
+    done = conduct(
+        tmp_path, "--run-id", "more", "--", *SMALL, "--repeat", "3", "--max-rounds", "7", "--extra-time", "300"
+    )
+    assert done.returncode == 0, done.stderr
+    run = tmp_path / "more"
+    manifest = json.loads((run / "run.json").read_text())
+    added = manifest["added_rounds"]
+    assert added["looks"] == [3, 7] and added["base_rounds"] == 3 and added["max_rounds"] == 7
+    assert added["family"] > 0 and added["rounds"] == 7, added
+    assert "the answer's family" in done.stderr and "adding rounds 4-7" in done.stderr
+    orders = manifest["round_orders"]
+    assert len(orders) == 7
+    every = {(label, index) for label in ("a", "b") for index in range(4)}
+    assert all({(step[0], step[1]) for step in order} == every for order in orders[:3])
+    needed = {(step[0], step[1]) for step in orders[3]}
+    assert needed < every  # only the cells of comparisons not settled
+    assert all({(step[0], step[1]) for step in order} == needed for order in orders[3:])
+    documents = {label: Document.loads((run / f"{label}.json").read_bytes()) for label in ("a", "b")}
+    for label, document in documents.items():
+        assert document.config.max_rounds == 7 and document.config.looks == [3, 7]
+        for index, cell in enumerate(document.cells):
+            rounds = sorted(repetition.round for repetition in cell.runs)
+            assert rounds == ([1, 2, 3, 4, 5, 6, 7] if (label, index) in needed else [1, 2, 3]), cell.name
+    computed = compute.compute(load_paths([run]).results)
+    assert computed.comparisons.looks == 2
+    family = [row for row in computed.comparisons.unique() if row.role == FAMILY]
+    corrected = 1 - 0.01 / (computed.comparisons.family_size * 2)
+    assert family and all(row.level == pytest.approx(corrected) and row.n in (3, 7) for row in family)
+    assert run_bench("report", str(run)).returncode == 0
+    markdown = (run / "report.md").read_text()
+    assert "Added rounds: after the 3 base rounds" in markdown and "rounds 4-7 were added" in markdown
+    assert "over the 2 looks the run planned (after 3, 7 rounds)" in markdown
+
+
+def test_no_round_is_added_past_the_extra_time(tmp_path: Path) -> None:
+    done = conduct(
+        tmp_path, "--run-id", "brief", "--", *SMALL, "--repeat", "3", "--max-rounds", "7", "--extra-time", "0.001"
+    )
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "brief" / "run.json").read_text())
+    assert len(manifest["round_orders"]) == 3
+    assert manifest["added_rounds"]["stopped"] == "the next 4 rounds would not fit in --extra-time 0.001 s"
+    document = Document.loads((tmp_path / "brief" / "a.json").read_bytes())
+    assert [point.label for point in document.probe][-2:] == ["after round 2", "end"]  # one probe after each round
+
+
+def test_a_run_whose_rounds_were_chosen_adds_none(tmp_path: Path) -> None:
+    done = conduct(tmp_path, "--run-id", "chosen", "--", *SMALL, "--repeat", "2")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "chosen" / "run.json").read_text())
+    assert len(manifest["round_orders"]) == 2 and manifest["added_rounds"] == {}
+    document = Document.loads((tmp_path / "chosen" / "a.json").read_bytes())
+    assert document.config.max_rounds == 2 and document.config.looks == [2]

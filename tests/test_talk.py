@@ -164,3 +164,22 @@ def test_every_ratio_of_a_seed_run_names_its_baseline_the_one_thread_pool(report
     assert "processes slower than 1 thread: 0.75x" in verdicts  # pypy3 cpu, 2 processes (the fixture has them)
     answer = next(section for section in report.sections if section.title == "The answer").tables[0][1]
     assert "strategy: vs its 1 thread" in answer.headers and "both: vs 3.13 1 thread" in answer.headers
+
+
+def test_a_seed_run_whose_one_thread_pool_is_fastest_names_it_the_least_time(tmp_path: Path) -> None:
+    """Wrong: "pypy3 with 5 processes ran in the least time" when the talk's baseline, the 1-thread pool, ran in
+    less (a pool of one worker is the talk's "single thread", and in a seed run it can be the answer)."""
+    run = _seed_run(tmp_path / "run")
+    path = run / "pypy3.json"
+    document = json.loads(path.read_text())
+    fastest_first = {("threads", 1): 0.05, ("threads", 5): 0.07, ("processes", 5): 0.09}
+    for cell in document["cells"]:
+        if cell["workload"] == "cpu":
+            factor = fastest_first.get((cell["executor"], cell["workers"]), 0.2)  # the fixture's other pools: slower
+            cell["runs"] = [{**run, "wall_s": factor * spread} for run, spread in zip(cell["runs"], SPREAD)]
+    path.write_text(json.dumps(document))
+    built = pipeline.build(load_paths([run]))
+    [chosen] = [row for row in built.answer["workloads"] if row["workload"] == "cpu"]
+    assert (chosen["fastest"]["interpreter"], chosen["fastest"]["strategy"]) == ("pypy3", "1 thread"), chosen
+    texts = [text for section in built.sections for text in section.after]
+    assert any(text.startswith("cpu: pypy3 with 1 thread ran in the least time") for text in texts)

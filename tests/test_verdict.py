@@ -88,3 +88,12 @@ def test_the_share_of_equal_pairs_that_reach_equivalent_is_reported() -> None:
     )
     print(f"equal pairs reaching equivalent within 16 rounds: {noisy:.1%} at 7% noise, {quiet / 2000:.1%} at 2%")
     assert 0 <= noisy <= 1 and quiet / 2000 > noisy
+
+
+def test_two_rounds_at_a_small_level_give_a_vast_interval_not_an_error() -> None:
+    """A family of many comparisons over planned looks, after 2 rounds: t's quantile is huge, and so the bound."""
+    interval = verdict.paired_interval([0.5, 2.0], alpha=1e-6)
+    assert interval.low == 0.0 and interval.high == math.inf
+    assert interval.outcome() == verdict.NOT_SETTLED
+    apart = verdict.independent_interval([1.0, 3.0], [0.001, 0.01], alpha=1e-9)
+    assert apart.high == math.inf and apart.outcome() == verdict.NOT_SETTLED

@@ -24,6 +24,7 @@ from bench.report.comparisons import Comparisons
 from bench.report.content import Report, Section
 from bench.report.load import load_paths
 from bench.report.selection import cell_of
+from bench.vocabulary import named_with_client
 from tests.conftest import ROOT, run_bench
 
 VERDICTS = Path(__file__).resolve().parent / "fixtures" / "run-verdicts"
@@ -53,7 +54,8 @@ def answer_row(report: Report, workload: str, interpreter: str | None = None) ->
 
 
 def answer_sentence(report: Report, workload: str) -> str:
-    [sentence] = [s for s in section(report, "The answer").after if s.startswith(f"{workload}:")]
+    """The answer's sentence of ``workload`` (named with its client where it downloads)."""
+    [sentence] = [s for s in section(report, "The answer").after if s.startswith(f"{named_with_client(workload)}:")]
     return sentence
 
 

@@ -37,6 +37,7 @@ from bench.interrupts import STOP_SIGNALS, ignore_signals, raise_if_stopping, st
 from bench.measure.config import DEFAULT_READY_TIMEOUT_S
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, probe
 from bench.result import FAULTS
+from bench.verdict import LOOK_STEP, planned_looks
 
 STOP_WAIT_S = 5.0
 """How long a runner whose channel broke is given to finish exiting, so its exit code or signal can be named."""
@@ -132,6 +133,13 @@ class Plan:
     missing: dict[str, str] = field(default_factory=dict)  # interpreters expected but not measurable, and why
     command: str = ""
     ready_timeout_s: float = DEFAULT_READY_TIMEOUT_S
+    max_rounds: int = 0  # rounds the run may reach by adding rounds while its answer is not settled
+    extra_time_s: float = 0.0  # the most time those rounds may take, from the end of the base rounds
+    look_step: int = LOOK_STEP
+
+    @property
+    def looks(self) -> list[int]:
+        return planned_looks(self.repeat, max(self.repeat, self.max_rounds), self.look_step)
 
 
 def launch_runner(plan: Plan, label: str) -> RunnerProcess:
@@ -214,8 +222,15 @@ def round_cpu(seed: int, round_number: int, cpus: list[int]) -> Optional[int]:
     return order[at]
 
 
-def round_plan(seed: int, round_number: int, runners: list[RunnerProcess], cpus: list[int]) -> list[Step]:
-    """Every (interpreter, cell) once, shuffled from the run's seed and the round number (repeatable).
+def round_plan(
+    seed: int,
+    round_number: int,
+    runners: list[RunnerProcess],
+    cpus: list[int],
+    only: Optional[set[tuple[str, str]]] = None,
+) -> list[Step]:
+    """Every (interpreter, cell) once (an added round: those in ``only``), shuffled from the run's seed and the
+    round number (repeatable).
 
     Shuffled in two levels, duet-style (Bulej et al., ICPE 2020): the cells in a random order, and each cell's
     interpreters back to back in a random order of their own.  Pairing by round removes what a whole round
@@ -233,6 +248,8 @@ def round_plan(seed: int, round_number: int, runners: list[RunnerProcess], cpus:
     pinned: dict[str, bool] = {}  # a cell is put on the round's CPU only if every interpreter's runner can
     for runner in runners:
         for index, (name, one_cpu) in enumerate(zip(runner.cells, runner.one_cpu)):
+            if only is not None and (runner.label, name) not in only:
+                continue
             groups.setdefault(name, []).append((runner.label, index))
             pinned[name] = pinned.get(name, True) and one_cpu
     names = list(groups)
@@ -248,12 +265,13 @@ def round_plan(seed: int, round_number: int, runners: list[RunnerProcess], cpus:
 class Progress:
     """One line per measurement, with the time to the end estimated from the first round on."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, rounds: int) -> None:
         self.total = total
+        self.rounds = rounds
         self.done = 0
         self.started = time.monotonic()
 
-    def step(self, round_number: int, rounds: int, label: str, cell: str, reply: Optional[dict[str, Any]]) -> None:
+    def step(self, round_number: int, label: str, cell: str, reply: Optional[dict[str, Any]]) -> None:
         self.done += 1
         elapsed = time.monotonic() - self.started
         left = elapsed / self.done * (self.total - self.done)
@@ -264,7 +282,7 @@ class Progress:
         else:
             shown = str(reply.get("status"))
         sys.stderr.write(
-            f"[run] round {round_number}/{rounds}, {self.done}/{self.total}: {label} {cell} {shown} "
+            f"[run] round {round_number}/{self.rounds}, {self.done}/{self.total}: {label} {cell} {shown} "
             f"({elapsed:.0f}s elapsed, ~{left:.0f}s left)\n"
         )
         sys.stderr.flush()
@@ -293,6 +311,9 @@ class Conductor:
         self.missing = dict(plan.missing)
         self.orders: list[tuple[Step, ...]] = []
         self.runners: list[RunnerProcess] = []
+        self.took_s: dict[tuple[str, str], float] = {}  # each (interpreter, cell)'s last measurement, end to end
+        self.probe_s = 0.0  # the last speed probe's time
+        self.added: dict[str, Any] = {}  # what the added rounds did, for the manifest (empty: none planned)
 
     def write_manifest(self) -> None:
         layout.RunManifest(
@@ -302,6 +323,7 @@ class Conductor:
             command=self.plan.command,
             started_at=self.started_at,
             round_orders=tuple(self.orders),
+            added_rounds=dict(self.added),
         ).write(layout.results_root() / self.plan.run_id)
 
     def start(self) -> list[RunnerProcess]:
@@ -325,9 +347,15 @@ class Conductor:
             if runner.failure and runner.label not in self.missing:
                 self.missing[runner.label] = f"its runner {runner.failure} {where}"
 
-    def measure_round(self, round_number: int, live: list[RunnerProcess], progress: Progress) -> None:
-        """Every (interpreter, cell) once, in this round's shuffled order."""
-        steps = round_plan(self.plan.seed, round_number, live, self.plan.cpus)
+    def measure_round(
+        self,
+        round_number: int,
+        live: list[RunnerProcess],
+        progress: Progress,
+        only: Optional[set[tuple[str, str]]] = None,
+    ) -> None:
+        """Every (interpreter, cell) once (an added round: those in ``only``), in this round's shuffled order."""
+        steps = round_plan(self.plan.seed, round_number, live, self.plan.cpus, only)
         self.orders.append(tuple(steps))
         by_label = {runner.label: runner for runner in live}
         for runner in live:
@@ -336,14 +364,118 @@ class Conductor:
         for label, index, cpu in steps:
             raise_if_stopping()
             runner = by_label[label]
+            began = time.monotonic()
             reply = runner.ask({"do": "measure", "cell": index, "round": round_number, "cpu": cpu})
+            self.took_s[(label, runner.cells[index])] = time.monotonic() - began
             if reply is not None:
                 runner.own_cpu_s = float(reply.get("own_cpu_s") or 0.0)
                 if reply.get("status") in FAULTS:
                     runner.faults.append(f"{runner.cells[index]}: {reply['status']}")
             self.note_lost(f"in round {round_number}, measuring {runner.cells[index]}")
-            progress.step(round_number, self.plan.repeat, label, runner.cells[index], reply)
+            progress.step(round_number, label, runner.cells[index], reply)
         self.note_lost(f"in round {round_number}")
+
+    def probe_after(self, round_number: int, live: list[RunnerProcess], clock: float, last: bool) -> None:
+        """The speed probe after a round ("end" after the run's last), recorded by every runner."""
+        point = "end" if last else f"after round {round_number}"
+        began = time.monotonic()
+        probe_all(live, point, began - clock, self.plan.cpus, bool(self.plan.simulate))
+        self.probe_s = time.monotonic() - began
+        self.note_lost(f"during the speed probe {'at the end' if last else point}")
+        self.write_manifest()
+
+    @property
+    def adds(self) -> bool:
+        return self.plan.max_rounds > self.plan.repeat and self.plan.extra_time_s > 0
+
+    def add_rounds(self, live: list[RunnerProcess], progress: Progress, clock: float) -> None:
+        """After the base rounds: while the answer's family (fixed now) has comparisons that are not settled, add
+        rounds measuring only their cells, a look's worth at a time, until they settle, --max-rounds is reached,
+        or the next look would not fit in --extra-time.  The verdicts are made by the report, from every round,
+        at the level these looks planned (:mod:`bench.verdict`)."""
+        plan = self.plan
+        looks, rounds = plan.looks, plan.repeat
+        deadline = time.monotonic() + plan.extra_time_s
+        self.added = {
+            "looks": looks,
+            "base_rounds": rounds,
+            "max_rounds": plan.max_rounds,
+            "extra_time_s": plan.extra_time_s,
+            "rounds": rounds,
+            "family": 0,
+            "stopped": "",
+        }
+        family = self.read_family(())
+        if family is None:
+            self.stop_adding(f"the answer could not be read ({self.added['error']})", live, clock)
+            return
+        fixed = [(member.a, member.b) for member in family]
+        self.added["family"] = len(fixed)
+        sys.stderr.write(
+            f"[run] the answer's family: {len(fixed)} comparisons, {sum(not m.settled for m in family)} not settled "
+            f"after {rounds} rounds; looks planned after {', '.join(map(str, looks))} rounds\n"
+        )
+        for look in looks[1:]:
+            unsettled = [member for member in family if not member.settled]
+            self.added["unsettled"] = [member.words() for member in unsettled]
+            if not unsettled:
+                self.stop_adding("settled", live, clock)
+                return
+            needed = set().union(*(member.steps() for member in unsettled))
+            needed = {step for step in needed if any(r.label == step[0] and step[1] in r.cells for r in live)}
+            one_round = sum(self.took_s.get(step, 0.0) for step in needed) + self.probe_s
+            if not needed or time.monotonic() + one_round * (look - rounds) > deadline:
+                self.stop_adding(
+                    f"the next {look - rounds} rounds would not fit in --extra-time {plan.extra_time_s:g} s"
+                    if needed
+                    else "no cell is left to measure",
+                    live,
+                    clock,
+                )
+                return
+            self.probe_after(rounds, live, clock, last=False)  # the last round's, once the run goes on
+            sys.stderr.write(
+                f"[run] adding rounds {rounds + 1}-{look} for {len(unsettled)} comparisons not settled "
+                f"({len(needed)} measurements a round, about {one_round:.0f} s each)\n"
+            )
+            progress.total += len(needed) * (look - rounds)
+            progress.rounds = look
+            for round_number in range(rounds + 1, look + 1):
+                self.measure_round(round_number, live, progress, needed)
+                rounds = round_number
+                self.added["rounds"] = rounds
+                if round_number < look:
+                    self.probe_after(round_number, live, clock, last=False)
+            family = self.read_family(fixed)
+            if family is None:
+                self.stop_adding(f"the answer could not be read ({self.added['error']})", live, clock)
+                return
+        unsettled = [member for member in family if not member.settled]
+        self.added["unsettled"] = [member.words() for member in unsettled]
+        self.stop_adding(f"--max-rounds {plan.max_rounds} reached" if unsettled else "settled", live, clock)
+
+    def read_family(self, fixed: Any) -> Optional[list[Any]]:
+        """The answer's family from the files so far, with the report's own code; None (and why, in ``added``)
+        when it cannot be read: no rounds are then added, and nothing measured is lost."""
+        try:
+            from bench.report.family import family_of  # the report's own choices: they need its libraries
+
+            return family_of(layout.results_root() / self.plan.run_id, fixed)
+        except ImportError as exc:
+            self.added["error"] = f"this Python lacks the report's libraries: {exc}"
+        except Exception as exc:  # whatever the report's code raises, the run keeps what it measured
+            self.added["error"] = f"{type(exc).__name__}: {exc}"
+        return None
+
+    def stop_adding(self, why: str, live: list[RunnerProcess], clock: float) -> None:
+        """No more rounds: why, said once and recorded, then the end's speed probe (after the last round)."""
+        self.added["stopped"] = why
+        left = len(self.added.get("unsettled") or [])
+        sys.stderr.write(
+            f"[run] rounds: {self.added.get('rounds')}; stopped adding: {why}"
+            f"{f' ({left} comparisons not settled)' if left and why != 'settled' else ''}\n"
+        )
+        self.probe_after(int(self.added.get("rounds") or self.plan.repeat), live, clock, last=True)
 
     def run(self) -> int:
         """Start every runner, measure every round, finish every file; returns the run's exit code."""
@@ -356,13 +488,13 @@ class Conductor:
             clock = time.monotonic()
             probe_all(live, "start", 0.0, plan.cpus, simulated)
             self.note_lost("during the speed probe at the start")
-            progress = Progress(sum(len(runner.cells) for runner in live) * plan.repeat)
+            progress = Progress(sum(len(runner.cells) for runner in live) * plan.repeat, plan.repeat)
             for round_number in range(1, plan.repeat + 1):
                 self.measure_round(round_number, live, progress)
-                point = "end" if round_number == plan.repeat else f"after round {round_number}"
-                probe_all(live, point, time.monotonic() - clock, plan.cpus, simulated)
-                self.note_lost(f"during the speed probe {'at the end' if point == 'end' else point}")
-                self.write_manifest()
+                if round_number < plan.repeat or not self.adds:
+                    self.probe_after(round_number, live, clock, last=round_number == plan.repeat)
+            if self.adds:
+                self.add_rounds(live, progress, clock)
         except KeyboardInterrupt:
             interrupted = True
             ignore_signals()  # the runners are stopped and saved now; a second Ctrl-C would only cut that short
@@ -443,10 +575,11 @@ def main(args: Any) -> int:
 
 
 def _conduct(args: Any) -> int:
-    from bench.measure.config import parse_run_options, ready_timeout, resolve_config
+    from bench.measure.config import added_rounds, parse_run_options, ready_timeout, resolve_config
     from bench.measure.estimate import estimate_line
     from bench.measure.introspect import allowed_cpus
-    from bench.measure.loop import planned_cells
+    from bench.measure.loop import planned_cells, strategies_of
+    from bench.measure.workloads import check_strategies
     from bench.server import ServerProcess
 
     pythons = parse_pythons(args.python or [])
@@ -456,12 +589,19 @@ def _conduct(args: Any) -> int:
     if options.out or options.label:
         raise UsageError("conduct writes results/RUN_ID/LABEL.json for each --python; --out and --label are for one")
     config = resolve_config(options)  # every option checked once, here, before any runner starts
+    check_strategies(strategies_of(config))
     ready_s = ready_timeout(options)
     settings = config.settings
+    added = added_rounds(options, settings.repeat)
     if options.dry_run:
         cells = [cell for label in pythons for cell in planned_cells(config, label)]
         print(f"would conduct {', '.join(pythons)} in {settings.repeat} shared rounds")
         print(estimate_line(cells, settings.repeat, layout.results_root()))
+        if added.any:
+            print(
+                f"then up to {added.max_rounds - settings.repeat} added rounds of the cells the answer's unsettled "
+                f"comparisons need (to {added.max_rounds} rounds), taking at most {added.extra_time_s:g} s more"
+            )
         return 0
     missing = dict(json.loads(args.missing)) if args.missing else {}
     with contextlib.ExitStack() as resources:
@@ -485,6 +625,8 @@ def _conduct(args: Any) -> int:
             missing=missing,
             command=args.command or shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
             ready_timeout_s=ready_s,
+            max_rounds=added.max_rounds,
+            extra_time_s=added.extra_time_s,
         )
         code = Conductor(plan).run()
     sys.stderr.write(f"run {run_id}: results in {Path(layout.results_root()) / run_id}\n")

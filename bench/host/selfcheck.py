@@ -94,8 +94,10 @@ def _walls(cell: Cell) -> tuple[list[float], list[int]]:
     return [run.wall_s for run in cell.runs], [run.round for run in cell.runs]
 
 
-def _compare(a: Cell, b: Cell, paired: bool) -> stats.Comparison:
-    return stats.compare(*_walls(a), *_walls(b), paired=paired)
+def _compare(a: Cell, b: Cell, paired: bool, looks: int = 1) -> stats.Comparison:
+    """``a / b`` at the run's level, split over the looks its conductor planned (a run that may add rounds looks
+    at its comparisons after the base rounds and after each added step: :mod:`bench.verdict`)."""
+    return stats.compare(*_walls(a), *_walls(b), paired=paired, alpha=stats.ALPHA / max(1, looks))
 
 
 def one_run(
@@ -135,12 +137,15 @@ def one_run(
         return Outcome(index, {}, "a cell failed: " + "; ".join(f"{c.name}: {c.reason}" for c in failed))
     cells = {(cell.workload, cell.executor): cell for cell in shared["first"].cells}
     names = {"first": first, "second": second}
+    looks = len(shared["first"].config.looks)
     comparisons = {
-        pair: _compare(cells[(names[w1], e1)], cells[(names[w2], e2)], paired=True)
+        pair: _compare(cells[(names[w1], e1)], cells[(names[w2], e2)], paired=True, looks=looks)
         for pair, ((w1, e1), (w2, e2)) in PAIRS.items()
     }
     cross = {
-        CROSS[0]: [_compare(a, b, paired=True) for a, b in zip(shared["first"].cells, shared["second"].cells)],
+        CROSS[0]: [
+            _compare(a, b, paired=True, looks=looks) for a, b in zip(shared["first"].cells, shared["second"].cells)
+        ],
         CROSS[1]: [_compare(a, b, paired=False) for a, b in zip(sequential["first"].cells, sequential["second"].cells)],
     }
     return Outcome(index, comparisons, cross=cross)
@@ -204,7 +209,7 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None, 
             f"{pair}: ratios {ratios[0]:.3f}-{ratios[-1]:.3f} (median {stats.median_range(ratios).value:.3f}); "
             f"{within} of {len(found)} within {1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; the report called "
             f"{different} of {len(found)} different and {equivalent} equivalent ({found[0].level:.0%} intervals, "
-            f"{found[0].n} rounds)"
+            f"{'-'.join(str(n) for n in sorted({min(c.n for c in found), max(c.n for c in found)}))} rounds)"
         )
         if pair in JUDGED:
             steady &= within >= WITHIN_GOAL * len(found)

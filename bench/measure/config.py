@@ -82,7 +82,13 @@ class Preset:
     one_worker_pools: bool = True  # with the standard worker counts: also pools of one worker
     warmup: Optional[int] = None  # warm-up passes when --warmup is not given (None: 1, and 3 on PyPy)
     extra_cells: tuple[tuple[str, str, int], ...] = ()  # (workload, executor, workers) for one workload only
+    uncrossed: tuple[str, ...] = ()  # workloads measured in their own extra cells only (not crossed)
+    max_rounds: Optional[int] = None  # a conducted run adds rounds up to this until its answer settles (None: none)
+    extra_time_s: float = 0.0  # the most time those added rounds may take, from the end of the base rounds
 
+
+PAIRED_CLIENT_WORKLOADS = tuple(name for name, item in BUILTINS.items() if item.variant_of)
+"""io and mixed with the client threads and asyncio share: measured in the cells that compare the two."""
 
 PRESETS: dict[str, Preset] = {
     "smoke": Preset(
@@ -100,8 +106,10 @@ PRESETS: dict[str, Preset] = {
         cells=TALK_CELLS,
         warmup=0,  # the talk's script ran cold: every cell, and its pools timed from their creation
         load=300,
-        repeat=8,  # the fewest rounds whose paired test can reach p < 0.01: the talk's claims get tested
+        repeat=8,  # the base rounds; the talk's unsettled claims get up to 8 more
         chunksize=AUTO,  # the talk's multiprocessing.Pool(5).map chunked by Pool.map's own rule
+        max_rounds=16,
+        extra_time_s=240.0,
     ),
     "standard": Preset(
         "every workload x serial/threads/processes/interpreters x 2 ... usable CPUs and 5 workers, 8 rounds "
@@ -109,14 +117,24 @@ PRESETS: dict[str, Preset] = {
         # Tasks of 10-30 ms on CPython 3.13: long enough for threads and processes to show what they give, short
         # enough that 8 rounds of 3 interpreters take minutes.  PyPy's tasks are 20-50x shorter, so its pools'
         # fixed costs show; the report says where, and at which task length they would fall under a quarter.
-        every_workload(cpu=500000, hash=2, objects=20000, sleep=0.01),
+        (*every_workload(cpu=500000, hash=2, objects=20000, sleep=0.01), *PAIRED_CLIENT_WORKLOADS),
         one_worker_pools=False,  # a pool of one worker is the serial run plus overhead: never an answer
         load=20,  # divisible by 2 and 5 workers: even splits
-        repeat=8,  # the fewest rounds whose paired test can reach p < 0.01 (2 / 2**8 = 0.0078)
+        repeat=8,  # the base rounds: every cell; the answer's unsettled comparisons get up to 8 more
         latency_ms=10.0,
         # an event loop where it can gain: the waiting workloads, and mixed, whose CPU tasks stall its downloads
-        # unless they are offloaded to threads
-        extra_cells=(("io", "asyncio", 5), ("sleep", "asyncio", 5), ("mixed", "asyncio", 5), ("mixed", "offload", 5)),
+        # unless they are offloaded to threads; io and mixed under asyncio with the client 5 threads use too
+        extra_cells=(
+            ("io-stdlib", "threads", 5),
+            ("io-stdlib", "asyncio", 5),
+            ("sleep", "asyncio", 5),
+            ("mixed-stdlib", "threads", 5),
+            ("mixed-stdlib", "asyncio", 5),
+            ("mixed-stdlib", "offload", 5),
+        ),
+        uncrossed=PAIRED_CLIENT_WORKLOADS,
+        max_rounds=16,
+        extra_time_s=90.0,  # the default run within 10 minutes here, added rounds included
     ),
     "publish": Preset(
         "the long matrix: every workload x serial/threads/processes/interpreters x 1, 2, 4 ... usable CPUs and 5 "
@@ -127,12 +145,14 @@ PRESETS: dict[str, Preset] = {
         load=20,  # divisible by 1, 2, 4 and 5 workers, in even chunks (see chunk_of)
         repeat=8,
         chunksize=AUTO,
+        max_rounds=16,
+        extra_time_s=1200.0,
     ),
     "asyncio": Preset(
         "threads or an event loop on waiting and mixed work: io and sleep with 5 and 50 threads or asyncio tasks in "
         "flight, mixed with 5 threads, processes, asyncio tasks and asyncio tasks offloading CPU work to threads; "
         "100 tasks, 8 rounds",
-        ("io", "sleep=0.01", "mixed=500000"),
+        ("io-stdlib", "sleep=0.01", "mixed-stdlib=500000"),
         executors=("serial", "threads"),
         workers=(5,),
         one_worker_pools=False,
@@ -140,16 +160,18 @@ PRESETS: dict[str, Preset] = {
         repeat=8,
         latency_ms=10.0,
         extra_cells=(
-            ("io", "threads", 50),
-            ("io", "asyncio", 5),
-            ("io", "asyncio", 50),
+            ("io-stdlib", "threads", 50),
+            ("io-stdlib", "asyncio", 5),
+            ("io-stdlib", "asyncio", 50),
             ("sleep", "threads", 50),
             ("sleep", "asyncio", 5),
             ("sleep", "asyncio", 50),
-            ("mixed", "processes", 5),
-            ("mixed", "asyncio", 5),
-            ("mixed", "offload", 5),
+            ("mixed-stdlib", "processes", 5),
+            ("mixed-stdlib", "asyncio", 5),
+            ("mixed-stdlib", "offload", 5),
         ),
+        max_rounds=16,
+        extra_time_s=240.0,
     ),
 }
 DEFAULT_PRESET = "standard"
@@ -257,7 +279,7 @@ def _resolve_cells(args: Any, preset: Preset) -> list[tuple[str, int]]:
 
 
 def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoice, ...]) -> list[tuple[str, str, int]]:
-    """``--cells io:asyncio:5,sleep:asyncio:50``: cells measured for one workload only, beside the crossed ones
+    """``--cells io-stdlib:asyncio:5,sleep:asyncio:50``: cells measured for one workload only, beside the crossed ones
     (default: the preset's, for the workloads chosen, unless --executors or --workers chose the matrix).  A
     workload not chosen, an unknown strategy or a bad count is a one-line error."""
     labels = [choice.cell_label for choice in choices]
@@ -284,6 +306,63 @@ def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoic
         count = positive_int(workers, f"--cells {part!r}: WORKERS")
         found.append((workload, executor, worker_counts(executor, [count])[0]))
     return list(dict.fromkeys(found))
+
+
+def _resolve_uncrossed(args: Any, preset: Preset, choices: tuple[WorkloadChoice, ...]) -> list[str]:
+    """The preset's workloads measured in their own cells only, unless --executors or --workers chose the
+    matrix (every workload is then crossed with it)."""
+    if args.executors is not None or args.workers is not None:
+        return []
+    labels = [choice.cell_label for choice in choices]
+    return [label for label in preset.uncrossed if label in labels]
+
+
+@dataclass(frozen=True)
+class AddedRounds:
+    """How far a conducted run may go beyond its base rounds while its answer is not settled."""
+
+    max_rounds: int  # the base rounds when none may be added
+    extra_time_s: float
+
+    @property
+    def any(self) -> bool:
+        return self.extra_time_s > 0 and self.max_rounds > 0
+
+
+def added_rounds(args: Any, repeat: int) -> AddedRounds:
+    """--max-rounds and --extra-time, else the preset's, unless --repeat chose the rounds (a user who sets the
+    rounds gets exactly those).  --max-rounds below --repeat is a one-line error."""
+    preset = PRESETS[args.preset]
+    if args.max_rounds is not None:
+        most = positive_int(args.max_rounds, "--max-rounds")
+        if most < repeat:
+            raise UsageError(f"--max-rounds {args.max_rounds!r}: expected at least the base rounds ({repeat})")
+    elif args.repeat is None and preset.max_rounds is not None:
+        most = max(repeat, preset.max_rounds)
+    else:
+        most = repeat
+    extra = _resolve_extra_time(args.extra_time) if args.extra_time is not None else preset.extra_time_s
+    return AddedRounds(most, extra if most > repeat else 0.0)
+
+
+def _resolve_extra_time(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 365 * 86400:  # NaN too
+        raise UsageError(f"--extra-time {text!r}: expected seconds, 0 or more (0: add no rounds)")
+    return seconds
+
+
+def _recorded_added_rounds(args: Any, preset: Preset) -> dict[str, Any]:
+    """What a runner records of the rounds its conductor may add (a run that is not conducted adds none, and
+    its looks are its base rounds alone)."""
+    repeat = positive_int(args.repeat, "--repeat") if args.repeat is not None else preset.repeat
+    found = added_rounds(args, repeat)
+    if args.driven is None or not found.any:
+        return {"max_rounds": repeat, "extra_time_s": 0.0}
+    return {"max_rounds": found.max_rounds, "extra_time_s": found.extra_time_s}
 
 
 def has_jit(simulate: Optional[Path]) -> bool:
@@ -426,6 +505,8 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         shared_rounds=tuple(part for part in (args.shared_rounds or "").split(",") if part),
         same_cpu=bool(args.same_cpu) and FORK_CELLS,
         margin=_resolve_margin(args.margin),
+        uncrossed=tuple(_resolve_uncrossed(args, preset, choices)),
+        **_recorded_added_rounds(args, preset),
     )
     out = Path(args.out) if args.out else None
     if resources is not None:
@@ -561,7 +642,8 @@ def add_run_options(parser: Any) -> None:
     parser.add_argument(
         "--cells",
         metavar="WORKLOAD:EXECUTOR:WORKERS,...",
-        help="cells for one workload only, beside executors x workers (e.g. io:asyncio:5; default: the preset's)",
+        help="cells for one workload only, beside executors x workers (e.g. io-stdlib:asyncio:5; default: the "
+        "preset's)",
     )
     parser.add_argument("--load", help="tasks per cell (mixed: this many io and this many cpu tasks)")
     parser.add_argument(
@@ -580,6 +662,16 @@ def add_run_options(parser: Any) -> None:
         "--margin",
         help=f"equivalence margin of the verdicts: cells whose whole interval lies within it are equivalent "
         f"(default {DEFAULT_MARGIN:g}, i.e. 5%%; 0.02 or 2%% for a tighter claim)",
+    )
+    parser.add_argument(
+        "--max-rounds",
+        help="(conducted runs) rounds the run may reach by adding rounds of the cells the answer's unsettled "
+        "comparisons need, after --repeat's (default: the preset's; --repeat alone: none added)",
+    )
+    parser.add_argument(
+        "--extra-time",
+        help="(conducted runs) seconds those added rounds may take, from the end of the base rounds "
+        "(default: the preset's; 0: add none)",
     )
     parser.add_argument(
         "--ready-timeout",

@@ -10,6 +10,8 @@ Each workload teaches one thing:
 ``cpu``    the talk's ``countdown``: pure-Python bytecode, serialised by the GIL.
 ``io``     the talk's page download (one ``requests.Session`` per thread): waits release the GIL.
 ``mixed``  ``io`` and ``cpu`` tasks shuffled with a recorded seed: the talk's third load.
+``io-stdlib``, ``mixed-stdlib``  the same with gilbench's standard-library client, which has a blocking and an
+           asyncio transport: the loads on which threads and asyncio are compared.
 ``hash``   ``hashlib.sha256`` over a large buffer: C code that releases the GIL, so it
            scales with threads even on a GIL build.
 ``objects`` pure-Python allocation and shared-object reads: where free-threaded
@@ -33,6 +35,7 @@ from bench.measure.tasks import countdown
 from bench.result import WorkloadRecord
 from bench.vocabulary import (
     BUILTIN_WORKLOADS,
+    CLIENTS,
     EVENT_LOOPS,
     TRAITS_SYNTAX,
     WorkloadTraits,
@@ -207,10 +210,20 @@ def load_user_function(target: str) -> TaskFunction:
 
 def check_strategies(cells: list[tuple[WorkloadChoice, str]]) -> None:
     """A user's coroutine function only under an event loop, and a plain function never under one: either way
-    the task would time nothing (a coroutine object made and dropped) or block the loop unawares.  One line."""
+    the task would time nothing (a coroutine object made and dropped) or block the loop unawares; and a built-in
+    download under an event loop only with a client that has an asyncio API (the one its threads use).  One
+    line."""
     import inspect
 
     for choice, executor in cells:
+        client = CLIENTS.get(BUILTINS[choice.name].client) if choice.name in BUILTINS else None
+        if client is not None and not client.asyncio and executor in EVENT_LOOPS:
+            variants = [name for name, item in BUILTINS.items() if item.variant_of == choice.name]
+            raise UsageError(
+                f"workload {choice.cell_label!r} downloads with {client.name}, which has no asyncio API, so {executor} "
+                f"would compare another client, not the strategy; accepted under an event loop: "
+                f"{', '.join(variants) or 'a workload whose client has one'} (the client its threads use too)"
+            )
         if not choice.is_user:
             continue
         coroutine = inspect.iscoroutinefunction(load_user_function(choice.name))
@@ -251,13 +264,13 @@ def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> lis
     argument = choice.resolved_argument()
     if choice.is_user:
         return [Task(choice.name, run_user_task, (choice.name, choice.argument, choice.has_argument))] * load
-    if choice.name in ("io", "mixed"):
+    builtin = BUILTINS[choice.name]
+    if builtin.client:
         if not context.urls:
             raise UsageError(f"workload {choice.name!r} needs pages to download: give --server-url or --url")
-        from bench.measure.downloads import download  # imports requests: only io workloads pay for it
-
+        download = task_function(CLIENTS[builtin.client].task)  # requests is imported by the cells that use it
         io_tasks = [Task("io", download, context.urls[i % len(context.urls)]) for i in range(load)]
-        if choice.name == "io":
+        if not builtin.mixes_cpu:
             return io_tasks
         cpu_argument = context.cpu_argument if context.cpu_argument is not None else BUILTINS["cpu"].default
         if choice.has_argument:
@@ -265,7 +278,7 @@ def build_tasks(choice: WorkloadChoice, load: int, context: BuildContext) -> lis
         mixed = io_tasks + [Task("cpu", countdown, cpu_argument)] * load
         random.Random(context.seed).shuffle(mixed)  # noqa: S311 (a recorded, repeatable order)
         return mixed
-    return [Task(choice.name, task_function(BUILTINS[choice.name].task), argument)] * load
+    return [Task(choice.name, task_function(builtin.task), argument)] * load
 
 
 def run_user_task(packed: tuple[str, Any, bool]) -> Any:
@@ -278,8 +291,9 @@ def dependencies(choices: list[WorkloadChoice]) -> list[str]:
     """Modules the chosen workloads import, so the GIL can be checked after importing them all."""
     modules = ["hashlib"]
     for choice in choices:
-        if choice.needs_server:
-            modules.append("requests")
+        client = BUILTINS[choice.name].client if choice.name in BUILTINS else ""
+        if client:
+            modules.append(CLIENTS[client].task.partition(":")[0])
         if choice.is_user:
             modules.append(choice.name.partition(":")[0])
     return modules

@@ -35,7 +35,7 @@ from bench.report.selection import (
     strategy_of,
 )
 from bench.result import RunWarning
-from bench.vocabulary import BASELINE_LABELS, strategy
+from bench.vocabulary import BASELINE_LABELS, named_with_client, strategy
 
 
 def _same(a: pd.Series | None, b: pd.Series | None) -> bool:
@@ -69,7 +69,8 @@ def _sentence(comparisons: Comparisons, chosen: WorkloadAnswer) -> str:
     """``cpu: pypy3 serial ran in the least time, 43.0x faster than 3.13 serial (p=0.008): the interpreter 43.0x
     [...], the strategy none (serial); against the best on another interpreter, ...``."""
     first = chosen.bests[0]
-    lead = f"{chosen.workload}: {configuration_of(first.best)} ran in the least time (median of the rounds)"
+    fastest = configuration_of(first.best)
+    lead = f"{named_with_client(chosen.workload)}: {fastest} ran in the least time (median of the rounds)"
     total = _gain(comparisons, chosen.reference, first.best)
     if total is not None and chosen.reference is not None:
         interpreter = _gain(comparisons, chosen.reference, first.baseline) if first.baseline is not None else None

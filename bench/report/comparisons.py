@@ -100,7 +100,8 @@ class Comparisons:
     """The table: filled once by the compute stage, read by everything after it.
 
     The answer's family (the pairs it settles on: each workload's fastest against its runner-ups, and the GIL
-    question) is tested at the run's level divided by the family's size, K (Bonferroni); every other comparison is
+    question) is tested at the run's level divided by the family's size, K (Bonferroni), and by the looks a run
+    that may add rounds planned, L (each look spends an equal share: :mod:`bench.verdict`); every other comparison is
     descriptive, at the run's level, uncorrected (its ``p_adjusted`` is Benjamini-Hochberg's, for reference)."""
 
     def __init__(
@@ -109,13 +110,15 @@ class Comparisons:
         margin: float = verdict.DEFAULT_MARGIN,
         family: Iterable[tuple[CellKey, CellKey]] = (),
         alpha: float = stats.ALPHA,
+        looks: int = 1,
     ) -> None:
         self.rows: dict[tuple[CellKey, CellKey], ComparisonRow] = {}
         self.groups = groups or {}
         self.margin = margin
         self.alpha = alpha
+        self.looks = max(1, looks)
         self.family = {frozenset(pair) for pair in family if pair[0] != pair[1]}
-        self.family_alpha = alpha / max(1, len(self.family))
+        self.family_alpha = alpha / (max(1, len(self.family)) * self.looks)
 
     def same_rounds(self, a: pd.Series, b: pd.Series) -> bool:
         first, second = str(a["interpreter"]), str(b["interpreter"])
@@ -131,7 +134,7 @@ class Comparisons:
             in_family = frozenset(pair) in self.family
             alpha = self.family_alpha if in_family else self.alpha
             compared = compare_cells(a, b, self.same_rounds(a, b), alpha, self.margin)
-            adjusted = min(1.0, compared.p * len(self.family)) if in_family else compared.p
+            adjusted = min(1.0, compared.p * len(self.family) * self.looks) if in_family else compared.p
             role = FAMILY if in_family else DESCRIPTIVE
             self.rows[pair] = ComparisonRow(**asdict(compared), a=pair[0], b=pair[1], role=role, p_adjusted=adjusted)
         return self.rows[pair]

@@ -289,6 +289,12 @@ def margin_of(columns: list[Column]) -> float:
     return columns[0].config.margin if columns else verdict.DEFAULT_MARGIN
 
 
+def looks_of(columns: list[Column]) -> int:
+    """How many looks at the answer's comparisons the runs planned (the most of any file: one that added no rounds
+    planned one), which the family's level is divided by."""
+    return max((len(column.config.looks) for column in columns), default=1)
+
+
 def compute(columns: list[Column]) -> Computed:
     """The compute stage: every frame and every comparison the sections will read.  The cells are chosen first
     (their choice reads the times alone), then the answer's family is known, and every comparison is made once,
@@ -302,7 +308,7 @@ def compute(columns: list[Column]) -> Computed:
     capacities = {name: probe.capacity for name, probe in probes.items() if probe is not None}
     summary = add_ideals(summary, traits, capacities)
     selection = select(summary, columns, lambda workload: holds_gil(traits_of(traits, workload)))
-    comparisons = Comparisons(groups, margin, family_pairs(selection))
+    comparisons = Comparisons(groups, margin, family_pairs(selection), looks=looks_of(columns))
     summary = with_speedups(summary, comparisons)
     comparisons.add_all(compared_pairs(summary, selection))
     return Computed(columns, runs, summary, traits, probes, comparisons, reference_column(columns), selection)

@@ -20,7 +20,7 @@ from bench.report.pool_workers import cold_pools, uneven_splits
 from bench.report.selection import cell_name, workload_order
 from bench.report.speed_probe import OTHERS_WARNING, VARIATION_WARNING, ProbeSummary, grouped
 from bench.result import RunWarning
-from bench.vocabulary import BUILTIN_WORKLOADS, WITHOUT_GIL, strategy
+from bench.vocabulary import WITHOUT_GIL, client_of, strategy
 
 CV_WARNING = 0.10
 """Repetitions varying more than this (coefficient of variation) are flagged."""
@@ -85,13 +85,14 @@ def _separate_measurements(computed: Computed) -> list[RunWarning]:
 
 
 def _two_clients(computed: Computed) -> list[RunWarning]:
-    """Workloads that download pages, measured both under an event loop (gilbench's standard-library asyncio
-    client) and under a strategy that runs ``requests``: their comparisons include the clients' difference."""
+    """Workloads that download with a client that has no asyncio API (``requests``) and were measured under an
+    event loop too (files from before such cells were refused: the loop then used gilbench's standard-library
+    client): their comparisons include the clients' difference."""
     summary = computed.summary
     found = []
     for workload in workload_order(summary):
-        builtin = BUILTIN_WORKLOADS.get(workload.partition("=")[0])
-        if builtin is None or not builtin.needs_server:
+        client = client_of(workload)
+        if client is None or client.asyncio:
             continue
         loops = {bool(strategy(str(name)).event_loop) for name in summary[summary["workload"] == workload]["executor"]}
         if loops == {True, False}:
@@ -101,9 +102,10 @@ def _two_clients(computed: Computed) -> list[RunWarning]:
     return [
         RunWarning(
             "two-clients",
-            f"{', '.join(found)}: under an event loop the pages are downloaded with gilbench's standard-library "
+            f"{', '.join(found)}: under an event loop the pages were downloaded with gilbench's standard-library "
             "asyncio client, under the other strategies with requests (as the talk did), so comparing an event loop "
-            "with them compares the two clients too, not the strategies alone; sleep compares the same work.",
+            "with them compares the two clients too, not the strategies alone; sleep compares the same work, and "
+            "io-stdlib and mixed-stdlib give threads the asyncio client's parsing.",
         )
     ]
 

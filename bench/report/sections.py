@@ -9,6 +9,7 @@ sentences about the GIL by :mod:`bench.report.verdicts`.
 from __future__ import annotations
 
 import shlex
+from typing import Any
 
 import pandas as pd
 
@@ -38,6 +39,23 @@ ABOVE_LIMIT = 1.05
 # --- 1. what was measured ---------------------------------------------------------------
 
 
+def added_rounds_sentence(added: dict[str, Any]) -> str:
+    """What the rounds added after the base rounds did, from the run's manifest."""
+    base, reached = int(added.get("base_rounds") or 0), int(added.get("rounds") or 0)
+    family, stopped = int(added.get("family") or 0), str(added.get("stopped") or "the run was stopped")
+    looks = ", ".join(str(look) for look in added.get("looks") or [])
+    unsettled = len(added.get("unsettled") or [])
+    if reached > base:
+        done = f"rounds {base + 1}-{reached} were added, measuring only the cells of its comparisons not settled"
+    else:
+        done = "no round was added"
+    left = f"; {unsettled} of them not settled" if unsettled and stopped != "settled" else ""
+    return (
+        f"Added rounds: after the {base} base rounds the answer's {family} comparisons were checked at the looks "
+        f"planned (after {looks} rounds); {done}; adding stopped: {stopped}{left}."
+    )
+
+
 def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Section:
     first = columns[0]
     machine, config = first.machine, first.config
@@ -62,6 +80,7 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
             )
             + ".",
         ]
+    lines += [added_rounds_sentence(manifest.added_rounds) for manifest in manifests if manifest.added_rounds]
     command = reproduce_command(columns, manifests)
     if command:
         lines.append(f"Reproduce with: `{command}`")
@@ -263,15 +282,25 @@ def method_text(computed: Computed) -> str:
             )
     elif len(computed.columns) > 1:
         how += " Interpreters ran one after another, so their cells are compared as independent samples."
-    family = comparisons.family_size
+    family, looks = comparisons.family_size, comparisons.looks
     level = f"{stats.CONFIDENCE:.0%}"
+    if looks > 1:
+        planned = max(computed.columns, key=lambda column: len(column.config.looks)).config
+        shown = ", ".join(str(rounds) for rounds in planned.looks)
+        split = (
+            f"each interval is at 1 - {stats.ALPHA}/({family} x {looks}): Bonferroni over the {family} and over "
+            f"the {looks} looks the run planned (after {shown} rounds), as it added rounds of the cells whose "
+            "comparisons were not settled"
+        )
+    else:
+        split = f"each interval is at 1 - {stats.ALPHA}/{family} (Bonferroni)"
     return (
         f"How the numbers were taken and compared. {how} The words follow the interval: faster or slower where it "
         f"excludes 1 and does not lie within {margin}; equivalent where it lies within {margin}; otherwise not "
         "settled, with the interval as a bound and how the rounds split. "
-        f"The answer's {family} comparisons (each workload's runner-ups against its fastest) share a {level} level: "
-        f"each interval is at 1 - {stats.ALPHA}/{family} (Bonferroni). Every other comparison is descriptive: its "
-        f"interval is at {level}, uncorrected for the others."
+        f"The answer's {family} comparisons (each workload's runner-ups against its fastest, and the GIL question) "
+        f"share a {level} level: {split}. Every other comparison is descriptive: its interval is at {level}, "
+        "uncorrected for the others."
     )
 
 

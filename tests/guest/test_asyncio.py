@@ -13,7 +13,7 @@ from pathlib import Path
 from bench.errors import EXIT_CELLS_FAILED, EXIT_USAGE
 from bench.measure import introspect
 from bench.measure.async_tasks import Connections
-from bench.measure.downloads import download
+from bench.measure.http_client import download
 from bench.measure.strategies.asyncio import _run_all
 from bench.measure.strategy import make_executor
 from bench.measure.tasks import countdown, sleep
@@ -60,7 +60,7 @@ def test_downloads_keep_one_connection_per_task_in_flight(server_url: str) -> No
         return records, opened
 
     records, opened = asyncio.run(measured())
-    assert len(records) == 10 and opened == 3  # reused from task to task, as a requests.Session per thread
+    assert len(records) == 10 and opened == 3  # reused from task to task, as a thread keeps its connection
     assert all(duration >= 0.005 for _, duration, _, _ in records)  # each waited for the server's 5 ms
 
 
@@ -84,7 +84,7 @@ def test_a_user_coroutine_runs_under_asyncio_and_the_gil_stays_as_it_was(tmp_pat
     out = tmp_path / "r.json"
     done = run_bench(
         "run", "--out", str(out), "--workloads", "tests.guest.faulty:async_double=4", "--executors", "asyncio",
-        "--workers", "3", "--load", "6", "--repeat", "1", "--warmup", "0", "--workloads", "io",
+        "--workers", "3", "--load", "6", "--repeat", "1", "--warmup", "0", "--workloads", "io-stdlib",
         timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

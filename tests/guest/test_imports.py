@@ -37,6 +37,7 @@ GUEST_MODULES = [
     "bench.measure.strategies.asyncio",
     "bench.measure.strategies.offload",
     "bench.measure.async_tasks",
+    "bench.measure.http_client",
     "bench.measure.introspect",
     "bench.measure.hygiene",
     "bench.measure.config",

@@ -380,7 +380,10 @@ def test_rounds_interleave_the_cells_in_a_recorded_shuffled_order(tmp_path: Path
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--workloads", "gpu"], "unknown workload 'gpu'; accepted: cpu, io, mixed, hash, objects, sleep"),
+        (
+            ["--workloads", "gpu"],
+            "unknown workload 'gpu'; accepted: cpu, io, io-stdlib, mixed, mixed-stdlib, hash, objects, sleep",
+        ),
         (["--executors", "fibers"], "--executors: unknown value fibers; accepted: serial, threads, processes"),
         (["--workers", "0"], "--workers '0': expected a positive whole number"),
         (["--workers", "two"], "--workers 'two': expected a positive whole number"),

@@ -121,9 +121,13 @@ def test_the_subinterpreter_strategy_is_named_so_and_its_recorded_name_is_still_
 def test_every_preset_that_runs_every_workload_lists_the_table_in_its_order() -> None:
     from bench.measure.config import PRESETS
 
-    names = list(vocabulary.BUILTIN_WORKLOADS)
+    names = [name for name, row in vocabulary.BUILTIN_WORKLOADS.items() if not row.variant_of]
+    variants = [name for name, row in vocabulary.BUILTIN_WORKLOADS.items() if row.variant_of]
+    assert variants == ["io-stdlib", "mixed-stdlib"]
     for preset in ("smoke", "standard", "publish"):
-        assert [text.partition("=")[0] for text in PRESETS[preset].workloads] == names
+        listed = [text.partition("=")[0] for text in PRESETS[preset].workloads]
+        assert [name for name in listed if name not in variants] == names
+    assert PRESETS["standard"].workloads[-2:] == PRESETS["standard"].uncrossed == tuple(variants)
     with pytest.raises(ValueError, match="fibres"):
         vocabulary.every_workload(fibres=1)
     assert {name: row.traits for name, row in vocabulary.BUILTIN_WORKLOADS.items()} == vocabulary.BUILTIN_TRAITS

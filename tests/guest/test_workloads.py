@@ -48,7 +48,8 @@ def test_unknown_workload_lists_the_valid_ones() -> None:
     with pytest.raises(UsageError) as raised:
         parse_workload("gpu")
     assert str(raised.value) == (
-        "unknown workload 'gpu'; accepted: cpu, io, mixed, hash, objects, sleep or module:function for your own"
+        "unknown workload 'gpu'; accepted: cpu, io, io-stdlib, mixed, mixed-stdlib, hash, objects, sleep "
+        "or module:function for your own"
     )
 
 
