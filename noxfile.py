@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import nox
 
@@ -34,6 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench import layout  # noqa: E402  (needs the project on sys.path)
 from bench.errors import UsageError  # noqa: E402
+from bench.host.requirements import (  # noqa: E402
+    UserRequirements,
+    absolute_options,
+    check_against_pins,
+    from_options,
+)
 from bench.provision.cache import link_dir  # noqa: E402
 from bench.provision.specs import DEFAULT_SPECS  # noqa: E402
 
@@ -92,14 +99,14 @@ PYTHONS = list(dict.fromkeys(spec for label, spec in LABELS.items() if label not
 
 
 def _nox_python(spec: str) -> str:
-    """What nox is given for a spec: the spec itself, or for an optimized build (``3.13+opt``, which nox cannot
-    read) the path of the link that ``provision`` publishes to it."""
+    """What nox is given for a spec: the spec itself, or for an optimized build (``3.13+opt``) its label, the name
+    of a link ``provision`` publishes on PATH, so its sessions are named and selected by label (``-p 3.13t+opt``)."""
     from bench.provision.specs import OPTIMIZED_SUFFIX, SpecError, parse_spec
 
-    if not spec.endswith(OPTIMIZED_SUFFIX):
+    if not spec.lower().endswith(OPTIMIZED_SUFFIX):
         return spec
     try:
-        return str(link_dir() / parse_spec(spec).link_names()[0])
+        return parse_spec(spec).label
     except SpecError:
         return spec  # refused, with the reason, where it is provisioned
 
@@ -112,6 +119,8 @@ os.environ["PATH"] = os.pathsep.join([str(link_dir()), os.environ.get("PATH", ""
 
 RESULTS = Path(os.environ.get("GILBENCH_RESULTS_DIR") or ROOT / layout.RESULTS_DIR_NAME)
 DRY_RUN = "--dry-run"
+QUIET = "--quiet"
+"""`nox -s bench -- --quiet`: gilbench prints the answer's table alone (and warnings, errors; nox's own lines stay)."""
 PREPARED = ".prepared"
 """In a run's folder: one record per interpreter label, written by its bench session (ready, or why not)."""
 
@@ -129,19 +138,54 @@ def _host_python(session: nox.Session, *args: str) -> None:
     session.run(sys.executable, "-m", "bench", *args, external=True, interrupt_timeout=30.0, terminate_timeout=30.0)
 
 
-def install_once(session: nox.Session, *args: str) -> None:
-    """``session.install``, skipped when this venv already has exactly this (a reused venv costs ~0 s)."""
+def _install_key(args: tuple[str, ...], also: str) -> str:
     pyproject = (ROOT / "pyproject.toml").read_bytes()
     constraints = b"".join((ROOT / path).read_bytes() for flag, path in zip(args, args[1:]) if flag == "-c")
-    key = hashlib.sha256(pyproject + constraints + repr(args).encode()).hexdigest()
-    venv = getattr(session.virtualenv, "location", None)
-    stamp = Path(venv) / ".gilbench-installed" if venv else None
-    if stamp is not None and stamp.is_file() and stamp.read_text() == key:
+    return hashlib.sha256(pyproject + constraints + repr(args).encode() + also.encode()).hexdigest()
+
+
+def _venv(session: nox.Session) -> Path | None:
+    location = getattr(session.virtualenv, "location", None)
+    return Path(location) if location else None
+
+
+def _needs_install(session: nox.Session, key: str, also: str) -> bool:
+    """False when this venv already holds exactly this; when it held other user requirements (or now must hold
+    some), it is made again first, so nothing of an earlier set stays."""
+    venv = _venv(session)
+    stamp = venv / ".gilbench-installed" if venv else None
+    if stamp is None or not stamp.is_file():
+        return True
+    if stamp.read_text() == key:
         session.log("dependencies already installed (delete the venv or pyproject.toml changes to reinstall)")
-        return
-    session.install(*args)
-    if stamp is not None:
-        stamp.write_text(key)
+        return False
+    if also or (venv / USER_MARK).is_file():  # type: ignore[operator]
+        session.log("its requirements changed: making the environment again")
+        venv_env: Any = session.virtualenv  # a VirtualEnv here (bench sessions have one)
+        venv_env.reuse_existing = False
+        venv_env.create()
+    return True
+
+
+def _installed(session: nox.Session, key: str, also: str) -> None:
+    venv = _venv(session)
+    if venv is not None:
+        (venv / ".gilbench-installed").write_text(key)
+        (venv / USER_MARK).unlink(missing_ok=True)
+        if also:
+            (venv / USER_MARK).write_text(also)
+
+
+def install_once(session: nox.Session, *args: str) -> None:
+    """``session.install``, skipped when this venv already has exactly this (a reused venv costs ~0 s)."""
+    key = _install_key(args, "")
+    if _needs_install(session, key, ""):
+        session.install(*args)
+        _installed(session, key, "")
+
+
+USER_MARK = ".gilbench-user-requirements"
+"""In a bench venv that holds a user's requirements: their fingerprint (the venv is made again when they change)."""
 
 
 def _run_folder(session: nox.Session) -> Path:
@@ -206,14 +250,21 @@ def prepare(session: nox.Session) -> None:
         except SpecError:
             return spec
 
-    # The options, checked once, and the run's estimated time from earlier runs here (every label, any Python).
+    # The options, checked once, and the run's estimated time from earlier runs here (every label, any Python);
+    # your modules are imported in each interpreter's own environment, where their requirements are installed.
+    posargs = _posargs(session)
+    try:
+        check_against_pins(_requirements(session), ROOT / GUEST_CONSTRAINTS)
+    except UsageError as exc:
+        session.error(str(exc))
     _host_python(
         session,
         "conduct",
         *(f"--python={label}={sys.executable}" for label in LABELS if label not in UNUSABLE),
         "--",
         "--dry-run",
-        *session.posargs,
+        "--options-only",
+        *posargs,
     )
     specs, refused = [], {}
     for spec in PYTHONS:
@@ -221,7 +272,9 @@ def prepare(session: nox.Session) -> None:
             specs.append(parse_spec(spec))
         except SpecError as exc:
             refused[spec] = str(exc)
-    _, errors = provision_specs(specs)  # what cannot be had is said here and again in the report; the others go on
+    quiet = QUIET in session.posargs
+    # what cannot be had is said here and again in the report; the others go on
+    _, errors = provision_specs(specs, report=(lambda _: None) if quiet else print)
     chosen = _chosen_pythons(sys.argv[1:])
     why_not = {
         label: UNUSABLE.get(label) or refused.get(spec) or errors.get(spec) or errors.get(parse_label(spec))
@@ -252,32 +305,92 @@ def prepare(session: nox.Session) -> None:
 
 @nox.session(python=list(NOX_PYTHONS.values()), requires=["prepare"])
 def bench(session: nox.Session) -> None:
-    """Prepare and check this interpreter's environment; the run itself measures every interpreter in the same
-    rounds (`measure`, queued once)."""
+    """Prepare and check this interpreter's environment (gilbench, then your requirements); the run itself
+    measures every interpreter in the same rounds (`measure`, queued once)."""
     spec_here = SPEC_OF.get(str(session.python), str(session.python))
     labels = [label for label, spec in LABELS.items() if spec == spec_here]
-    if DRY_RUN in session.posargs:
-        install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".")
-        session.run("python", "-m", "bench", "run", *session.posargs, "--label", labels[0])
+    posargs = _posargs(session)
+    if DRY_RUN in posargs:
+        problem = _prepare_environment(session, labels[0], posargs)
+        if problem:
+            session.error(problem)
         return
     folder = _run_folder(session)
-    session.notify("measure", session.posargs)  # queued once, after every interpreter's session
+    session.notify("measure", posargs)  # queued once, after every interpreter's session
     labels = [label for label in labels if _status(folder, label) != "failed"]  # named by `prepare` already
     if not labels:
         session.skip("this interpreter could not be provisioned (see above)")
     for label in labels:
         _record(folder, label, status="expected", reason="its session did not finish")
-    try:
-        install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".")
-        # The options under this interpreter, and its GIL state once every workload's modules are imported.
-        session.run("python", "-m", "bench", "run", "--dry-run", *session.posargs, "--label", labels[0])
-    except nox.command.CommandFailed as exc:
+    problem = _prepare_environment(session, labels[0], posargs)
+    if problem:
         for label in labels:
-            _record(folder, label, status="failed", reason=f"its environment could not be prepared ({exc.reason})")
-        raise
+            _record(folder, label, status="failed", reason=problem)
+        session.error(problem)
     python = shutil.which("python", path=session.bin)
     for label in labels:
         _record(folder, label, status="ready", python=str(python))
+
+
+GUEST_CONSTRAINTS = "bench/guest-constraints.txt"
+GILBENCH_INSTALL = ("-c", GUEST_CONSTRAINTS, "-e", ".")
+"""gilbench itself in a measured interpreter's environment, its guest packages at the versions every one shares."""
+
+
+def _posargs(session: nox.Session) -> list[str]:
+    """The options after `--`, with every --requirements file made absolute (sessions run from the project)."""
+    return absolute_options(list(session.posargs), Path(session.invoked_from))
+
+
+def _requirements(session: nox.Session) -> UserRequirements:
+    try:
+        return from_options(list(session.posargs), Path(session.invoked_from))
+    except UsageError as exc:
+        session.error(str(exc))
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
+def _prepare_environment(session: nox.Session, label: str, posargs: list[str]) -> str:
+    """gilbench and the user's requirements in this interpreter's venv (made again when they changed), then the
+    options and workloads checked there: "" when ready, else why not, in one line naming the interpreter and its
+    environment (pip's last line when the requirements cannot be installed)."""
+    requirements = _requirements(session)
+    venv = _venv(session)
+    also = "" if requirements.empty else requirements.fingerprint()
+    key = _install_key(GILBENCH_INSTALL, also)
+    if _needs_install(session, key, also):
+        try:
+            session.install(*GILBENCH_INSTALL)
+        except nox.command.CommandFailed as exc:
+            return f"{label}: gilbench could not be installed in {venv} ({exc.reason})"
+        if not requirements.empty:
+            command = ["python", "-m", "pip", "install", "-c", GUEST_CONSTRAINTS, *requirements.install_args()]
+            session.log(shlex.join(command))
+            done = subprocess.run(
+                [shutil.which("python", path=session.bin) or "python", *command[1:]],
+                cwd=ROOT, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            sys.stdout.write(done.stdout)
+            sys.stderr.write(done.stderr)
+            if done.returncode != 0:
+                last = _last_line(done.stderr or done.stdout)
+                return f"{label}: your requirements could not be installed in {venv}: {last}"
+        _installed(session, key, also)
+    # The options under this interpreter, and its GIL state once every workload's modules are imported.
+    checked = subprocess.run(
+        [shutil.which("python", path=session.bin) or "python", "-m", "bench", "run", "--dry-run", *posargs,
+         "--label", label],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    sys.stdout.write(checked.stdout)
+    sys.stderr.write(checked.stderr)
+    if checked.returncode != 0:
+        return f"{label} (environment {venv}): {_last_line(checked.stderr).removeprefix('gilbench: error: ')}"
+    return ""
 
 
 @nox.session(default=False)
@@ -295,7 +408,7 @@ def measure(session: nox.Session) -> None:
     if not ready:
         session.error(f"no interpreter could be prepared: {'; '.join(f'{k}: {v}' for k, v in missing.items())}")
     atexit.register(_report_unless_done, folder)
-    session.notify("report", [str(folder)])
+    session.notify("report", [*([QUIET] if QUIET in session.posargs else []), str(folder)])
     install_once(session, "-e", ".[report]")
     pythons = [f"--python={label}={python}" for label, python in ready.items()]
     session.run(
@@ -308,7 +421,7 @@ def measure(session: nox.Session) -> None:
         f"--command={command}",
         f"--missing={json.dumps(missing)}",
         "--",
-        *session.posargs,
+        *_posargs(session),
         interrupt_timeout=30.0,
         terminate_timeout=30.0,
     )
@@ -352,7 +465,7 @@ def interpreters(session: nox.Session) -> None:
 @nox.session(python=list(NOX_PYTHONS.values()), requires=["provision"], default=False)
 def guest_tests(session: nox.Session) -> None:
     """Guest-side tests, run by each measured interpreter itself."""
-    install_once(session, "-c", "bench/guest-constraints.txt", "-e", ".", "pytest")
+    install_once(session, *GILBENCH_INSTALL, "pytest")
     session.run("python", "-m", "pytest", "tests/guest", *session.posargs)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from bench import __version__
@@ -100,7 +101,7 @@ def _conduct(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from bench import report
 
-    return report.main(args.paths, args.out, args.format, args.timeline)
+    return report.main(args.paths, args.out, args.format, args.timeline, args.quiet)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -128,8 +129,18 @@ def _command(commands: Any, name: str, handler: Callable[[argparse.Namespace], i
     return parser
 
 
+CONSOLE_SCRIPT = "gilbench"
+"""The console script pip installs with the package: the same commands as ``python -m bench``."""
+
+
+def program_name(argv0: str) -> str:
+    """How this run was started, as errors and --help name it: ``gilbench`` (the console script) or
+    ``python -m bench``."""
+    return CONSOLE_SCRIPT if Path(argv0).name == CONSOLE_SCRIPT else "python -m bench"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="python -m bench", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = OneLineParser(prog=program_name(sys.argv[0]), description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"gilbench {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     commands.required = True
@@ -223,6 +234,7 @@ def _report_command(commands: Any) -> None:
         metavar="WORKLOAD:EXECUTOR:WORKERS",
         help="also draw the task timeline of this cell (repeatable; the talk's pictures already show cpu, io, mixed)",
     )
+    report.add_argument("--quiet", action="store_true", help="print only the answer's table (errors still show)")
 
 
 def _check_command(commands: Any) -> None:

@@ -36,7 +36,8 @@ SCHEMA_VERSION = 8
 7. ``config.margin``: the equivalence margin the run's verdicts use (0.05: within 5%; older files read 0.05).
 8. ``config.max_rounds``, ``config.extra_time_s``, ``config.look_step``: rounds a conducted run may add until the
    answer settles (older files: none); ``config.uncrossed`` (workloads measured in their own cells only); the
-   ``io-stdlib`` and ``mixed-stdlib`` workloads.
+   ``io-stdlib`` and ``mixed-stdlib`` workloads; ``config.requirements``, ``interpreter.user_packages`` (the
+   user's requirements and their installed versions); ``config.thread_env`` (OPENBLAS/OMP/MKL thread counts).
 """
 STATUSES = ("ok", "failed", "timeout", "interrupted", "unsupported")
 FAULTS = ("failed", "timeout")
@@ -390,6 +391,7 @@ class Interpreter(Record):
     jit: str = wired(_text_or(""), default="")
     build: Mapping[str, Any] = wired(_mapping_or_empty, default_factory=dict)  # compiler, config_args, cflags ...
     packages: Mapping[str, str] = wired(_packages, default_factory=dict)  # guest packages: requests and its own
+    user_packages: Mapping[str, str] = wired(_packages, default_factory=dict)  # the user's requirements, installed
 
     @property
     def config_args(self) -> str:
@@ -581,6 +583,8 @@ class Config(Record):
     max_rounds: int = wired(_whole_or(0), default=0)  # rounds a conducted run may reach by adding (0: none added)
     extra_time_s: float = wired(_seconds_or_zero, default=0.0)  # the added rounds' time, from the base rounds' end
     look_step: int = wired(_whole_or(LOOK_STEP), default=LOOK_STEP)  # rounds added between two looks
+    requirements: tuple[str, ...] = wired(_strings(optional=True), default=())  # the user's, as given
+    thread_env: Mapping[str, str] = wired(_packages, default_factory=dict)  # BLAS/OpenMP thread counts in force
 
     def cells_for(self, workload: str) -> list[tuple[str, int]]:
         """The (executor, workers) cells of one workload (its cell label): the crossed ones (unless it is

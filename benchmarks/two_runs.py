@@ -4,7 +4,8 @@ Reads the ``comparisons.csv`` that ``python -m bench report`` wrote into each ru
 pair of cells), matches the comparisons both reports made (the same two cells of the same interpreters, either way
 round), and prints: how many were reversed (faster in one run, slower in the other), how many one run called
 faster or slower and the other equivalent (a contradiction too), how many the other left not settled, how many
-pairs' intervals overlap, and both runs' answers (``answer.md``'s table).
+pairs' intervals overlap; of the answer's comparisons, how many were beyond 1.15x in both runs and settled in both,
+each with both runs' ratio, verdict and rounds; and both runs' answers (``answer.md``'s table).
 
     python benchmarks/two_runs.py results/RUN_A results/RUN_B
 """
@@ -29,10 +30,20 @@ def verdicts(run: Path) -> pd.DataFrame:
     rows = []
     for row in frame.to_dict("records"):
         a, b = tuple(row[f"a_{name}"] for name in SIDES), tuple(row[f"b_{name}"] for name in SIDES)
-        verdict, low, high = row["verdict"], row["low"], row["high"]
+        verdict, low, high, ratio = row["verdict"], row["low"], row["high"], row["ratio"]
         if tuple(map(str, a)) > tuple(map(str, b)):
-            a, b, verdict, low, high = b, a, FLIPPED.get(verdict, verdict), 1 / high, 1 / low
-        rows.append({**dict(zip(KEY, (*a, *b))), "verdict": verdict, "low": low, "high": high})
+            a, b, verdict, low, high, ratio = b, a, FLIPPED.get(verdict, verdict), 1 / high, 1 / low, 1 / ratio
+        rows.append(
+            {
+                **dict(zip(KEY, (*a, *b))),
+                "verdict": verdict,
+                "low": low,
+                "high": high,
+                "ratio": ratio,
+                "rounds": row["rounds"],
+                "family": row["family"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -54,6 +65,29 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame) -> dict[str, int]:
     }
 
 
+def family_rows(first: pd.DataFrame, second: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
+    """The answer's comparisons (in either run's family): how many were beyond 1.15x in both runs, and how many of
+    those both settled; and one line per comparison with each run's ratio, verdict and rounds."""
+    both = first.merge(second, on=KEY, suffixes=("_1", "_2"))
+    both = both[(both["family_1"] == "answer") | (both["family_2"] == "answer")]
+    far = both[both[["ratio_1", "ratio_2"]].apply(lambda r: all(v > 1.15 or v < 1 / 1.15 for v in r), axis=1)]
+    settled = far[(far["verdict_1"] != "not settled") & (far["verdict_2"] != "not settled")]
+    lines = []
+    for row in both.to_dict("records"):
+        a = " ".join(str(row[f"a_{name}"]) for name in SIDES)
+        b = " ".join(str(row[f"b_{name}"]) for name in SIDES)
+        runs = "; ".join(
+            f"{row[f'ratio_{n}']:.3f}x {row[f'verdict_{n}']} ({row[f'rounds_{n}']} rounds)" for n in (1, 2)
+        )
+        lines.append(f"- {a} / {b}: {runs}")
+    counts = {
+        "answer comparisons in both": len(both),
+        "beyond 1.15x in both": len(far),
+        "of those settled in both": len(settled),
+    }
+    return counts, lines
+
+
 def answer_table(run: Path) -> str:
     """The answer's table (answer.md up to its first blank line)."""
     text = (run / "answer.md").read_text(encoding="utf-8") if (run / "answer.md").is_file() else ""
@@ -68,6 +102,10 @@ def main() -> None:
     counts = agreement(verdicts(args.first), verdicts(args.second))
     for name, count in counts.items():
         print(f"{name}: {count}")
+    family, lines = family_rows(verdicts(args.first), verdicts(args.second))
+    for name, count in family.items():
+        print(f"{name}: {count}")
+    print("\n".join(lines))
     for run in (args.first, args.second):
         print(f"\n{run.name}:\n{answer_table(run)}")
 

@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
-from bench.report import answer, pipeline
+from bench.report import answer, exporters, pipeline
 from bench.report.load import load_paths
 from bench.vocabulary import strategy
 
 FIXTURES = Path(__file__).parent / "fixtures"
+VERDICTS = FIXTURES / "run-verdicts"
 
 
 def _record(folder: str) -> dict[str, object]:
@@ -58,8 +59,8 @@ def test_answer_json_calls_the_subinterpreter_strategy_by_its_name() -> None:
 
 def test_the_answer_has_a_row_per_interpreter_and_workload_fastest_first() -> None:
     report = pipeline.build(load_paths([FIXTURES / "run-basic"]))
-    section = report.sections[0]
-    assert section.title == "The answer" and section.first
+    assert report.sections[0].title == "The answer" and report.sections[0].first
+    section = next(section for section in report.sections if section.title == "The answer in detail")
     rows = section.tables[0][1].rows
     per_workload: dict[str, list[str]] = {}
     for row in rows:
@@ -102,3 +103,30 @@ def test_the_gil_question_is_asked_of_work_that_holds_the_gil_and_only_of_it() -
     record = report.answer["workloads"]
     asked_json = {w["workload"] for w in record if w["gil_question"]}  # type: ignore[index]
     assert asked_json == asked
+
+
+def test_a_free_threaded_build_that_ran_with_the_gil_on_is_marked_in_every_entry(tmp_path: Path) -> None:
+    """Wrong: ranking 3.13t's threads as free-threaded numbers when an extension switched its GIL back on."""
+    run = tmp_path / "run"
+    shutil.copytree(VERDICTS, run)
+    path = run / "3.13t.json"
+    document = json.loads(path.read_text())
+    document["interpreter"]["gil_enabled"] = True
+    path.write_text(json.dumps(document))
+    built = pipeline.build(load_paths([run]))
+    answer = built.answer
+    entries = [
+        entry
+        for row in answer["workloads"]
+        for entry in (row["fastest"], *(row[key]["configuration"] for key in row if isinstance(row[key], dict)
+                                         and "configuration" in row[key] and row[key]["configuration"]))
+        if entry
+    ]  # fmt: skip
+    assert any(entry["interpreter"] == "3.13t" for entry in entries)
+    assert all(entry["gil_forced_on"] == (entry["interpreter"] == "3.13t") for entry in entries)
+    markdown = exporters.answer_markdown(built)
+    table = markdown.split("\n\n", 1)[0]
+    assert "3.13t " not in table.replace("3.13t (GIL on!) ", "")  # every 3.13t entry of the table is marked
+    assert "3.13t (GIL on!)" in table
+    assert "⚠ 3.13t is a free-threaded build but ran with the GIL on" in markdown
+    assert any(warning["code"] == "gil-on" for warning in answer["warnings"])

@@ -75,9 +75,9 @@ def test_tables_sort_by_their_numbers_in_the_browser(chromium: str, tmp_path: Pa
     folder = tmp_path / "run"
     shutil.copytree(Path(__file__).parent / "fixtures" / "run-verdicts", folder)
     assert run_bench("report", str(folder)).returncode == 0
-    page = (folder / "report.html").as_uri() + "#sort=the-answer:5"
+    page = (folder / "report.html").as_uri() + "#sort=the-answer-in-detail:5"
     dom = run_chromium(chromium, tmp_path / "profile", "--dump-dom", page).stdout
-    answer = dom.split('id="the-answer"', 1)[1].split("</table>", 1)[0]
+    answer = dom.split('id="the-answer-in-detail"', 1)[1].split("</table>", 1)[0]
     workloads = re.findall(r"<tr><td>(\w+)</td>", answer)
     assert workloads == ["cpu", "io", "io", "io", "objects", "cpu", "objects", "cpu", "objects"]
 

@@ -93,7 +93,7 @@ def test_one_cpu_cells_run_on_the_round_s_cpu_for_every_interpreter(tmp_path: Pa
                     assert cpu is None
     report = run_bench("report", str(run))
     assert report.returncode == 0, report.stderr
-    method = (run / "report.md").read_text()
+    method = " ".join((run / "report.md").read_text().split())  # its paragraphs wrapped at 160 characters
     assert "ran on the round's CPU, the same for every interpreter, the CPUs taking turns" in method
 
 
@@ -119,7 +119,7 @@ def test_interpreters_of_one_run_are_compared_paired_by_round(tmp_path: Path) ->
     assert computed.comparisons.add(a, b).paired
     report = run_bench("report", str(tmp_path / "paired"))
     assert report.returncode == 0, report.stderr
-    markdown = (tmp_path / "paired" / "report.md").read_text()
+    markdown = " ".join((tmp_path / "paired" / "report.md").read_text().split())
     assert "Every interpreter was measured in the same rounds" in markdown
     assert "paired by round: the interpreters ran in the same rounds" in markdown
 
@@ -389,7 +389,7 @@ def test_rounds_are_added_for_the_answer_s_unsettled_comparisons_only(tmp_path: 
     corrected = 1 - 0.01 / (computed.comparisons.family_size * 2)
     assert family and all(row.level == pytest.approx(corrected) and row.n in (3, 7) for row in family)
     assert run_bench("report", str(run)).returncode == 0
-    markdown = (run / "report.md").read_text()
+    markdown = " ".join((run / "report.md").read_text().split())
     assert "Added rounds: after the 3 base rounds" in markdown and "rounds 4-7 were added" in markdown
     assert "over the 2 looks the run planned (after 3, 7 rounds)" in markdown
 
@@ -413,3 +413,35 @@ def test_a_run_whose_rounds_were_chosen_adds_none(tmp_path: Path) -> None:
     assert len(manifest["round_orders"]) == 2 and manifest["added_rounds"] == {}
     document = Document.loads((tmp_path / "chosen" / "a.json").read_bytes())
     assert document.config.max_rounds == 2 and document.config.looks == [2]
+
+
+def test_a_conductor_that_cannot_read_the_answer_adds_no_round_and_says_why(tmp_path: Path) -> None:
+    """A Python without the report's libraries (here a real import of a pandas that refuses to load): the base
+    rounds are kept, no round is added, and the reason is recorded."""
+    shadow = tmp_path / "shadow" / "pandas"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text('raise ImportError("pandas is not installed here")\n')
+    pythons = [f"--python={label}={sys.executable}" for label in ("a", "b")]
+    done = run_bench(
+        "conduct",
+        *pythons,
+        "--run-id",
+        "blind",
+        "--",
+        *SMALL,
+        "--repeat",
+        "2",
+        "--max-rounds",
+        "6",
+        "--extra-time",
+        "60",
+        env={"GILBENCH_RESULTS_DIR": str(tmp_path / "results"), "PYTHONPATH": str(tmp_path / "shadow")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    manifest = json.loads((tmp_path / "results" / "blind" / "run.json").read_text())
+    assert len(manifest["round_orders"]) == 2
+    assert manifest["added_rounds"]["stopped"] == (
+        "the answer could not be read (this Python lacks the report's libraries: pandas is not installed here)"
+    )

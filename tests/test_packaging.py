@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import venv
 import zipfile
 from pathlib import Path
@@ -72,3 +73,15 @@ def test_lint_tools_are_pinned_once() -> None:
 def test_the_license_file_is_the_declared_license() -> None:
     assert PYPROJECT["project"]["license"] == "MIT"
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_the_console_script_runs_the_same_commands_and_names_itself() -> None:
+    """`gilbench` is `python -m bench` under another name: errors and --help say which one was typed."""
+    script = Path(sys.executable).parent / "gilbench"
+    if not script.is_file():
+        pytest.skip("gilbench is not installed in this environment (nox -s tests installs it)")
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert version.returncode == 0 and version.stdout.startswith("gilbench ")
+    bad = subprocess.run([str(script), "run", "--load", "0"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("gilbench: error: ")
+    assert "Traceback" not in bad.stderr

@@ -416,7 +416,7 @@ def test_a_version_1_file_is_upgraded_and_reported(tmp_path: Path) -> None:
     )  # independent: no rounds
     report = pipeline.build(load_paths([run]))
     assert report.columns[0].document.cells[0].warmup_s == (1.0,)
-    answer = next(section for section in report.sections if section.title == "The answer")
+    answer = next(section for section in report.sections if section.title == "How to read this report")
     assert "carry no round numbers (an older file)" in answer.paragraphs[1]  # never described as paired
 
 
@@ -486,7 +486,7 @@ def test_fewer_rounds_widen_the_intervals_and_the_words_still_follow_them(run_co
         if path.name != "run.json":
             edit(path, _keep_rounds(5))
     report = pipeline.build(load_paths([run_copy]))
-    answer = next(section for section in report.sections if section.title == "The answer")
+    answer = next(section for section in report.sections if section.title == "How to read this report")
     assert "with 5 rounds its smallest is 0.0625" in answer.paragraphs[1]
     for row in report.computed.comparisons.unique():
         assert row.n <= 5

@@ -162,7 +162,7 @@ def test_every_ratio_of_a_seed_run_names_its_baseline_the_one_thread_pool(report
     verdicts = " ".join(row[-1] for row in gil.tables[0][1].rows)
     assert "serial" not in verdicts
     assert "processes slower than 1 thread: 0.75x" in verdicts  # pypy3 cpu, 2 processes (the fixture has them)
-    answer = next(section for section in report.sections if section.title == "The answer").tables[0][1]
+    answer = next(section for section in report.sections if section.title == "The answer in detail").tables[0][1]
     assert "strategy: vs its 1 thread" in answer.headers and "both: vs 3.13 1 thread" in answer.headers
 
 
@@ -183,3 +183,5 @@ def test_a_seed_run_whose_one_thread_pool_is_fastest_names_it_the_least_time(tmp
     assert (chosen["fastest"]["interpreter"], chosen["fastest"]["strategy"]) == ("pypy3", "1 thread"), chosen
     texts = [text for section in built.sections for text in section.after]
     assert any(text.startswith("cpu: pypy3 with 1 thread ran in the least time") for text in texts)
+    [plain] = [text for text in built.sections[0].after if text.startswith("cpu: ")]
+    assert plain.startswith("cpu: pypy3 with 1 thread ran in the least time")

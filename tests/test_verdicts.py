@@ -47,7 +47,7 @@ def verdict(report: Report, workload: str, interpreter: str) -> str:
 def answer_row(report: Report, workload: str, interpreter: str | None = None) -> dict[str, str]:
     """The answer's row of ``workload`` for ``interpreter`` (default: the fastest interpreter's), with a
     ``fastest`` entry naming interpreter and strategy together."""
-    table = section(report, "The answer").tables[0][1]
+    table = section(report, "The answer in detail").tables[0][1]
     found = (dict(zip(table.headers, row)) for row in table.rows if row[0] == workload)
     row = next(row for row in found if interpreter in (None, row["interpreter"]))
     return {**row, "fastest": f"{row['interpreter']} {row['fastest there']}"}
@@ -55,7 +55,8 @@ def answer_row(report: Report, workload: str, interpreter: str | None = None) ->
 
 def answer_sentence(report: Report, workload: str) -> str:
     """The answer's sentence of ``workload`` (named with its client where it downloads)."""
-    [sentence] = [s for s in section(report, "The answer").after if s.startswith(f"{named_with_client(workload)}:")]
+    detail = section(report, "The answer in detail")
+    [sentence] = [s for s in detail.after if s.startswith(f"{named_with_client(workload)}:")]
     return sentence
 
 
@@ -81,7 +82,7 @@ def test_pypy_serial_is_named_fastest_with_its_gain_over_cpython_serial(report: 
 
 def test_each_interpreter_gets_its_fastest_and_processes_outrank_free_threaded_threads(report: Report) -> None:
     """Wrong: 3.13t threads 1.97x against 3.13 processes 1.79x suggests 3.13t is the faster CPython."""
-    table = section(report, "The answer").tables[0][1]
+    table = section(report, "The answer in detail").tables[0][1]
     cpu = [dict(zip(table.headers, row)) for row in table.rows if row[0] == "cpu"]
     assert [(row["rank"], row["interpreter"], row["fastest there"]) for row in cpu] == [
         ("1", "pypy3", "serial"),
@@ -123,7 +124,7 @@ def test_runner_ups_are_choices_never_the_same_strategy_with_another_worker_coun
     ranked = candidates(report.summary, "cpu", ["3.13t"])
     assert list(zip(ranked["executor"], ranked["workers"]))[:2] == [("threads", 5), ("threads", 2)]  # the temptation
     assert answer_row(report, "cpu", "3.13t")["vs its best other strategy"].startswith("2 subinterpreters: ")
-    table = section(report, "The answer").tables[0][1]
+    table = section(report, "The answer in detail").tables[0][1]
     for row in map(lambda cells: dict(zip(table.headers, cells)), table.rows):
         other = row["vs its best other strategy"].split(":")[0]
         assert other.split(" ")[-1].rstrip("s") != row["fastest there"].split(" ")[-1].rstrip("s"), row
@@ -163,7 +164,7 @@ def test_a_one_worker_pool_is_never_best_or_scaling(report: Report) -> None:
     for row in section(report, "GIL impact").tables[0][1].rows:
         for strategy in row[2:4]:
             assert strategy == "–" or not strategy.endswith(", 1 workers"), row
-    table = section(report, "The answer").tables[0][1]
+    table = section(report, "The answer in detail").tables[0][1]
     for row in table.rows:
         named = row[table.headers.index("fastest there")] + " " + row[table.headers.index("vs its best other strategy")]
         assert not re.search(r"\b1 (thread|process|interpreter)\b", named), row
@@ -224,13 +225,13 @@ def test_identical_cells_are_equivalent_not_ranked_nor_tied(report: Report) -> N
 
 
 def test_the_method_is_said_once_near_the_answer(report: Report) -> None:
-    answer = section(report, "The answer")
+    answer = section(report, "How to read this report")
     method = answer.paragraphs[1]
     assert "paired by round" in method and "with 8 rounds its smallest is 0.0078" in method
     assert "Student-t interval" in method and "equivalent where it lies within ±5%" in method
     assert "(Bonferroni)" in method and "descriptive" in method
     assert "tied" not in method and "no significant difference" not in method
-    others = " ".join(p for s in report.sections if s.title != "The answer" for p in s.paragraphs)
+    others = " ".join(p for s in report.sections if s.title != "How to read this report" for p in s.paragraphs)
     assert "Wilcoxon" not in others
 
 
@@ -270,7 +271,7 @@ class _SortKeys(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "section":
-            self.in_answer = values.get("id") == "the-answer"
+            self.in_answer = values.get("id") == "the-answer-in-detail"
         if tag == "tr":
             self.column = 0
         if tag == "td" and self.in_answer:
@@ -365,7 +366,7 @@ def test_per_task_is_a_tasks_own_duration_not_the_cells_time_shared_out(report: 
     """Wrong: io's 5 threads run 4 tasks of about 103 ms at once in a 105 ms cell; 105 / 4 = 26 ms is no task's time."""
     io = answer_row(report, "io")
     assert io["per cell (ms)"] == "105" and io["per task (ms)"] == "103"
-    intro = section(report, "The answer").paragraphs[0]
+    intro = section(report, "How to read this report").paragraphs[0]
     assert "per task (the median task's own duration" in intro and "divided by the cell's tasks" not in intro
 
 

@@ -133,6 +133,7 @@ class Plan:
     missing: dict[str, str] = field(default_factory=dict)  # interpreters expected but not measurable, and why
     command: str = ""
     ready_timeout_s: float = DEFAULT_READY_TIMEOUT_S
+    quiet: bool = False  # --quiet: no progress or notes, warnings and errors only
     max_rounds: int = 0  # rounds the run may reach by adding rounds while its answer is not settled
     extra_time_s: float = 0.0  # the most time those rounds may take, from the end of the base rounds
     look_step: int = LOOK_STEP
@@ -265,14 +266,17 @@ def round_plan(
 class Progress:
     """One line per measurement, with the time to the end estimated from the first round on."""
 
-    def __init__(self, total: int, rounds: int) -> None:
+    def __init__(self, total: int, rounds: int, quiet: bool = False) -> None:
         self.total = total
         self.rounds = rounds
         self.done = 0
         self.started = time.monotonic()
+        self.quiet = quiet  # --quiet: no progress lines
 
     def step(self, round_number: int, label: str, cell: str, reply: Optional[dict[str, Any]]) -> None:
         self.done += 1
+        if self.quiet:
+            return
         elapsed = time.monotonic() - self.started
         left = elapsed / self.done * (self.total - self.done)
         if reply is None:
@@ -411,9 +415,9 @@ class Conductor:
             return
         fixed = [(member.a, member.b) for member in family]
         self.added["family"] = len(fixed)
-        sys.stderr.write(
-            f"[run] the answer's family: {len(fixed)} comparisons, {sum(not m.settled for m in family)} not settled "
-            f"after {rounds} rounds; looks planned after {', '.join(map(str, looks))} rounds\n"
+        self.note(
+            f"the answer's family: {len(fixed)} comparisons, {sum(not m.settled for m in family)} not settled "
+            f"after {rounds} rounds; looks planned after {', '.join(map(str, looks))} rounds"
         )
         for look in looks[1:]:
             unsettled = [member for member in family if not member.settled]
@@ -434,9 +438,9 @@ class Conductor:
                 )
                 return
             self.probe_after(rounds, live, clock, last=False)  # the last round's, once the run goes on
-            sys.stderr.write(
-                f"[run] adding rounds {rounds + 1}-{look} for {len(unsettled)} comparisons not settled "
-                f"({len(needed)} measurements a round, about {one_round:.0f} s each)\n"
+            self.note(
+                f"adding rounds {rounds + 1}-{look} for {len(unsettled)} comparisons not settled "
+                f"({len(needed)} measurements a round, about {one_round:.0f} s each)"
             )
             progress.total += len(needed) * (look - rounds)
             progress.rounds = look
@@ -467,13 +471,19 @@ class Conductor:
             self.added["error"] = f"{type(exc).__name__}: {exc}"
         return None
 
+    def note(self, text: str) -> None:
+        """A line of what the run does, on stderr, unless --quiet."""
+        if not self.plan.quiet:
+            sys.stderr.write(f"[run] {text}\n")
+            sys.stderr.flush()
+
     def stop_adding(self, why: str, live: list[RunnerProcess], clock: float) -> None:
         """No more rounds: why, said once and recorded, then the end's speed probe (after the last round)."""
         self.added["stopped"] = why
         left = len(self.added.get("unsettled") or [])
-        sys.stderr.write(
-            f"[run] rounds: {self.added.get('rounds')}; stopped adding: {why}"
-            f"{f' ({left} comparisons not settled)' if left and why != 'settled' else ''}\n"
+        self.note(
+            f"rounds: {self.added.get('rounds')}; stopped adding: {why}"
+            f"{f' ({left} comparisons not settled)' if left and why != 'settled' else ''}"
         )
         self.probe_after(int(self.added.get("rounds") or self.plan.repeat), live, clock, last=True)
 
@@ -488,7 +498,7 @@ class Conductor:
             clock = time.monotonic()
             probe_all(live, "start", 0.0, plan.cpus, simulated)
             self.note_lost("during the speed probe at the start")
-            progress = Progress(sum(len(runner.cells) for runner in live) * plan.repeat, plan.repeat)
+            progress = Progress(sum(len(runner.cells) for runner in live) * plan.repeat, plan.repeat, plan.quiet)
             for round_number in range(1, plan.repeat + 1):
                 self.measure_round(round_number, live, progress)
                 if round_number < plan.repeat or not self.adds:
@@ -589,15 +599,16 @@ def _conduct(args: Any) -> int:
     if options.out or options.label:
         raise UsageError("conduct writes results/RUN_ID/LABEL.json for each --python; --out and --label are for one")
     config = resolve_config(options)  # every option checked once, here, before any runner starts
-    check_strategies(strategies_of(config))
+    check_strategies(strategies_of(config), import_user=not options.options_only)
     ready_s = ready_timeout(options)
     settings = config.settings
     added = added_rounds(options, settings.repeat)
     if options.dry_run:
-        cells = [cell for label in pythons for cell in planned_cells(config, label)]
-        print(f"would conduct {', '.join(pythons)} in {settings.repeat} shared rounds")
-        print(estimate_line(cells, settings.repeat, layout.results_root()))
-        if added.any:
+        if not config.quiet:
+            cells = [cell for label in pythons for cell in planned_cells(config, label)]
+            print(f"would conduct {', '.join(pythons)} in {settings.repeat} shared rounds")
+            print(estimate_line(cells, settings.repeat, layout.results_root()))
+        if added.any and not config.quiet:
             print(
                 f"then up to {added.max_rounds - settings.repeat} added rounds of the cells the answer's unsettled "
                 f"comparisons need (to {added.max_rounds} rounds), taking at most {added.extra_time_s:g} s more"
@@ -613,7 +624,8 @@ def _conduct(args: Any) -> int:
         if config.needs_pages and not settings.urls and settings.server_url is None and not simulate:
             server = resources.enter_context(ServerProcess(latency_ms=config.latency_ms))
             runner_args += ["--server-url", server.url]
-            sys.stderr.write(f"started a page server at {server.url} for every interpreter\n")
+            if not config.quiet:
+                sys.stderr.write(f"started a page server at {server.url} for every interpreter\n")
         plan = Plan(
             pythons=pythons,
             runner_args=runner_args,
@@ -627,7 +639,9 @@ def _conduct(args: Any) -> int:
             ready_timeout_s=ready_s,
             max_rounds=added.max_rounds,
             extra_time_s=added.extra_time_s,
+            quiet=config.quiet,
         )
         code = Conductor(plan).run()
-    sys.stderr.write(f"run {run_id}: results in {Path(layout.results_root()) / run_id}\n")
+    if not config.quiet:
+        sys.stderr.write(f"run {run_id}: results in {Path(layout.results_root()) / run_id}\n")
     return code

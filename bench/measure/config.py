@@ -191,6 +191,9 @@ class RunConfig:
     force: bool = False  # replace an existing result file at --out
     simulate: Optional[Path] = None  # tests: facts and timings from a file (see bench.measure.surroundings)
     control: Optional[tuple[int, int]] = None  # a conductor's channel (commands, replies): it drives the rounds
+    quiet: bool = False  # progress and "wrote" lines left out (warnings and errors still show)
+    require_free_threading: bool = False  # a free-threaded build whose GIL the workloads switched on: an error
+    options_only: bool = False  # --options-only: the options checked, the user's modules not imported
 
     @property
     def max_workers(self) -> int:
@@ -243,7 +246,8 @@ def _resolve_workloads(args: Any, preset: Preset) -> list[WorkloadChoice]:
     texts += args.workload or []
     if not texts:
         raise UsageError(f"--workloads {args.workloads!r}: expected at least one of {', '.join(BUILTINS)}")
-    return labelled(with_declared_traits([parse_workload(text) for text in texts], args.traits or []))
+    choices = [parse_workload(text, import_user=not args.options_only) for text in texts]
+    return labelled(with_declared_traits(choices, args.traits or []))
 
 
 def labelled(choices: list[WorkloadChoice]) -> list[WorkloadChoice]:
@@ -306,6 +310,26 @@ def _resolve_extra_cells(args: Any, preset: Preset, choices: tuple[WorkloadChoic
         count = positive_int(workers, f"--cells {part!r}: WORKERS")
         found.append((workload, executor, worker_counts(executor, [count])[0]))
     return list(dict.fromkeys(found))
+
+
+REQUIREMENTS_VARIABLE = "GILBENCH_REQUIREMENTS"
+"""A requirements file for every interpreter, as --requirements (the option wins)."""
+
+
+def _resolve_requirements(args: Any) -> list[str]:
+    """The user's requirement lines (--requirements files, then --with packages), comments left out: what the
+    result records, and whose installed versions it records beside them.  A file not there is a one-line error."""
+    texts = args.requirements or ([os.environ[REQUIREMENTS_VARIABLE]] if os.environ.get(REQUIREMENTS_VARIABLE) else [])
+    lines = []
+    for text in texts:
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise UsageError(f"--requirements {text!r}: no such file; expected a requirements file (pip's format)")
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = raw.split(" #", 1)[0].strip()
+            if line and not line.startswith("#"):
+                lines.append(line)
+    return lines + list(args.with_packages or [])
 
 
 def _resolve_uncrossed(args: Any, preset: Preset, choices: tuple[WorkloadChoice, ...]) -> list[str]:
@@ -507,6 +531,8 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         margin=_resolve_margin(args.margin),
         uncrossed=tuple(_resolve_uncrossed(args, preset, choices)),
         **_recorded_added_rounds(args, preset),
+        requirements=tuple(_resolve_requirements(args)),
+        thread_env=introspect.thread_counts(),  # in force in every cell: the runner sets the rest to 1
     )
     out = Path(args.out) if args.out else None
     if resources is not None:
@@ -515,7 +541,8 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
             resources.callback(_remove_if_empty, folder)
         check_writable(out or layout.result_path(run_id, label))
         if any(choice.needs_server for choice in choices) and not settings.urls:
-            settings = _with_pages(settings, resources, _resolve_latency(args.latency_ms, preset), simulate is None)
+            latency = _resolve_latency(args.latency_ms, preset)
+            settings = _with_pages(settings, resources, latency, simulate is None, bool(args.quiet))
     return RunConfig(
         settings=settings,
         choices=choices,
@@ -526,6 +553,9 @@ def resolve_config(args: Any, resources: Optional[contextlib.ExitStack[Optional[
         latency_ms=_resolve_latency(args.latency_ms, preset),
         simulate=simulate,
         control=_resolve_control(args.driven),
+        quiet=bool(args.quiet),
+        require_free_threading=bool(args.require_free_threading),
+        options_only=bool(args.options_only),
     )
 
 
@@ -573,7 +603,11 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 def _with_pages(
-    settings: Config, resources: contextlib.ExitStack[Optional[bool]], latency_ms: float, check: bool
+    settings: Config,
+    resources: contextlib.ExitStack[Optional[bool]],
+    latency_ms: float,
+    check: bool,
+    quiet: bool = False,
 ) -> Config:
     """The pages io workloads download: --server-url's, or a page server of the run's own; checked to answer."""
     server_url = settings.server_url
@@ -581,7 +615,8 @@ def _with_pages(
         from bench.server import ServerProcess  # stdlib only; runs in its own process, never in this one
 
         server_url = resources.enter_context(ServerProcess(latency_ms=latency_ms)).url
-        sys.stderr.write(f"started a page server at {server_url} (pass --server-url to share one)\n")
+        if not quiet:
+            sys.stderr.write(f"started a page server at {server_url} (pass --server-url to share one)\n")
     urls = tuple(page_urls(server_url))
     facts = server_facts(server_url) if check else None
     if check:
@@ -701,6 +736,34 @@ def add_run_options(parser: Any) -> None:
         "--dry-run", action="store_true", help="check the options and print the matrix, measure nothing"
     )
     parser.add_argument("--simulate", help=argparse.SUPPRESS)  # fixtures: see bench.measure.surroundings
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print no progress, only warnings, errors and, at the end of nox -s bench, the answer's table",
+    )
+    parser.add_argument(
+        "--require-free-threading",
+        action="store_true",
+        help="refuse to measure a free-threaded build whose GIL importing the workloads switched back on (exit 2)",
+    )
+    parser.add_argument(
+        "--requirements",
+        action="append",
+        metavar="FILE",
+        help="(nox -s bench) your workload's dependencies in pip's format, installed into every interpreter's "
+        "environment (repeatable; also GILBENCH_REQUIREMENTS=FILE); their versions are recorded",
+    )
+    parser.add_argument(
+        "--with",
+        dest="with_packages",
+        action="append",
+        metavar="PKG",
+        help="(nox -s bench) a package your workload needs, installed into every interpreter's environment "
+        "(repeatable, as uv run --with)",
+    )
+    # Set by `nox -s bench`'s prepare, which checks the options under the host Python: your modules are imported
+    # where their dependencies are, in each interpreter's environment.
+    parser.add_argument("--options-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--driven", help=argparse.SUPPRESS)  # a conductor's channel: see bench.host.conductor
     parser.add_argument("--shared-rounds", help=argparse.SUPPRESS)  # the labels measured in these rounds
     parser.add_argument("--same-cpu", action="store_true", help=argparse.SUPPRESS)  # a conductor pairs CPUs too

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import sys
 import sysconfig
 from typing import Any, Optional
@@ -153,6 +154,52 @@ def guest_packages() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return found
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def requirement_names(requirements: list[str]) -> list[str]:
+    """The distribution names of requirement lines (``numpy>=2; python_version >= "3.10"`` -> ``numpy``); option
+    lines (``-e ../project``) name none."""
+    names = []
+    for line in requirements:
+        found = _NAME.match(line.strip())
+        if found and not line.strip().startswith("-"):
+            names.append(found.group(0))
+    return list(dict.fromkeys(names))
+
+
+def package_versions(names: list[str]) -> dict[str, str]:
+    """Each name's installed version, or "not installed": what the interpreter's environment holds of them."""
+    from importlib import metadata
+
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+"""The thread pools of BLAS and OpenMP libraries (numpy's among them): each would use every CPU by itself."""
+
+
+def thread_counts() -> dict[str, str]:
+    """What each of :data:`THREAD_VARIABLES` is, or will be once :func:`one_thread_each` ran: the user's value, or
+    1, and who set it."""
+    return {
+        name: f"{os.environ[name]} (yours)" if name in os.environ else "1 (gilbench's)" for name in THREAD_VARIABLES
+    }
+
+
+def one_thread_each() -> None:
+    """Set each of :data:`THREAD_VARIABLES` to 1 unless the user set it: a serial numpy cell would otherwise use
+    every CPU (and every strategy's comparison with it would be off)."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
 
 
 def _read_first_line(path: str) -> str | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Optional
 
 from bench import layout
-from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, WriteError
+from bench.errors import EXIT_CELLS_FAILED, EXIT_INTERRUPTED, UsageError, WriteError
 from bench.interrupts import default_signals, ignore_signals, raise_if_stopping, signals_held, stop_on_signals
 from bench.measure import introspect, orphans
 from bench.measure.cell import CellSpec, run_cell
@@ -43,7 +43,7 @@ from bench.measure.orphans import (
 )
 from bench.measure.probe import PROBE_LOOPS, own_cpu_s, set_affinity
 from bench.measure.surroundings import Surroundings, surroundings
-from bench.measure.workloads import WorkloadChoice, check_strategies, import_dependencies
+from bench.measure.workloads import WorkloadChoice, check_strategies, gil_enablers, import_dependencies
 from bench.result import Cell, Document, Machine, ProbePoint, ResultError
 from bench.vocabulary import cell_label, runs_on_one_cpu
 
@@ -215,20 +215,54 @@ def dry_run(config: RunConfig) -> int:
     """Print the matrix a run would measure, measuring nothing (option checking for `nox -s bench`)."""
     settings = config.settings
     extra = [cell_label(w, e, n) for w, e, n in settings.extra_cells]
-    print(
+    say(
+        config,
         f"would measure {sum(len(settings.cells_for(c.cell_label)) for c in config.choices)} cells: "
         f"{', '.join(c.name for c in config.choices)} x "
         f"{', '.join(cell_label('', e, w).strip() for e, w in settings.cells)}"
         + (f", and {', '.join(extra)}" if extra else "")
-        + f"; load {settings.load}, {settings.repeat} rounds"
+        + f"; load {settings.load}, {settings.repeat} rounds",
     )
-    print(estimate_line(planned_cells(config), settings.repeat, layout.results_root()))
+    say(config, estimate_line(planned_cells(config), settings.repeat, layout.results_root()))
+    if config.options_only:  # the user's modules are imported where their requirements are installed
+        return 0
     import_dependencies(list(config.choices))
     check_strategies(strategies_of(config))
+    check_gil(config)
     build = "free-threaded build" if introspect.free_threaded_build() else "GIL build"
     state = "on" if introspect.gil_enabled() else "off"
-    print(f"{config.label}: {build}, GIL {state} after importing every workload's modules")
+    say(config, f"{config.label}: {build}, GIL {state} after importing every workload's modules")
     return 0
+
+
+def say(config: RunConfig, text: str) -> None:
+    """A line of what the run does, unless --quiet."""
+    if not config.quiet:
+        print(text, flush=True)
+
+
+def check_gil(config: RunConfig) -> None:
+    """After every workload's imports, on a free-threaded build whose GIL is now on: one line on stderr at once,
+    naming the modules that switched it on when CPython named them, or (--require-free-threading) a one-line error
+    before anything is measured.  PYTHON_GIL=1 asked for it: said so, and never an error of the workloads'."""
+    if not introspect.free_threaded_build() or not introspect.gil_enabled():
+        return
+    forced = os.environ.get("PYTHON_GIL")
+    modules = gil_enablers()
+    if forced == "1":
+        cause = "PYTHON_GIL=1 is set"
+    elif modules:
+        cause = f"importing {', '.join(modules)} switched it back on (no Py_mod_gil: not declared free-threading safe)"
+    else:
+        cause = "a module the workloads import switched it back on"
+    text = f"{config.label} is a free-threaded build, but its GIL is on: {cause}"
+    if config.require_free_threading:
+        raise UsageError(f"{text}; --require-free-threading refuses to measure it")
+    sys.stderr.write(
+        f"gilbench: warning: {text}; its cells will be GIL measurements, marked so in the answer "
+        "(PYTHON_GIL=0 forces it off, at that extension's risk; --require-free-threading makes this an error)\n"
+    )
+    sys.stderr.flush()
 
 
 def strategies_of(config: RunConfig) -> list[tuple[WorkloadChoice, str]]:
@@ -254,6 +288,7 @@ def run(config: RunConfig) -> int:
     try:
         if config.settings.pin:
             set_affinity(set(config.settings.pin))  # inherited by every cell process and its pool
+        introspect.one_thread_each()  # BLAS and OpenMP pools of one thread, in every cell, unless the user set them
         where = surroundings(config.simulate)
         if config.control is None:
             return measure_all(config, where)
@@ -268,6 +303,7 @@ def first_document(config: RunConfig, where: Surroundings) -> Document:
     """The result before any cell: interpreter (after the workloads' imports), machine, config, warnings."""
     import_dependencies(list(config.choices))
     check_strategies(strategies_of(config))
+    check_gil(config)
     facts = where.machine()
     disturbances, warnings = where.disturbances(facts, config.max_workers)
     for warning in warnings:
@@ -286,9 +322,10 @@ def first_document(config: RunConfig, where: Surroundings) -> Document:
         load_average_start=facts["load_average"],
         disturbances=disturbances,
     )
+    asked = introspect.requirement_names(list(config.settings.requirements))
     return Document(
         run_id=config.run_id,
-        interpreter=where.interpreter(config.label),
+        interpreter=replace(where.interpreter(config.label), user_packages=introspect.package_versions(asked)),
         machine=machine,
         config=config.settings,
         tool=where.tool(),
@@ -307,15 +344,18 @@ def round_order(seed: int, round_number: int, count: int) -> list[int]:
 class Progress:
     """One line per measurement: redrawn in place on a terminal, plain lines in CI logs."""
 
-    def __init__(self, label: str, total: int) -> None:
+    def __init__(self, label: str, total: int, quiet: bool = False) -> None:
         self.label = label
         self.total = total
         self.done = 0
         self.started = time.monotonic()
         self.tty = sys.stderr.isatty()
+        self.quiet = quiet  # --quiet: no progress lines
 
     def step(self, round_number: int, rounds: int, cell: Cell, warmups: int) -> None:
         self.done += 1
+        if self.quiet:
+            return
         elapsed = time.monotonic() - self.started
         left = elapsed / self.done * (self.total - self.done)
         wall = f"{cell.runs[-1].wall_s:.3f}s" if cell.runs and cell.status == "ok" else f"{cell.status}: {cell.reason}"
@@ -439,7 +479,8 @@ class Runner:
             finished_at=self.where.now(),
             machine=replace(document.machine, load_average_end=None if load_end is None else tuple(load_end)),
         )
-        sys.stderr.write(f"wrote {config.out} ({'complete' if complete else 'incomplete'})\n")
+        if not config.quiet:
+            sys.stderr.write(f"wrote {config.out} ({'complete' if complete else 'incomplete'})\n")
         if interrupted:
             return EXIT_INTERRUPTED
         if document.faults:
@@ -460,7 +501,7 @@ def measure_all(config: RunConfig, where: Surroundings) -> int:
     with contextlib.ExitStack() as resources:
         runner = Runner(config, where, resources)
         started = where.clock()
-        progress = Progress(config.label, len(runner.matrix) * settings.repeat)
+        progress = Progress(config.label, len(runner.matrix) * settings.repeat, config.quiet)
         try:
             runner.add_probe(where.probe("start", 0.0, PROBE_LOOPS, cpus))
             for round_number in range(1, settings.repeat + 1):

@@ -26,6 +26,8 @@ from __future__ import annotations
 import ast
 import importlib
 import random
+import re
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, NamedTuple, Optional
 
@@ -123,11 +125,18 @@ def _literal(text: str) -> Any:
         return text
 
 
-def parse_workload(text: str) -> WorkloadChoice:
-    """``cpu``, ``cpu=100000``, ``pkg.mod:func`` or ``pkg.mod:func=ARG``; unknown names are refused."""
+def parse_workload(text: str, import_user: bool = True) -> WorkloadChoice:
+    """``cpu``, ``cpu=100000``, ``pkg.mod:func`` or ``pkg.mod:func=ARG``; unknown names are refused.  A user's
+    function is imported to read its declared traits, unless ``import_user`` is false (the options checked by a
+    Python that need not have the function's dependencies: its traits are then unknown until its runner reads
+    them)."""
     name, sep, raw_argument = text.strip().partition("=")
     name = name.strip()
-    if ":" in name:
+    if ":" in name and not import_user:
+        if not all(name.partition(":")):
+            raise UsageError(f"workload {name!r} is not of the form package.module:function")
+        traits = unknown_traits(name)
+    elif ":" in name:
         traits = declared_by(name, load_user_function(name))
     elif name in BUILTINS:
         traits = BUILTINS[name].traits
@@ -182,7 +191,7 @@ def load_user_function(target: str) -> TaskFunction:
     if not module_name or not attribute:
         raise UsageError(f"workload {target!r} is not of the form package.module:function")
     try:
-        module = importlib.import_module(module_name)
+        module = import_module(module_name)
     except Exception as exc:  # any import-time failure is the user's module's, reported in one line
         raise UsageError(f"workload {target!r}: cannot import {module_name!r} ({type(exc).__name__}: {exc})") from None
     found: Any = module
@@ -208,7 +217,7 @@ def load_user_function(target: str) -> TaskFunction:
     return function
 
 
-def check_strategies(cells: list[tuple[WorkloadChoice, str]]) -> None:
+def check_strategies(cells: list[tuple[WorkloadChoice, str]], import_user: bool = True) -> None:
     """A user's coroutine function only under an event loop, and a plain function never under one: either way
     the task would time nothing (a coroutine object made and dropped) or block the loop unawares; and a built-in
     download under an event loop only with a client that has an asyncio API (the one its threads use).  One
@@ -224,7 +233,7 @@ def check_strategies(cells: list[tuple[WorkloadChoice, str]]) -> None:
                 f"would compare another client, not the strategy; accepted under an event loop: "
                 f"{', '.join(variants) or 'a workload whose client has one'} (the client its threads use too)"
             )
-        if not choice.is_user:
+        if not choice.is_user or not import_user:
             continue
         coroutine = inspect.iscoroutinefunction(load_user_function(choice.name))
         if coroutine and executor not in EVENT_LOOPS:
@@ -299,16 +308,46 @@ def dependencies(choices: list[WorkloadChoice]) -> list[str]:
     return modules
 
 
-def import_dependencies(choices: list[WorkloadChoice]) -> None:
+_GIL_ENABLED_FOR = re.compile(r"to load module '([^']+)'")
+"""CPython's RuntimeWarning when an extension without Py_mod_gil switches the GIL on names the module so."""
+_GIL_ENABLERS: list[str] = []
+"""The modules whose import switched the GIL on in this process, as CPython's warnings named them."""
+
+
+def import_module(name: str) -> Any:
+    """``importlib.import_module``, noting the modules whose import switched the GIL back on (CPython says so in a
+    RuntimeWarning; gilbench says it once, in its own line, where the run is checked)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        module = importlib.import_module(name)
+    for warning in caught:
+        found = _GIL_ENABLED_FOR.search(str(warning.message))
+        if found and found.group(1) not in _GIL_ENABLERS:
+            _GIL_ENABLERS.append(found.group(1))
+        elif not found:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return module
+
+
+def gil_enablers() -> list[str]:
+    """The modules imported so far whose import switched the GIL on (empty on a GIL build, or if none did)."""
+    return list(_GIL_ENABLERS)
+
+
+def import_dependencies(choices: list[WorkloadChoice]) -> list[str]:
+    """Import every module the workloads need (a one-line error naming what is missing); the modules whose import
+    switched the GIL back on in a free-threaded build (:func:`gil_enablers`)."""
     for module in dependencies(choices):
         try:
-            importlib.import_module(module)
+            import_module(module)
         except ImportError as exc:
             raise UsageError(
-                f"the chosen workloads need the module {module!r} ({exc}); install it, e.g. pip install {module}"
+                f"the chosen workloads need the module {module!r} ({exc}); install it, e.g. pip install {module} "
+                f"(nox -s bench -- --with {module} installs it into every interpreter's environment)"
             ) from None
     for choice in choices:
         if choice.is_user:
             load_user_function(choice.name)
     if any(choice.name == "hash" for choice in choices):
         sha256(1 / 1024)  # hashlib's first call loads OpenSSL's digests
+    return gil_enablers()

@@ -67,9 +67,10 @@ class InterpreterSpec:
 
     def link_names(self) -> list[str]:
         """Names of the links gilbench publishes to what it chose: an optimized build gets its own
-        (``python3.13t-opt``), so it never stands in for the plain build of the same version."""
+        (``python3.13t-opt``), so it never stands in for the plain build of the same version, and one named by its
+        label (``3.13t+opt``), which nox finds on PATH: its sessions are then named by label (``bench-3.13t+opt``)."""
         if self.optimized:
-            return [f"python{self.minor_version}{'t' if self.free_threaded else ''}-opt"]
+            return [f"python{self.minor_version}{'t' if self.free_threaded else ''}-opt", self.label]
         return self.executable_names()
 
     @property

@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from bench.report.content import Report
 
 
-def main(paths: list[str], out: str | None, formats: str | None = None, timelines: list[str] | None = None) -> int:
+def main(
+    paths: list[str],
+    out: str | None,
+    formats: str | None = None,
+    timelines: list[str] | None = None,
+    quiet: bool = False,
+) -> int:
+    """Load, build and write the report, then print its answer (``quiet``: the answer's table alone)."""
     try:
         from bench.report import pipeline
         from bench.report.load import load_paths
@@ -53,12 +60,19 @@ def main(paths: list[str], out: str | None, formats: str | None = None, timeline
         raise WriteError(
             f"cannot write the report to {where} ({exc.strerror or exc}); the results are unchanged"
         ) from None
-    for path in written:
-        if path.parent == out_dir:
-            print(f"wrote {path}")
-    print(f"wrote {sum(1 for path in written if path.parent != out_dir)} plot and pyperf files under {out_dir}")
+    if not quiet:
+        for path in written:
+            if path.parent == out_dir:
+                print(f"wrote {path}")
+        print(f"wrote {sum(1 for path in written if path.parent != out_dir)} plot and pyperf files under {out_dir}")
     if len(folders) == 1 and out is None:
-        _point_latest(out_dir, loaded.manifests, report, not loaded.problems)
+        _point_latest(out_dir, loaded.manifests, report, not loaded.problems, quiet)
+    from bench.report.exporters import answer_markdown
+    from bench.report.terminal import append_step_summary, terminal_answer
+
+    full = next((path for path in written if path.name == "report.md"), out_dir)
+    print(terminal_answer(report, full, quiet), flush=True)
+    append_step_summary(answer_markdown(report), full)
     return 0
 
 
@@ -73,12 +87,12 @@ def _report_folder(out: str | None, folders: list[Path]) -> Path:
     return layout.results_root() / f"report-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
-def _point_latest(run_dir: Path, manifests: list[RunManifest], report: Report, clean: bool) -> None:
+def _point_latest(run_dir: Path, manifests: list[RunManifest], report: Report, clean: bool, quiet: bool) -> None:
     """``latest`` follows a run only when every expected interpreter finished and nothing was unreadable."""
     expected = {label for manifest in manifests for label in manifest.interpreters}
     present = {column.interpreter.label for column in report.columns}
     complete = all(column.document.complete for column in report.columns) and expected <= present
     if complete and clean and layout.is_results_folder(run_dir.parent):
         latest_link = layout.point_latest(run_dir)
-        if latest_link is not None:
+        if latest_link is not None and not quiet:
             print(f"{latest_link} -> {run_dir.name}")

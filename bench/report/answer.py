@@ -26,6 +26,7 @@ from bench.report.format import TimeUnit, ratio, time_unit
 from bench.report.load import Column
 from bench.report.sections import between_interpreters
 from bench.report.selection import (
+    GIL_ON_MARK,
     GilQuestion,
     InterpreterBest,
     WorkloadAnswer,
@@ -101,8 +102,75 @@ def _baseline_names(chosen: list[WorkloadAnswer]) -> str:
     return " or ".join(sorted(names)) or BASELINE_LABELS[0]
 
 
+def answer_sections(computed: Computed, method: str) -> list[Section]:
+    """The report's answer, first: the narrow table and one plain sentence per workload; then (after the
+    warnings) how to read the report, every term it uses defined; then the answer in detail, with its tests."""
+    detail = answer_section(computed, method)
+    if detail is None:
+        return []
+    answers = list(computed.selection.answers)
+    reference = configuration_of(answers[0].reference) if answers[0].reference is not None else "the reference"
+    plain = [_plain_sentence(computed.comparisons, chosen) for chosen in answers]
+    gil = [_gil_sentence(computed.comparisons, question) for question in computed.selection.gil_questions]
+    notes = _gil_on_note(computed.columns) + _unoptimized_note(computed.columns)
+    first = Section(
+        "The answer", tables=[("", detail.brief)] if detail.brief else [], after=plain + gil + notes, first=True
+    )
+    how = Section("How to read this report", paragraphs=[detail.paragraphs[0], method, glossary(computed, reference)])
+    detail.title, detail.paragraphs, detail.first, detail.brief, detail.in_answer = (
+        "The answer in detail",
+        [],
+        False,
+        None,
+        True,
+    )
+    detail.after = [text for text in detail.after if text not in notes and text not in gil]
+    return [first, how, detail]
+
+
+def _plain_sentence(comparisons: Comparisons, chosen: WorkloadAnswer) -> str:
+    """``cpu: pypy3 serial ran in the least time, 39.4x faster than 3.13 serial; on another interpreter, 3.13
+    with 2 processes: 23.9x slower; of another strategy, pypy3 with 2 threads: 2.02x slower.``"""
+    first = chosen.bests[0]
+    text = f"{named_with_client(chosen.workload)}: {configuration_of(first.best)} ran in the least time"
+    total = _gain(comparisons, chosen.reference, first.best)
+    if total is not None and chosen.reference is not None:
+        said = words.of_subject(total)  # the fastest against the reference, as the interval settles it
+        size = ratio(total.value if said == "faster" else 1 / total.value)
+        against = {"faster": f"{size} faster than", "slower": f"{size} slower than", "equivalent": "equivalent to"}
+        text += f", {against.get(said, 'not settled against')} {configuration_of(chosen.reference)}"
+    runner_ups = ((chosen.other_interpreter, "on another interpreter"), (chosen.other_strategy, "of another strategy"))
+    for other, what in runner_ups:
+        if other is not None:
+            text += f"; {what}, {configuration_of(other)}: {_short_lead(comparisons.of(other, first.best))}"
+    return text + "."
+
+
+def glossary(computed: Computed, reference: str) -> str:
+    """Every term the answer uses, defined once."""
+    margin = f"±{computed.comparisons.margin:.0%}"
+    return (
+        "Terms. A workload is the task a cell runs (io and mixed download pages; their client, requests or "
+        "gilbench's standard-library one, is part of the workload and named with it). A strategy is how the tasks "
+        "are run: serial (one after another), threads, processes, subinterpreters (isolated interpreters in one "
+        "process, each with its own GIL), asyncio tasks (one event loop, N in flight), or asyncio tasks + to_thread "
+        "(the same loop with its CPU tasks offloaded to threads; recorded as the offload strategy). A cell is one "
+        "workload with one strategy and worker count under one interpreter. A round measures every cell once; "
+        "added rounds measure only the cells of the answer's comparisons not yet settled. A ratio compares two "
+        "cells' times: faster or slower where its interval excludes 1 and lies outside the margin "
+        f"({margin}), equivalent where the whole interval lies within it, not settled otherwise (its interval is "
+        "then said as a bound). An interval's level is how often such an interval holds the true ratio; the "
+        "answer's family (each workload's runner-ups against its fastest, and the GIL question) shares one level. "
+        "The GIL question asks, for work that holds the GIL, whether the GIL build with a GIL per worker (processes "
+        f"or subinterpreters) or the free-threaded build with threads ran faster. {reference} is the reference every "
+        "interpreter is compared with; a configuration's baseline is its own interpreter's serial run (in a seed run, "
+        "its 1-thread pool)."
+    )
+
+
 def answer_section(computed: Computed, method: str) -> Section | None:
-    """The first table of the report: per workload and interpreter, the fastest configuration and its parts."""
+    """The answer in detail: per workload and interpreter, the fastest configuration and its parts, with the
+    tests (:func:`answer_sections` splits it over the report)."""
     comparisons = computed.comparisons
     answers = list(computed.selection.answers)
     if not answers:
@@ -135,7 +203,7 @@ def answer_section(computed: Computed, method: str) -> Section | None:
     ]
     sentences = [_sentence(comparisons, chosen) for chosen in answers]
     sentences += [_gil_sentence(comparisons, question) for question in computed.selection.gil_questions]
-    sentences += _unoptimized_note(computed.columns)
+    sentences += _gil_on_note(computed.columns) + _unoptimized_note(computed.columns)
     brief = _brief_table(computed.comparisons, answers, reference)
     intro = _answer_intro(computed, baseline, reference)
     return Section(
@@ -210,6 +278,26 @@ def _answer_intro(computed: Computed, baseline: str, reference: str) -> str:
     )
 
 
+def _gil_on_note(columns: list[Column]) -> list[str]:
+    """The warning under the answer when a free-threaded build ran with the GIL on: every entry of it is marked."""
+    forced = [column for column in columns if column.interpreter.free_threaded_build and column.gil_was_on]
+    if not forced:
+        return []
+    names = " and ".join(column.name for column in forced)
+    why = {column.interpreter.python_gil_env for column in forced}
+    cause = (
+        f"PYTHON_GIL={next(iter(why))} was set"
+        if why and None not in why
+        else "an extension module without free-threading support (no Py_mod_gil) switched it back on"
+    )
+    return [
+        f"⚠ {names} {'is a free-threaded build' if len(forced) == 1 else 'are free-threaded builds'} but ran with "
+        f"the GIL on ({cause}): every entry marked{GIL_ON_MARK} is a GIL measurement, not a free-threaded one. "
+        "`--require-free-threading` makes this an error before anything is measured; PYTHON_GIL=0 forces the GIL "
+        "off, at the risk of crashes or wrong results in that extension (docs/usage.md)."
+    ]
+
+
 def _unoptimized_note(columns: list[Column]) -> list[str]:
     """The warning under the answer when a CPython in it was built without PGO and LTO."""
     unoptimized = unoptimized_cpythons(columns)
@@ -256,6 +344,7 @@ def _configuration(cell: pd.Series | None) -> dict[str, object] | None:
         return None
     return {
         "interpreter": str(cell["interpreter"]),
+        "gil_forced_on": bool(cell.get("gil_forced_on", False)),  # a free-threaded build that ran with the GIL on
         "executor": strategy(str(cell["executor"])).public,
         "workers": int(cell["workers"]),
         "strategy": strategy_of(cell),

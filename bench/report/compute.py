@@ -91,6 +91,7 @@ def tidy_runs(results: list[Column]) -> pd.DataFrame:
             "version": interpreter.version,
             "free_threaded_build": interpreter.free_threaded_build,
             "gil_enabled": interpreter.gil_enabled,
+            "gil_forced_on": bool(interpreter.free_threaded_build and column.gil_was_on),
             "preset": document.config.preset,
             "file": str(column.path),
         }
@@ -159,6 +160,7 @@ def cell_summary(
             status=cell["status"].iloc[0],
             reason=cell["reason"].iloc[0],
             usable_cpus=cell["usable_cpus"].iloc[0],
+            gil_forced_on=bool(cell["gil_forced_on"].iloc[0]) if "gil_forced_on" in cell else False,
             walls=walls,
             rounds=rounds,
             n=len(walls),

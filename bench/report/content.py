@@ -53,6 +53,7 @@ class Section:
     tables: list[tuple[str, Table]] = field(default_factory=list)  # (caption, table)
     after: list[str] = field(default_factory=list)  # paragraphs below the tables
     first: bool = False  # shown before the warnings: the answer a reader came for
+    in_answer: bool = False  # its sentences also go into answer.md (the answer in detail)
     brief: Table | None = None  # a narrow version of the tables, for a README (answer.md)
 
 

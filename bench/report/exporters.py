@@ -157,6 +157,10 @@ def answer_markdown(report: Report) -> str:
         for table in [section.brief] if section.brief is not None else [table for _, table in section.tables]:
             out += [compact_markdown_table(table), ""]
         out += [f"- {markdown_block(sentence)}" for sentence in section.after]
+    for section in report.sections:
+        if section.in_answer:
+            out += ["", f"{section.title}:", ""]
+            out += [f"- {markdown_block(sentence)}" for sentence in section.after]
     return "\n".join(out) + "\n"
 
 

@@ -27,6 +27,12 @@ def _packages(column: Column) -> str:
     return ", ".join(f"{name} {version}" for name, version in sorted(packages.items())) or "not recorded"
 
 
+def _user_packages(column: Column) -> str:
+    """The versions of the packages the user asked for (numpy >= 2.1 needs Python >= 3.10: PyPy 3.9 gets another)."""
+    packages = column.interpreter.user_packages
+    return ", ".join(f"{name} {version}" for name, version in sorted(packages.items())) or "none asked for"
+
+
 def _traits(column: Column) -> str:
     return "; ".join(
         f"{w.text}: " + ", ".join(f"{kind} {t.text}" for kind, t in w.traits.kinds) for w in column.config.workloads
@@ -46,6 +52,8 @@ MERGE_CHECKS: dict[str, Callable[[Column], object]] = {
     "pinned CPUs": lambda c: ",".join(map(str, c.config.pin)) if c.config.pin else "any",
     "pages": _pages,
     "guest packages": _packages,
+    "your packages": _user_packages,
+    "BLAS/OpenMP threads": lambda c: ", ".join(f"{k}={v}" for k, v in sorted(c.config.thread_env.items())) or "–",
     "machine": lambda c: f"{c.machine.hostname} ({c.machine.cpu_model}, {c.machine.usable_cpus} usable CPUs)",
 }
 """Every setting that changes the numbers (warm-up differs by design on PyPy: see :func:`merge_warnings`)."""

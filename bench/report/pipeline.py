@@ -42,7 +42,7 @@ def build(loaded: Loaded, timelines: list[str] | None = None) -> Report:
     plots.check_timelines(chosen, computed.summary)
     chosen += [cell for cell in stalls(computed) if cell not in chosen]
     built = [
-        answer.answer_section(computed, sections.method_text(computed)),
+        *answer.answer_sections(computed, sections.method_text(computed)),
         sections.measured_section(computed.columns, loaded.manifests),
         sections.machine_section(computed.probes),
         sections.gil_impact_section(computed),

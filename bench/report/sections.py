@@ -81,6 +81,20 @@ def measured_section(columns: list[Column], manifests: list[RunManifest]) -> Sec
             + ".",
         ]
     lines += [added_rounds_sentence(manifest.added_rounds) for manifest in manifests if manifest.added_rounds]
+    if config.requirements:
+        versions = "; ".join(
+            f"{c.name}: " + (", ".join(f"{k} {v}" for k, v in sorted(c.interpreter.user_packages.items())) or "–")
+            for c in columns
+        )
+        lines.append(
+            f"Your requirements: {', '.join(f'`{line}`' for line in config.requirements)}; installed: {versions}."
+        )
+    if config.thread_env:
+        shown = ", ".join(f"{name}={value}" for name, value in sorted(config.thread_env.items()))
+        lines.append(
+            f"Threads of BLAS and OpenMP libraries in every cell: {shown} (so that a serial cell of a numpy "
+            "workload uses one CPU, as the strategies compared with it expect)."
+        )
     command = reproduce_command(columns, manifests)
     if command:
         lines.append(f"Reproduce with: `{command}`")

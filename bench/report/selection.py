@@ -49,14 +49,25 @@ def strategy_of(cell: pd.Series) -> str:
     return strategy_label(str(cell["executor"]), int(cell["workers"]))
 
 
+GIL_ON_MARK = " (GIL on!)"
+"""After a free-threaded interpreter's name wherever the answer names it, when its GIL was on (an extension
+without ``Py_mod_gil`` switched it back on, or ``PYTHON_GIL=1``): its numbers are not free-threaded numbers."""
+
+
+def interpreter_of(cell: pd.Series) -> str:
+    """The cell's interpreter as the answer names it: its column, marked when a free-threaded build ran with the
+    GIL on."""
+    return str(cell["interpreter"]) + (GIL_ON_MARK if bool(cell.get("gil_forced_on", False)) else "")
+
+
 def configuration_of(cell: pd.Series) -> str:
     """``pypy3 serial``, ``3.13t with 2 threads``: interpreter and strategy in a sentence."""
-    return configuration_label(str(cell["interpreter"]), str(cell["executor"]), int(cell["workers"]))
+    return configuration_label(interpreter_of(cell), str(cell["executor"]), int(cell["workers"]))
 
 
 def short_of(cell: pd.Series) -> str:
     """``pypy3 serial``, ``3.13t 5 threads``: a configuration for a narrow table column."""
-    return f"{cell['interpreter']} {strategy_of(cell)}"
+    return f"{interpreter_of(cell)} {strategy_of(cell)}"
 
 
 def workload_order(summary: pd.DataFrame) -> list[str]:
