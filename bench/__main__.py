@@ -58,10 +58,11 @@ def _run(args: argparse.Namespace) -> int:
     import contextlib
 
     from bench.interrupts import stop_on_signals
-    from bench.measure import loop
+    from bench.measure import introspect, loop
     from bench.measure.config import resolve_config
 
     stop_on_signals()  # from the start: a SIGTERM while the run is set up also ends in 130, leaving nothing
+    introspect.one_thread_each()  # before any workload's module is imported: BLAS reads these when it loads
     if args.out:  # absolute before the workloads are imported, like the results folder
         import os
 
@@ -69,7 +70,27 @@ def _run(args: argparse.Namespace) -> int:
     if args.dry_run:
         return loop.dry_run(resolve_config(args))
     with contextlib.ExitStack() as resources:  # the run's folder and page server, released at its end
-        return loop.run(resolve_config(args, resources))
+        try:
+            config = resolve_config(args, resources)
+        except UsageError as exc:
+            _tell_conductor(args.driven, str(exc))
+            raise
+        return loop.run(config)
+
+
+def _tell_conductor(driven: str | None, refusal: str) -> None:
+    """A driven runner that refuses its options (a workload it cannot import in this interpreter's environment)
+    says why on its channel before it exits, so the run records the reason, not only an exit code."""
+    import json
+    import os
+
+    if not driven:
+        return
+    try:
+        replies = int(driven.split(",")[1])
+        os.write(replies, (json.dumps({"refused": refusal}) + "\n").encode())
+    except (IndexError, ValueError, OSError):
+        pass  # no usable channel: the conductor names the exit code instead
 
 
 def _cell(args: argparse.Namespace) -> int:

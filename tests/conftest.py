@@ -73,3 +73,8 @@ def python_313t() -> Path:
 @pytest.fixture(scope="session")
 def python_313() -> Path:
     return _resolve("3.13")
+
+
+@pytest.fixture(scope="session")
+def python_pypy3() -> Path:
+    return _resolve("pypy3")

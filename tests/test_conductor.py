@@ -232,6 +232,29 @@ def test_an_interpreter_whose_runner_cannot_start_is_named_and_the_others_run(tm
     assert manifest["missing"]["broken"] == "its runner did not start (exited with code 7)"
 
 
+def test_a_workload_one_interpreter_cannot_import_is_named_there_and_the_others_run(
+    tmp_path: Path, python_313: Path, python_pypy3: Path
+) -> None:
+    """The conductor's own Python never imports the user's module (its dependencies live in each interpreter's
+    environment); the runner that cannot import it says why, and that reason is what the run records."""
+    pypy = python_pypy3
+    (tmp_path / "newstd.py").write_text(
+        "from warnings import deprecated  # Python 3.13's: not in the conductor's 3.11, nor in PyPy 3.9\n\n"
+        "def work(n):\n    return sum(range(n))\n"
+    )
+    done = run_bench(
+        "conduct", f"--python=new={python_313}", f"--python=old={pypy}", "--run-id", "imports", "--",
+        "--workloads", "newstd:work=1000", "--executors", "serial", "--load", "2", "--repeat", "1",
+        env={"GILBENCH_RESULTS_DIR": str(tmp_path / "results"), "PYTHONPATH": str(tmp_path)}, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    run = tmp_path / "results" / "imports"
+    assert Document.loads((run / "new.json").read_bytes()).complete
+    reason = json.loads((run / "run.json").read_text())["missing"]["old"]
+    assert reason.startswith(f"its runner refused the run under {pypy} (workload 'newstd:work': cannot import")
+    assert "deprecated" in reason
+
+
 def _descendants_named(word: str) -> list[int]:
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):

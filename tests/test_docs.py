@@ -153,3 +153,23 @@ def test_the_readmes_picture_shows_its_example_report_as_it_is_now() -> None:
     record = json.loads(source_of(ROOT / "docs" / "report.png").read_text())
     assert record["page"] == f"results/{example.group(1)}/report.html"
     assert record["sha256"] == page_digest(ROOT / record["page"]), "run `nox -s screenshot -- results/...` again"
+
+
+def test_every_committed_report_opens_with_its_answer_in_lines_a_terminal_shows() -> None:
+    """The reports the pages link are read on GitHub and in terminals: the answer first, and no line outside
+    tables and code blocks wider than the report's width (the README's example among them)."""
+    from bench.report.exporters import MARKDOWN_WIDTH
+
+    reports = [ROOT / "results" / run / "report.md" for run in _committed_runs()]
+    reports = [path for path in reports if path.exists()]
+    readme = (ROOT / "README.md").read_text()
+    assert any(f"results/{path.parent.name}/report.md" in readme for path in reports)
+    for path in reports:
+        lines = path.read_text().splitlines()
+        assert lines[2] == "## The answer", path
+        fenced, wide = False, []
+        for line in lines:
+            fenced = fenced != line.startswith("```")
+            if not fenced and not line.startswith(("|", "```")) and len(line) > MARKDOWN_WIDTH:
+                wide.append(line[:80])
+        assert wide == [], path

@@ -318,3 +318,37 @@ def test_an_optimized_build_s_session_is_named_and_selected_by_its_label() -> No
     sessions = [line.split(" -> ")[0] for line in listed.stdout.splitlines() if " -> " in line]
     assert "* bench-3.13t+opt" in sessions and "- bench-3.13" in sessions
     assert not any("/" in name for name in sessions)
+
+
+def test_your_requirements_are_installed_per_interpreter_and_one_that_cannot_install_them_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real package from PyPI into every environment, a module found on PYTHONPATH; a requirement PyPy alone
+    cannot install (a marker) leaves PyPy out with pip's last line, the other measured, exit 1 (a partial run)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "mdwork.py").write_text(
+        "import markdown\n\n\ndef render(n):\n    return len(markdown.markdown('# x\\n' * n))\n\n\n"
+        "render.gilbench_traits = 'cpu/holds'\n"
+    )
+    requirements = tmp_path / "req.txt"
+    requirements.write_text("markdown\ngilbench-no-such-package; implementation_name == 'pypy'  # PyPy cannot\n")
+    monkeypatch.setenv("PYTHONPATH", str(work))
+    args = ["--requirements", str(requirements), "--workloads", "mdwork:render=3", *SMALL_RUN[2:]]
+    code, output = finished("-s", "bench", "--", *args, results=tmp_path, run_id="yours", pythons="3.13,pypy3")
+    assert code == 1, output
+    assert "Traceback" not in output
+    run = tmp_path / "yours"
+    missing = json.loads((run / "run.json").read_text())["missing"]
+    assert list(missing) == ["pypy3"]
+    assert missing["pypy3"].startswith("pypy3: your requirements could not be installed in ")
+    assert "gilbench-no-such-package" in missing["pypy3"] and "\n" not in missing["pypy3"]
+    document = load(run / "3.13.json")
+    assert document["complete"] and document["cells"][0]["status"] == "ok"
+    assert document["config"]["requirements"][0] == "markdown"
+    assert document["interpreter"]["user_packages"]["markdown"] not in ("", "not installed")
+    assert document["config"]["thread_env"]["OMP_NUM_THREADS"] in (
+        "1 (gilbench's)",
+        f"{os.environ.get('OMP_NUM_THREADS')} (yours)",
+    )
+    assert "full report:" in output and "mdwork:render" in output  # the answer's table, in the terminal

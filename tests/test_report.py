@@ -592,3 +592,44 @@ def test_a_failed_cell_is_warned_with_its_reason_and_never_named_fastest(run_cop
     answer = markdown.split("## The answer", 1)[1].split("\n## ", 1)[0]
     io_row = next(line for line in answer.splitlines() if line.startswith("| io "))
     assert "3.13 2 threads" not in io_row
+
+
+def _wide_prose_lines(text: str) -> list[str]:
+    """Lines over the width outside tables and fenced code blocks."""
+    from bench.report.exporters import MARKDOWN_WIDTH
+
+    wide, fenced = [], False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and not line.startswith("|") and len(line) > MARKDOWN_WIDTH:
+            wide.append(line)
+    return wide
+
+
+@pytest.mark.parametrize("fixture", ["run-basic", "run-verdicts"])
+def test_report_and_answer_have_no_line_a_terminal_must_scroll_outside_tables(tmp_path: Path, fixture: str) -> None:
+    target = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, target)
+    done = run_bench("report", str(target))
+    assert done.returncode == 0, done.stderr
+    report = (target / "report.md").read_text()
+    assert max(len(line) for line in report.splitlines()) > 160  # its tables are wider: the check can fail
+    for name in ("report.md", "answer.md"):
+        assert _wide_prose_lines((target / name).read_text()) == [], name
+
+
+def test_wrapping_keeps_every_word_and_starts_no_block() -> None:
+    """Markdown joins a paragraph's lines with a space: the lines hold the same words, and none starts what
+    would open a list, heading, quote or setext underline there (the break moves a word back instead)."""
+    from bench.report.exporters import MARKDOWN_WIDTH, wrapped
+
+    words = ["efficiency", "=", "speed-up", "-", "x", "# y", "1.", "`a b c`", "> q", "ratio"] * 40
+    text = " ".join(words)
+    lines = wrapped(text, "- ", "  ")
+    assert len(lines) > 3 and all(len(line) <= MARKDOWN_WIDTH for line in lines)
+    assert " ".join(line[2:] for line in lines) == text
+    starts = [line[2:].split(" ")[0] for line in lines[1:]]
+    assert not [start for start in starts if start in {"=", "-", "#", "1.", ">"}], starts
+    long_span = "`" + " ".join(["--option value"] * 20) + "`"  # longer than a line: broken at its spaces
+    assert all(len(line) <= MARKDOWN_WIDTH for line in wrapped(f"Reproduce with: {long_span}"))

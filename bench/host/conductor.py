@@ -73,6 +73,7 @@ class RunnerProcess:
     own_cpu_s: float = 0.0
     failure: str = ""  # why it stopped answering (it is then left out of the rest of the run)
     faults: list[str] = field(default_factory=list)  # cells that failed or timed out: "name: status"
+    python: str = ""  # its interpreter's executable, which names its environment
 
     def send(self, message: dict[str, Any]) -> None:
         self.commands.write(json.dumps(message).encode("utf-8") + b"\n")
@@ -177,6 +178,7 @@ def launch_runner(plan: Plan, label: str) -> RunnerProcess:
         os.close(commands_read)
         os.close(replies_write)
     runner = RunnerProcess(label, process, os.fdopen(commands_write, "wb"), os.fdopen(replies_read, "rb"))
+    runner.python = plan.pythons[label]
     runner.failure = failure
     return runner
 
@@ -184,6 +186,9 @@ def launch_runner(plan: Plan, label: str) -> RunnerProcess:
 def _read_ready(runner: RunnerProcess) -> None:
     try:
         ready = runner.receive()
+        if "refused" in ready:  # its options checked in its own environment: a workload it cannot import there
+            runner.failure = f"refused the run under {runner.python} ({ready['refused']})"
+            return
         runner.cells = [str(name) for name in ready["cells"]]
         flags = [bool(flag) for flag in ready.get("one_cpu") or []]  # absent (an older runner): pin nothing
         runner.one_cpu = (flags + [False] * len(runner.cells))[: len(runner.cells)]
@@ -598,8 +603,12 @@ def _conduct(args: Any) -> int:
     options = parse_run_options(runner_args)
     if options.out or options.label:
         raise UsageError("conduct writes results/RUN_ID/LABEL.json for each --python; --out and --label are for one")
-    config = resolve_config(options)  # every option checked once, here, before any runner starts
-    check_strategies(strategies_of(config), import_user=not options.options_only)
+    # Every option checked once, here, before any runner starts; the user's modules are not imported here: their
+    # dependencies are installed in each interpreter's environment, not in the conductor's, and each runner imports
+    # them (one that cannot is recorded with its reason; nox's bench-LABEL sessions check that before this).
+    options.options_only = True
+    config = resolve_config(options)
+    check_strategies(strategies_of(config), import_user=False)
     ready_s = ready_timeout(options)
     settings = config.settings
     added = added_rounds(options, settings.repeat)

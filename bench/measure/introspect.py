@@ -187,19 +187,28 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 """The thread pools of BLAS and OpenMP libraries (numpy's among them): each would use every CPU by itself."""
 
 
+_SET_HERE: set[str] = set()
+"""The :data:`THREAD_VARIABLES` that :func:`one_thread_each` set (the rest were the user's)."""
+
+
 def thread_counts() -> dict[str, str]:
     """What each of :data:`THREAD_VARIABLES` is, or will be once :func:`one_thread_each` ran: the user's value, or
     1, and who set it."""
     return {
-        name: f"{os.environ[name]} (yours)" if name in os.environ else "1 (gilbench's)" for name in THREAD_VARIABLES
+        name: f"{os.environ[name]} (yours)" if name in os.environ and name not in _SET_HERE else "1 (gilbench's)"
+        for name in THREAD_VARIABLES
     }
 
 
 def one_thread_each() -> None:
     """Set each of :data:`THREAD_VARIABLES` to 1 unless the user set it: a serial numpy cell would otherwise use
-    every CPU (and every strategy's comparison with it would be off)."""
+    every CPU (and every strategy's comparison with it would be off).  It must run before any workload's module
+    is imported: OpenBLAS reads its variable once, when numpy loads it, and a pool of two spinning BLAS threads
+    on a pinned cell's one CPU made a 120x120 matmul 30x slower."""
     for name in THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
+        if name not in os.environ:
+            os.environ[name] = "1"
+            _SET_HERE.add(name)
 
 
 def _read_first_line(path: str) -> str | None:

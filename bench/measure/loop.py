@@ -288,7 +288,6 @@ def run(config: RunConfig) -> int:
     try:
         if config.settings.pin:
             set_affinity(set(config.settings.pin))  # inherited by every cell process and its pool
-        introspect.one_thread_each()  # BLAS and OpenMP pools of one thread, in every cell, unless the user set them
         where = surroundings(config.simulate)
         if config.control is None:
             return measure_all(config, where)

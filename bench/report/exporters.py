@@ -133,6 +133,51 @@ def markdown_block(text: str) -> str:
     return f"{escaped[:at]}\\{escaped[at:]}"
 
 
+MARKDOWN_WIDTH = 160
+"""The longest line report.md and answer.md write outside tables: what a terminal or a GitHub page shows without
+scrolling sideways.  Markdown joins a paragraph's lines with a space, so the wrapping is invisible rendered."""
+
+
+def _breakable_words(text: str) -> list[str]:
+    """The words of a line, split at spaces outside code spans (kept whole, so that they can be copied, where they
+    fit in a line)."""
+    words, current, in_code = [], "", False
+    for char in text:
+        if char == "`":
+            in_code = not in_code
+        if char == " " and not in_code:
+            if current:
+                words.append(current)
+            current = ""
+        else:
+            current += char
+    words = [*words, current] if current else words
+    # A code span longer than a line is broken too: Markdown reads a line end inside one as a space.
+    return [part for word in words for part in (word.split(" ") if len(word) > MARKDOWN_WIDTH - 2 else [word])]
+
+
+def wrapped(block: str, first: str = "", rest: str = "") -> list[str]:
+    """A paragraph or bullet (already escaped) in lines of at most :data:`MARKDOWN_WIDTH` characters where its
+    words allow; a line never starts with what would open a block there (a list, heading, quote, rule or setext
+    underline): the break moves one word back, so it reads as the same paragraph."""
+    lines: list[str] = []
+    current: list[str] = []
+    for word in _breakable_words(block):
+        prefix = rest if lines else first
+        if current and len(prefix) + len(" ".join([*current, word])) > MARKDOWN_WIDTH:
+            carried = [] if _may_start_line(word) else current[-1:]
+            if len(carried) < len(current):
+                lines.append(prefix + " ".join(current[: len(current) - len(carried)]))
+                current = carried
+        current.append(word)
+    lines.append((rest if lines else first) + " ".join(current))
+    return lines
+
+
+def _may_start_line(word: str) -> bool:
+    return not _BLOCK_START.match(word) and not re.fullmatch(r"=+", word)
+
+
 def _md_escape(text: str) -> str:
     """A table cell or heading: :func:`markdown_text`, and ``|`` would end a table cell."""
     return markdown_text(text).replace("|", "\\|")
@@ -156,11 +201,11 @@ def answer_markdown(report: Report) -> str:
     for section in report.leading:
         for table in [section.brief] if section.brief is not None else [table for _, table in section.tables]:
             out += [compact_markdown_table(table), ""]
-        out += [f"- {markdown_block(sentence)}" for sentence in section.after]
+        out += [line for sentence in section.after for line in wrapped(markdown_block(sentence), "- ", "  ")]
     for section in report.sections:
         if section.in_answer:
             out += ["", f"{section.title}:", ""]
-            out += [f"- {markdown_block(sentence)}" for sentence in section.after]
+            out += [line for sentence in section.after for line in wrapped(markdown_block(sentence), "- ", "  ")]
     return "\n".join(out) + "\n"
 
 
@@ -169,13 +214,13 @@ class MarkdownMarkup(Markup):
         return [f"{'#' * level} {_md_escape(text)}", ""]
 
     def paragraph(self, text: str) -> list[str]:
-        return [markdown_block(text), ""]
+        return [*wrapped(markdown_block(text)), ""]
 
     def table(self, table: Table) -> list[str]:
         return [markdown_table(table), ""]
 
     def bullets(self, items: list[str]) -> list[str]:
-        return [f"- {markdown_block(item)}" for item in items] + [""]
+        return [line for item in items for line in wrapped(markdown_block(item), "- ", "  ")] + [""]
 
     def image(self, picture: Picture) -> list[str]:
         alt = markdown_text(picture.title).replace("[", "\\[").replace("]", "\\]")

@@ -675,3 +675,30 @@ def test_overheads_and_the_chunk_size_are_recorded(tmp_path: Path) -> None:
         assert run["pool_startup_s"] + run["gaps_s"] + run["shutdown_s"] < run["wall_s"]
     workers = [task[2] for task in cell_of(document, "sleep", "processes")["runs"][0]["tasks"]]
     assert all(workers[index] == workers[index + 1] for index in range(0, 16, 2))
+
+
+def test_blas_threads_are_one_before_the_user_s_module_is_imported(tmp_path: Path) -> None:
+    """OpenBLAS reads OPENBLAS_NUM_THREADS once, when numpy loads it: the runner's 1 must be in force when the
+    user's module is imported, in the runner and in every cell, and a variable the user set is kept and said."""
+    (tmp_path / "seesblas.py").write_text(
+        "import os\n"
+        "with open(os.environ['SEEN_FILE'], 'a') as seen:\n"
+        "    seen.write(os.environ.get('OPENBLAS_NUM_THREADS', 'unset') + ' '"
+        " + os.environ.get('OMP_NUM_THREADS', 'unset') + '\\n')\n\n"
+        "def work(n):\n    return sum(range(n))\n"
+    )
+    seen = tmp_path / "seen.txt"
+    environment = {key: value for key, value in os.environ.items() if key not in introspect.THREAD_VARIABLES}
+    out = tmp_path / "result.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "run", "--out", str(out), "--workloads", "seesblas:work=100",
+         "--executors", "serial,processes", "--workers", "2", "--load", "2", "--repeat", "1", "--warmup", "0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        env={**environment, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}", "SEEN_FILE": str(seen),
+             "OMP_NUM_THREADS": "2"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = seen.read_text().split("\n")[:-1]
+    assert lines and set(lines) == {"1 2"}, lines  # every import, in the runner and in its cells
+    thread_env = json.loads(out.read_text())["config"]["thread_env"]
+    assert thread_env["OPENBLAS_NUM_THREADS"] == "1 (gilbench's)" and thread_env["OMP_NUM_THREADS"] == "2 (yours)"
