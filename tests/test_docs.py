@@ -173,3 +173,10 @@ def test_every_committed_report_opens_with_its_answer_in_lines_a_terminal_shows(
             if not fenced and not line.startswith(("|", "```")) and len(line) > MARKDOWN_WIDTH:
                 wide.append(line[:80])
         assert wide == [], path
+
+
+def test_every_run_a_page_links_is_committed() -> None:
+    """A run the pages cite that the ignore list keeps out of git is a broken link in every clone."""
+    committed = set(_committed_runs())
+    linked = {run for page in PAGES for run in re.findall(r"\(results/([\w.-]+)/", page.read_text())}
+    assert linked and linked <= committed, f"linked but not committed (see .gitignore): {sorted(linked - committed)}"
