@@ -633,3 +633,15 @@ def test_wrapping_keeps_every_word_and_starts_no_block() -> None:
     assert not [start for start in starts if start in {"=", "-", "#", "1.", ">"}], starts
     long_span = "`" + " ".join(["--option value"] * 20) + "`"  # longer than a line: broken at its spaces
     assert all(len(line) <= MARKDOWN_WIDTH for line in wrapped(f"Reproduce with: {long_span}"))
+
+
+def test_every_term_the_report_uses_is_defined_in_how_to_read_it(run_copy: Path) -> None:
+    done = run_bench("report", str(run_copy))
+    assert done.returncode == 0, done.stderr
+    text = " ".join((run_copy / "report.md").read_text().split())
+    how_to_read = text[text.index("## How to read this report") : text.index("## The answer in detail")]
+    terms = ["workload", "strategy", "cell", "round", "offload", "warm-up", "efficiency", "speed probe", "GIL question",
+             "equivalent", "not settled", "level", "reference", "baseline", "free-threaded", "(GIL on!)"]  # fmt: skip
+    used = [term for term in terms if term.lower() in text.lower()]
+    assert len(used) >= 12  # the fixture's report uses most of them: the check can fail
+    assert [term for term in used if term.lower() not in how_to_read.lower()] == []

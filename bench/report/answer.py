@@ -155,7 +155,9 @@ def glossary(computed: Computed, reference: str) -> str:
         "are run: serial (one after another), threads, processes, subinterpreters (isolated interpreters in one "
         "process, each with its own GIL), asyncio tasks (one event loop, N in flight), or asyncio tasks + to_thread "
         "(the same loop with its CPU tasks offloaded to threads; recorded as the offload strategy). A cell is one "
-        "workload with one strategy and worker count under one interpreter. A round measures every cell once; "
+        "workload with one strategy and worker count under one interpreter. A warm-up is an untimed pass of a few "
+        "of a cell's tasks before its timed one (more on PyPy, whose JIT compiles as it goes; none for process "
+        "pools and subinterpreters, whose workers start anew, or with --warmup 0). A round measures every cell once; "
         "added rounds measure only the cells of the answer's comparisons not yet settled. A ratio compares two "
         "cells' times: faster or slower where its interval excludes 1 and lies outside the margin "
         f"({margin}), equivalent where the whole interval lies within it, not settled otherwise (its interval is "
@@ -164,7 +166,12 @@ def glossary(computed: Computed, reference: str) -> str:
         "The GIL question asks, for work that holds the GIL, whether the GIL build with a GIL per worker (processes "
         f"or subinterpreters) or the free-threaded build with threads ran faster. {reference} is the reference every "
         "interpreter is compared with; a configuration's baseline is its own interpreter's serial run (in a seed run, "
-        "its 1-thread pool)."
+        "its 1-thread pool). Its efficiency is its speed-up over that baseline divided by the ideal one (for CPU "
+        "work, its workers, at most the usable CPUs, scaled by their speed). A free-threaded build runs without the "
+        "GIL unless an extension or PYTHON_GIL=1 switches it back on, and then every entry of it is marked (GIL on!). "
+        "The speed "
+        "probe is one fixed pure-Python loop timed on each CPU at the start, after every round and at the end: it "
+        "shows whether the machine's speed drifted during the run."
     )
 
 
