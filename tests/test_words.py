@@ -32,3 +32,11 @@ def test_a_gain_says_its_word_only_where_it_is_not_a_difference() -> None:
     assert words.gain(row(1.1, 0.9, 1.3), "–").endswith(", not settled")
     assert words.gain(None, "– (is its baseline)") == "– (is its baseline)"
     assert words.tested(row(2.0, 2.0, 2.0)).startswith("the same in every round")
+
+
+def test_a_family_s_level_keeps_its_digits_and_is_never_rounded_to_100_percent() -> None:
+    from bench.report.words import level_percent
+
+    assert level_percent(0.99) == "99%"
+    assert level_percent(1 - 0.01 / (19 * 3)) == "99.98%"
+    assert level_percent(1 - 0.01 / (5 * 3)) == "99.93%"

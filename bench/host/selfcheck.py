@@ -37,6 +37,7 @@ from tabulate import tabulate
 from bench.errors import UsageError
 from bench.report import stats
 from bench.report.load import read_document
+from bench.report.words import level_percent
 from bench.result import Cell, Document, ResultError
 from bench.verdict import EQUIVALENT
 from bench.vocabulary import ONE_WORKER_BASELINES
@@ -166,7 +167,7 @@ def _cross_summary(measured: list[Outcome]) -> bool:
         print(
             f"{design} ({method}): ratios {ratios[0]:.3f}-{ratios[-1]:.3f}; {within} of {len(found)} within "
             f"{1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; {different} of {len(found)} called different and "
-            f"{equivalent} equivalent (their {found[0].level:.0%} intervals)"
+            f"{equivalent} equivalent (their {level_percent(found[0].level)} intervals)"
         )
         if design == CROSS[0]:
             meets = within >= CROSS_WITHIN_GOAL * len(found) and different <= FALSE_POSITIVE_GOAL * len(found)
@@ -208,7 +209,8 @@ def check(python: str, runs: int, workload: str, load: int, rounds: int | None, 
         print(
             f"{pair}: ratios {ratios[0]:.3f}-{ratios[-1]:.3f} (median {stats.median_range(ratios).value:.3f}); "
             f"{within} of {len(found)} within {1 - TOLERANCE:.2f}-{1 + TOLERANCE:.2f}; the report called "
-            f"{different} of {len(found)} different and {equivalent} equivalent ({found[0].level:.0%} intervals, "
+            f"{different} of {len(found)} different and {equivalent} equivalent "
+            f"({level_percent(found[0].level)} intervals, "
             f"{'-'.join(str(n) for n in sorted({min(c.n for c in found), max(c.n for c in found)}))} rounds)"
         )
         if pair in JUDGED:

@@ -20,7 +20,12 @@ def margin_text(comparison: ComparisonRow) -> str:
 
 def level_text(comparison: ComparisonRow) -> str:
     """``99%`` or ``99.93%``: the interval's level, as many digits as it needs."""
-    percent = comparison.level * 100
+    return level_percent(comparison.level)
+
+
+def level_percent(level: float) -> str:
+    """A level as a percentage with the digits it needs: a family's 99.93% is never rounded to 100%."""
+    percent = level * 100
     digits = 0 if abs(percent - round(percent)) < 1e-9 else 2
     return f"{percent:.{digits}f}%"
 
