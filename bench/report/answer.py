@@ -169,9 +169,8 @@ def glossary(computed: Computed, reference: str) -> str:
         "its 1-thread pool). Its efficiency is its speed-up over that baseline divided by the ideal one (for CPU "
         "work, its workers, at most the usable CPUs, scaled by their speed). A free-threaded build runs without the "
         "GIL unless an extension or PYTHON_GIL=1 switches it back on, and then every entry of it is marked (GIL on!). "
-        "The speed "
-        "probe is one fixed pure-Python loop timed on each CPU at the start, after every round and at the end: it "
-        "shows whether the machine's speed drifted during the run."
+        "The speed probe is one fixed pure-Python loop timed on each CPU at the start, after every round and at the "
+        "end: it shows whether the machine's speed drifted during the run."
     )
 
 

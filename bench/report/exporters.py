@@ -178,6 +178,11 @@ def _may_start_line(word: str) -> bool:
     return not _BLOCK_START.match(word) and not re.fullmatch(r"=+", word)
 
 
+def markdown_bullets(items: list[str]) -> list[str]:
+    """A Markdown list, each item escaped and wrapped, its lines after the first indented under it."""
+    return [line for item in items for line in wrapped(markdown_block(item), "- ", "  ")]
+
+
 def _md_escape(text: str) -> str:
     """A table cell or heading: :func:`markdown_text`, and ``|`` would end a table cell."""
     return markdown_text(text).replace("|", "\\|")
@@ -201,11 +206,11 @@ def answer_markdown(report: Report) -> str:
     for section in report.leading:
         for table in [section.brief] if section.brief is not None else [table for _, table in section.tables]:
             out += [compact_markdown_table(table), ""]
-        out += [line for sentence in section.after for line in wrapped(markdown_block(sentence), "- ", "  ")]
+        out += markdown_bullets(section.after)
     for section in report.sections:
         if section.in_answer:
             out += ["", f"{section.title}:", ""]
-            out += [line for sentence in section.after for line in wrapped(markdown_block(sentence), "- ", "  ")]
+            out += markdown_bullets(section.after)
     return "\n".join(out) + "\n"
 
 
@@ -220,7 +225,7 @@ class MarkdownMarkup(Markup):
         return [markdown_table(table), ""]
 
     def bullets(self, items: list[str]) -> list[str]:
-        return [line for item in items for line in wrapped(markdown_block(item), "- ", "  ")] + [""]
+        return [*markdown_bullets(items), ""]
 
     def image(self, picture: Picture) -> list[str]:
         alt = markdown_text(picture.title).replace("[", "\\[").replace("]", "\\]")
